@@ -1,0 +1,123 @@
+// Shared vocabulary of the sandbox: the seeded world, the ledger of billed records and the
+// CloudTrail event store. server.ts/metering.ts (protocol + metering) and cloudtrail.ts/world.ts/
+// history.ts (CloudTrail + seeded data) meet only through these types.
+
+export type IdentityModel = 'legacy' | 'concurrent-agreements';
+
+export type SandboxDimension = { name: string; description: string };
+
+export type SandboxProduct = {
+  productCode: string;
+  name: string;
+  /** legacy: ProductCode + CustomerIdentifier; concurrent-agreements: CustomerAWSAccountId + LicenseArn, no ProductCode. */
+  identityModel: IdentityModel;
+  /** 'saas' products use BatchMeterUsage/ResolveCustomer; 'container'/'ami' use MeterUsage/RegisterUsage. */
+  kind: 'saas' | 'container' | 'ami';
+  dimensions: SandboxDimension[];
+};
+
+export type SandboxCustomer = {
+  awsAccountId: string;
+  name: string;
+  /** Suspended buyer accounts get CustomerNotSubscribed on every record. */
+  suspended: boolean;
+};
+
+export type SandboxSubscription = {
+  productCode: string;
+  customerAwsAccountId: string;
+  /** Legacy products only: the opaque id ResolveCustomer returns and BatchMeterUsage takes. */
+  customerIdentifier?: string;
+  /** Concurrent-agreements products only. */
+  licenseArn?: string;
+  status: 'active' | 'unsubscribed';
+  /** Epoch ms; usage before this is outside the license activation period. */
+  activatedAt: number;
+};
+
+export type SandboxRegistrationToken = {
+  /** Stored as issued; the sandbox is a test double, not a vault. */
+  token: string;
+  productCode: string;
+  customerAwsAccountId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+};
+
+export type SandboxWorld = {
+  seed: number;
+  sellerAccountId: string;
+  region: string;
+  products: SandboxProduct[];
+  customers: SandboxCustomer[];
+  subscriptions: SandboxSubscription[];
+  tokens: SandboxRegistrationToken[];
+};
+
+export type SandboxAllocation = {
+  allocatedUsageQuantity: number;
+  tags?: { key: string; value: string }[];
+};
+
+/** One billed usage record (Success). The ledger is what a test compares with what was meant. */
+export type LedgerEntry = {
+  meteringRecordId: string;
+  operation: 'BatchMeterUsage' | 'MeterUsage';
+  productCode: string;
+  customerIdentifier?: string;
+  customerAwsAccountId?: string;
+  licenseArn?: string;
+  dimension: string;
+  /** ISO hour, e.g. 2026-11-26T05:00:00.000Z: the dedup hour. */
+  hour: string;
+  /** Epoch ms of the record's own timestamp. */
+  timestamp: number;
+  quantity: number;
+  allocations?: SandboxAllocation[];
+  accessKeyId: string;
+  /** Epoch ms when the sandbox accepted it. */
+  billedAt: number;
+};
+
+/** Who signed a call, as CloudTrail's userIdentity shows it. */
+export type SandboxIdentity = {
+  accessKeyId: string;
+  secretAccessKey: string;
+  type: 'IAMUser' | 'AssumedRole';
+  userName: string;
+  arn: string;
+  accountId: string;
+  principalId: string;
+};
+
+/** One CloudTrail event as LookupEvents returns it (Event shape), with the record as a JSON string. */
+export type StoredCloudTrailEvent = {
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  /** Epoch ms. */
+  eventTime: number;
+  readOnly: 'true' | 'false';
+  accessKeyId: string;
+  username: string;
+  resources: { resourceType?: string; resourceName?: string }[];
+  /** The full CloudTrail record, JSON text, in the documented layout. */
+  cloudTrailEvent: string;
+};
+
+/** What the protocol layer hands to the CloudTrail recorder after every metering call. */
+export type MeteringCallRecord = {
+  operation: 'BatchMeterUsage' | 'MeterUsage' | 'ResolveCustomer' | 'RegisterUsage';
+  /** The request body as received (PascalCase members, epoch-second timestamps). */
+  request: Record<string, unknown>;
+  /** The response body as sent, or undefined when the call failed. */
+  response?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  identity: SandboxIdentity;
+  region: string;
+  /** Epoch ms. */
+  time: number;
+  sourceIpAddress: string;
+  userAgent: string;
+  requestId: string;
+};
