@@ -1,0 +1,86 @@
+// Wires the services behind the router. Both composition roots (index.ts for Electron,
+// browser.ts for the browser host) call this with the adapters they created.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import packageJson from '../../package.json';
+import { createEventBus, type EventBus } from '../core/event-bus';
+import type { Logger } from '../core/logger';
+import { createRouter, type Router } from '../core/router';
+import { startSandbox, type RunningSandbox } from '../sandbox';
+import { createConnectionsService, type SandboxEndpoint } from '../services/connections';
+import type { KeyValueStore } from '../services/ports';
+import { createSettingsService } from '../services/settings';
+
+export type CoreOptions = {
+  host: 'electron' | 'browser';
+  dataDir: string;
+  settingsStore: KeyValueStore;
+  logger: Logger;
+  /** How many events of CloudTrail history the built-in sandbox seeds on first run. */
+  sandboxHistoryEvents?: number;
+};
+
+export type Core = {
+  router: Router;
+  bus: EventBus;
+  close: () => Promise<void>;
+};
+
+export async function startCore(options: CoreOptions): Promise<Core> {
+  const { dataDir, logger } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const bus = createEventBus();
+  const settings = createSettingsService(options.settingsStore, (next) =>
+    bus.emit('settings:changed', next),
+  );
+
+  let sandbox: RunningSandbox | null = null;
+  let sandboxEndpoint: SandboxEndpoint | null = null;
+  try {
+    sandbox = await startSandbox({
+      dataDir: join(dataDir, 'sandbox'),
+      port: 0,
+      historyEvents: options.sandboxHistoryEvents ?? 5_000,
+    });
+    sandboxEndpoint = {
+      endpoint: sandbox.endpoint,
+      region: sandbox.region,
+      accountId: sandbox.accountId,
+    };
+    logger.info('sandbox started', { endpoint: sandbox.endpoint });
+  } catch (error: unknown) {
+    logger.error('sandbox failed to start', { error });
+  }
+
+  const connections = createConnectionsService({
+    sandbox: () => sandboxEndpoint,
+    activeConnectionId: () => settings.get().activeConnectionId,
+  });
+
+  const router = createRouter(
+    {
+      'app:info': () => ({
+        name: 'Meterdesk',
+        version: packageJson.version,
+        dataFolder: dataDir,
+        host: options.host,
+        platform: process.platform,
+        activeConnection: connections.active(),
+      }),
+      'settings:get': () => settings.get(),
+      'settings:set': (patch) => {
+        if (patch.activeConnectionId !== undefined) connections.get(patch.activeConnectionId);
+        return settings.set(patch);
+      },
+    },
+    logger,
+  );
+
+  return {
+    router,
+    bus,
+    close: async () => {
+      await sandbox?.close();
+    },
+  };
+}
