@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger';
 import { createRouter, type Router } from '../core/router';
 import { startSandbox, type RunningSandbox } from '../sandbox';
 import { createConnectionsService, type SandboxEndpoint } from '../services/connections';
+import type { Settings } from '../../shared/contract';
 import type { KeyValueStore } from '../services/ports';
 import { createSettingsService } from '../services/settings';
 
@@ -23,6 +24,8 @@ export type CoreOptions = {
 export type Core = {
   router: Router;
   bus: EventBus;
+  /** Current settings, for the host itself (e.g. the window's first-paint background). */
+  settings: () => Settings;
   close: () => Promise<void>;
 };
 
@@ -79,6 +82,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   return {
     router,
     bus,
+    settings: () => settings.get(),
     close: async () => {
       await sandbox?.close();
     },

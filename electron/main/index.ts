@@ -1,0 +1,119 @@
+// Composition root of the desktop app: creates the real adapters (electron-store, file logger,
+// the app:// protocol, ipcMain) and hands them to the core. Nothing else touches Electron's app.
+//   electron . [--data DIR]
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, session, shell } from 'electron';
+import { createFileLogger } from '../adapters/file-logger';
+import { readFlag } from '../adapters/paths';
+import { createElectronStore } from '../adapters/storage/electron-store';
+import { devContentSecurityPolicy } from '../app/csp';
+import { buildMenuTemplate } from '../app/menu';
+import { APP_ENTRY_URL, APP_ORIGIN, createOriginMatcher, isAppUrl } from '../app/origin';
+import { handleAppProtocol, registerAppScheme } from '../app/protocol';
+import { hardenApp, hardenSession } from '../app/security';
+import { mainWindowOptions, showWhenReady } from '../app/window';
+import { startIpcHost } from '../hosts/ipc';
+import { startCore, type Core } from './core';
+
+const outDir = fileURLToPath(new URL('..', import.meta.url));
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const isDev = !app.isPackaged && devServerUrl !== undefined;
+
+// A portable or test data folder must be chosen before anything reads userData.
+const dataFlag = readFlag(process.argv, 'data');
+if (dataFlag !== undefined) app.setPath('userData', resolve(dataFlag));
+const dataDir = app.getPath('userData');
+const logger = createFileLogger(dataDir);
+
+if (!app.requestSingleInstanceLock({ dataDir })) {
+  // Two instances on one data folder would interleave journal lines; the first one wins.
+  app.quit();
+} else {
+  registerAppScheme(protocol); // must run before the app is ready
+  const isTrustedUrl = devServerUrl
+    ? createOriginMatcher([APP_ORIGIN, new URL(devServerUrl).origin])
+    : isAppUrl;
+  hardenApp(app, { shell, logger, isTrustedUrl });
+
+  let core: Core | null = null;
+  let disposeIpc: (() => void) | null = null;
+
+  const createWindow = async (): Promise<void> => {
+    if (!core) return;
+    const window = new BrowserWindow(
+      mainWindowOptions({
+        preloadPath: join(outDir, 'preload', 'index.cjs'),
+        theme: core.settings().theme,
+        systemPrefersDark: nativeTheme.shouldUseDarkColors,
+        devTools: isDev,
+      }),
+    );
+    showWhenReady(window);
+    await window.loadURL(devServerUrl ?? APP_ENTRY_URL);
+  };
+
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !core) return;
+    // Let the core flush (sandbox state, journal) before the process ends.
+    event.preventDefault();
+    quitting = true;
+    disposeIpc?.();
+    void core.close().finally(() => app.quit());
+  });
+
+  void app
+    .whenReady()
+    .then(async () => {
+      handleAppProtocol(protocol, { rendererDir: join(outDir, 'renderer'), logger });
+      hardenSession(session.defaultSession, {
+        logger,
+        ...(devServerUrl ? { csp: devContentSecurityPolicy(devServerUrl) } : {}),
+      });
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          buildMenuTemplate({
+            isMac: process.platform === 'darwin',
+            devTools: isDev,
+            openExternal: (url) => void shell.openExternal(url),
+          }),
+        ),
+      );
+      core = await startCore({
+        host: 'electron',
+        dataDir,
+        settingsStore: createElectronStore(dataDir, 'settings'),
+        logger,
+      });
+      disposeIpc = startIpcHost({
+        ipcMain,
+        router: core.router,
+        bus: core.bus,
+        logger,
+        isTrustedUrl,
+        getWebContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
+      }).dispose;
+      await createWindow();
+    })
+    .catch((error: unknown) => {
+      logger.error('startup failed', { error });
+      app.exit(1);
+    });
+}
