@@ -3,6 +3,16 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+// The dev server needs an inline preamble and a websocket that the production CSP forbids;
+// in dev the CSP comes from the Electron session instead, so drop the meta tag there only.
+const dropCspMetaInDev: Plugin = {
+  name: 'meterdesk:drop-csp-meta-in-dev',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i, ''),
+};
 
 export default defineConfig({
   main: {
@@ -28,7 +38,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [react()],
+    plugins: [react(), dropCspMetaInDev],
     build: {
       outDir: 'out/renderer',
       minify: true,

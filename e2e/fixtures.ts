@@ -1,0 +1,163 @@
+// Test fixtures: each test gets a fresh data folder and a running Meterdesk — the real browser
+// host in a real Chromium (project "chromium") or the desktop app (project "electron") — with
+// nothing mocked between the page and the core.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  _electron,
+  test as base,
+  type Browser,
+  type BrowserContext,
+  type ElectronApplication,
+  type Page,
+} from '@playwright/test';
+import { chromiumArgs, findChromium } from './chromium';
+import { electronAvailability } from './electron';
+import { startBrowserHost, type BrowserHost } from './host';
+import { repoRoot } from './paths';
+
+export type HostKind = 'browser' | 'electron';
+
+export type HostOptions = {
+  /** Which host the project drives. */
+  hostKind: HostKind;
+};
+
+export type MeterdeskApp = {
+  kind: HostKind;
+  /** The window showing the app; a new Page after `restart()` in Electron. */
+  readonly page: Page;
+  /** Browser host only: http://127.0.0.1:PORT and the launch token (null in Electron). */
+  readonly origin: string | null;
+  readonly token: string | null;
+  dataDir: string;
+  /** Stops the host and starts it again on the same data folder, then reopens the app. */
+  restart: () => Promise<void>;
+};
+
+type WorkerFixtures = HostOptions & {
+  hostBrowser: Browser | null;
+};
+
+type TestFixtures = {
+  mdesk: MeterdeskApp;
+};
+
+const viewport = { width: 1280, height: 800 };
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  hostKind: ['browser', { option: true, scope: 'worker' }],
+
+  // One Chromium per worker; each test gets its own context (fresh storage).
+  hostBrowser: [
+    async ({ hostKind, playwright }, use) => {
+      if (hostKind !== 'browser') {
+        await use(null);
+        return;
+      }
+      const chromium = await findChromium();
+      const browser = await playwright.chromium.launch({
+        executablePath: chromium.executablePath,
+        args: [...chromiumArgs],
+        env: { ...process.env, ...chromium.env },
+      });
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  mdesk: async ({ hostKind, hostBrowser }, use, testInfo) => {
+    let electronPath: string | undefined;
+    if (hostKind === 'electron') {
+      const electron = electronAvailability();
+      if (!electron.available) testInfo.skip(true, electron.reason);
+      else electronPath = electron.executablePath;
+    }
+    const dataDir = await mkdtemp(join(tmpdir(), 'meterdesk-e2e-'));
+    let current: { page: Page; close: () => Promise<void>; host: BrowserHost | null };
+
+    const open = async (): Promise<typeof current> => {
+      if (hostKind === 'browser') {
+        if (!hostBrowser) throw new Error('No browser was launched for the browser host.');
+        const host = await startBrowserHost(dataDir);
+        // A fixed light OS preference, so a dark screen can only come from the setting.
+        const context: BrowserContext = await hostBrowser.newContext({
+          viewport,
+          colorScheme: 'light',
+        });
+        const page = await context.newPage();
+        await page.goto(host.url);
+        return {
+          page,
+          host,
+          close: async () => {
+            await context.close();
+            await host.stop();
+          },
+        };
+      }
+      const app: ElectronApplication = await _electron.launch({
+        ...(electronPath === undefined ? {} : { executablePath: electronPath }),
+        // The repo root, so Electron reads package.json ("main": out/main/index.js) as the app.
+        args: [repoRoot, '--data', dataDir],
+        env: { ...process.env, NODE_ENV: 'test' },
+      });
+      const page = await app.firstWindow();
+      await page.setViewportSize(viewport);
+      return { page, host: null, close: () => app.close() };
+    };
+
+    current = await open();
+    const restartBrowserHost = async (): Promise<void> => {
+      // Same browser tab, new host process: the new URL carries the new token and port.
+      await current.host?.stop();
+      const host = await startBrowserHost(dataDir);
+      const context = current.page.context();
+      current = {
+        page: current.page,
+        host,
+        close: async () => {
+          await context.close();
+          await host.stop();
+        },
+      };
+      await current.page.goto(host.url);
+    };
+
+    const app: MeterdeskApp = {
+      kind: hostKind,
+      get page() {
+        return current.page;
+      },
+      get origin() {
+        return current.host?.origin ?? null;
+      },
+      get token() {
+        return current.host?.token ?? null;
+      },
+      dataDir,
+      restart: async () => {
+        if (hostKind === 'browser') {
+          await restartBrowserHost();
+          return;
+        }
+        await current.close();
+        current = await open();
+      },
+    };
+
+    await use(app);
+
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await current.page
+        .screenshot({ path: testInfo.outputPath('failure.png'), fullPage: true })
+        .catch(() => undefined);
+    }
+    await current.close();
+    await rm(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

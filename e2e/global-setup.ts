@@ -1,0 +1,29 @@
+// Runs once before the suite: builds out/ when sources changed (the same check `npm run
+// test:e2e` makes) and says up front whether the Electron project can run here.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { FullConfig } from '@playwright/test';
+import { electronAvailability } from './electron';
+import { browserHostEntry, repoRoot } from './paths';
+
+export default function globalSetup(config: FullConfig): void {
+  if (process.env.MDESK_E2E_SKIP_BUILD !== '1') {
+    const build = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('./scripts/build-if-needed.mjs'); m.buildIfNeeded();",
+      ],
+      { cwd: repoRoot, stdio: 'inherit' },
+    );
+    if (build.status !== 0) throw new Error('Building Meterdesk for the end-to-end tests failed.');
+  }
+  if (!existsSync(browserHostEntry)) {
+    throw new Error(`${browserHostEntry} is missing: run \`npm run build\` first.`);
+  }
+  const electron = electronAvailability();
+  if (!electron.available && config.projects.some((project) => project.name === 'electron')) {
+    console.log(electron.reason);
+  }
+}
