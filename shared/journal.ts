@@ -1,0 +1,193 @@
+// The write-ahead journal's entries: one JSON object per line, append-only, hash-chained.
+//
+// Line format (exact bytes, UTF-8, terminated by "\n"):
+//   {"seq":N,"at":ISO,"prev":HEX64,"kind":K,...entry fields...,"hash":HEX64}
+// - `prev` is the SHA-256 of the previous line's exact bytes (without its "\n"); 64 zeros on line 1.
+// - `hash` is the SHA-256 of this line's bytes with the trailing `,"hash":"…"` removed (so the body
+//   ends in `}`). It pins an edit to the line that was edited, including the last line.
+// Verification works on bytes, never on re-serialised objects, so a field added later (schemas
+// below keep unknown keys) never breaks the chain of old or new lines.
+import { z } from 'zod';
+
+export const ZERO_HASH = '0'.repeat(64);
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const journalOperationSchema = z.enum(['BatchMeterUsage', 'MeterUsage']);
+export type JournalOperation = z.infer<typeof journalOperationSchema>;
+
+/** Who acted and against what: carried by every submission entry, so any line stands alone. */
+export const journalContextSchema = z.looseObject({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  account: z.string(),
+  region: z.string(),
+  osUser: z.string(),
+});
+export type JournalContext = z.infer<typeof journalContextSchema>;
+
+/**
+ * One record exactly as it goes on the wire (AWS field names, Timestamp as ISO string), under a
+ * key that is stable for the whole submission and its resends (e.g. the source row id), so an
+ * outcome and a resend can name the record without comparing contents.
+ */
+export const journalRecordSchema = z.object({
+  key: z.string().min(1),
+  record: z.record(z.string(), z.unknown()),
+});
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+
+/** How the submission's records were split into calls (BatchMeterUsage: one product per call). */
+export const journalGroupSchema = z.looseObject({
+  productCode: z.string().optional(),
+  licenseArn: z.string().optional(),
+  records: z.number().int().nonnegative(),
+});
+
+export const submissionStartedSchema = z.looseObject({
+  kind: z.literal('submission-started'),
+  submissionId: z.string().min(1),
+  operation: journalOperationSchema,
+  context: journalContextSchema,
+  groups: z.array(journalGroupSchema),
+  totalRecords: z.number().int().nonnegative(),
+  /**
+   * The whole plan. Optional because intents already carry what was sent; with it, a crash
+   * before a later call's intent still leaves those records resumable instead of merely counted.
+   */
+  planned: z.array(journalRecordSchema).optional(),
+  /** Set when this submission resends the unresolved records of an interrupted one. */
+  resendOf: z.string().min(1).optional(),
+});
+
+export const callIntentSchema = z.looseObject({
+  kind: z.literal('call-intent'),
+  submissionId: z.string().min(1),
+  callId: z.string().min(1),
+  context: journalContextSchema,
+  /** 1 for the first try of these records; retries of unprocessed records count up. */
+  attempt: z.number().int().positive(),
+  operation: journalOperationSchema,
+  /** Request-level ProductCode, when the call carries one. */
+  productCode: z.string().optional(),
+  records: z.array(journalRecordSchema).min(1),
+});
+
+/**
+ * Per-record result. Success / DuplicateRecord / CustomerNotSubscribed are AWS's own statuses;
+ * Rejected = the call failed for a reason a resend cannot fix (e.g. InvalidUsageDimension);
+ * Unprocessed = AWS returned it in UnprocessedRecords or the call failed transiently;
+ * Unknown = the request may have reached AWS but no answer came back (timeout, crash of the link).
+ */
+export const recordStatusSchema = z.enum([
+  'Success',
+  'DuplicateRecord',
+  'CustomerNotSubscribed',
+  'Rejected',
+  'Unprocessed',
+  'Unknown',
+]);
+export type RecordStatus = z.infer<typeof recordStatusSchema>;
+
+/** Statuses after which a record must not be sent again as-is. */
+export const finalRecordStatuses: ReadonlySet<RecordStatus> = new Set<RecordStatus>([
+  'Success',
+  'DuplicateRecord',
+  'CustomerNotSubscribed',
+  'Rejected',
+]);
+
+export const recordResultSchema = z.looseObject({
+  key: z.string().min(1),
+  status: recordStatusSchema,
+  meteringRecordId: z.string().optional(),
+});
+export type RecordResult = z.infer<typeof recordResultSchema>;
+
+export const callOutcomeSchema = z.looseObject({
+  kind: z.literal('call-outcome'),
+  submissionId: z.string().min(1),
+  callId: z.string().min(1),
+  context: journalContextSchema,
+  results: z.array(recordResultSchema),
+  requestId: z.string().optional(),
+  httpStatus: z.number().int().optional(),
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+});
+
+export const submissionCountsSchema = z.looseObject({
+  success: z.number().int().nonnegative(),
+  duplicate: z.number().int().nonnegative(),
+  customerNotSubscribed: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  unprocessed: z.number().int().nonnegative(),
+});
+
+export const submissionFinishedSchema = z.looseObject({
+  kind: z.literal('submission-finished'),
+  submissionId: z.string().min(1),
+  context: journalContextSchema,
+  counts: submissionCountsSchema,
+});
+
+export const submissionCancelledSchema = z.looseObject({
+  kind: z.literal('submission-cancelled'),
+  submissionId: z.string().min(1),
+  context: journalContextSchema,
+  reason: z.string().optional(),
+});
+
+/**
+ * Written by the journal itself before the first append after a torn tail: it names the torn
+ * line(s) by number and SHA-256, so verify can tell "torn and acknowledged" from "edited".
+ */
+export const tornTailSchema = z.looseObject({
+  kind: z.literal('torn-tail'),
+  lines: z
+    .array(
+      z.object({
+        line: z.number().int().positive(),
+        sha256: sha256Hex,
+        bytes: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1),
+});
+
+export const journalEntrySchema = z.discriminatedUnion('kind', [
+  submissionStartedSchema,
+  callIntentSchema,
+  callOutcomeSchema,
+  submissionFinishedSchema,
+  submissionCancelledSchema,
+  tornTailSchema,
+]);
+/** What a caller appends; the journal adds seq, at, prev and hash. */
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+export type JournalEntryKind = JournalEntry['kind'];
+
+/** The fields every line carries, whatever its kind (unknown kinds from newer versions too). */
+export const journalEnvelopeSchema = z.looseObject({
+  seq: z.number().int().positive(),
+  at: z.string().min(1),
+  prev: sha256Hex,
+  kind: z.string().min(1),
+  hash: sha256Hex,
+});
+export type JournalEnvelope = z.infer<typeof journalEnvelopeSchema>;
+
+export type JournalLine = JournalEnvelope & JournalEntry;
+
+export const verifyReportSchema = z.object({
+  ok: z.boolean(),
+  /** Lines counted, including a torn tail. */
+  lines: z.number().int().nonnegative(),
+  /** 1-based number of the first line that breaks the chain. */
+  firstBrokenLine: z.number().int().positive().optional(),
+  reason: z.string().optional(),
+  /** The file ends in a torn line (a crash mid-append); tolerated, not broken. */
+  tornTail: z.boolean().optional(),
+  /** Line numbers that were torn: earlier ones acknowledged by a torn-tail entry, or the tail. */
+  tornLines: z.array(z.number().int().positive()).optional(),
+});
+export type VerifyReport = z.infer<typeof verifyReportSchema>;
