@@ -2,8 +2,15 @@
 // input and output schema, and every event main may push. Types come from z.infer.
 import { z } from 'zod';
 import type { Result } from './result';
+import { auditChannels, auditEvents } from './channels/audit';
+import { connectionsChannels, connectionsEvents } from './channels/connections';
+import { containersChannels, containersEvents } from './channels/containers';
+import { customersChannels, customersEvents } from './channels/customers';
+import { journalChannels, journalEvents } from './channels/journal';
+import { meteringChannels, meteringEvents } from './channels/metering';
 
-const noInput = z.object({}).strict();
+/** For channels that take nothing: `{}` (the bridge sends `{}` when called without input). */
+export const noInput = z.object({}).strict();
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 
@@ -62,6 +69,12 @@ export const contract = {
   'app:info': { input: noInput, output: appInfoSchema },
   'settings:get': { input: noInput, output: settingsSchema },
   'settings:set': { input: settingsPatchSchema, output: settingsSchema },
+  ...connectionsChannels,
+  ...meteringChannels,
+  ...customersChannels,
+  ...containersChannels,
+  ...auditChannels,
+  ...journalChannels,
 } as const;
 
 /** Long work reports progress with these; `taskId` ties them to the call that started it. */
@@ -80,6 +93,12 @@ export type TaskProgress = z.infer<typeof taskProgressSchema>;
 export const events = {
   'task:progress': taskProgressSchema,
   'settings:changed': settingsSchema,
+  ...connectionsEvents,
+  ...meteringEvents,
+  ...customersEvents,
+  ...containersEvents,
+  ...auditEvents,
+  ...journalEvents,
 } as const;
 
 export type Contract = typeof contract;

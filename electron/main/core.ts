@@ -1,6 +1,7 @@
 // Wires the services behind the router. Both composition roots (index.ts for Electron,
 // browser.ts for the browser host) call this with the adapters they created.
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
 import { createEventBus, type EventBus } from '../core/event-bus';
@@ -11,6 +12,14 @@ import { createConnectionsService, type SandboxEndpoint } from '../services/conn
 import type { Settings } from '../../shared/contract';
 import type { KeyValueStore } from '../services/ports';
 import { createSettingsService } from '../services/settings';
+import { createAwsClientFactory } from '../adapters/aws/clients';
+import { wireAudit } from './wiring/audit';
+import { wireConnections } from './wiring/connections';
+import { wireContainers } from './wiring/containers';
+import { wireCustomers } from './wiring/customers';
+import { wireJournal } from './wiring/journal';
+import { wireMetering } from './wiring/metering';
+import type { CoreDeps } from './wiring/types';
 
 export type CoreOptions = {
   host: 'electron' | 'browser';
@@ -28,6 +37,14 @@ export type Core = {
   settings: () => Settings;
   close: () => Promise<void>;
 };
+
+function currentOsUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
 
 export async function startCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
@@ -49,6 +66,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       endpoint: sandbox.endpoint,
       region: sandbox.region,
       accountId: sandbox.accountId,
+      accessKeyId: sandbox.accessKeyId,
+      secretAccessKey: sandbox.secretAccessKey,
     };
     logger.info('sandbox started', { endpoint: sandbox.endpoint });
   } catch (error: unknown) {
@@ -60,8 +79,42 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     activeConnectionId: () => settings.get().activeConnectionId,
   });
 
+  const deps: CoreDeps = {
+    host: options.host,
+    dataDir,
+    logger,
+    bus,
+    settings,
+    store: options.settingsStore,
+    connections,
+    aws: createAwsClientFactory(),
+    sandbox,
+    osUser: currentOsUser(),
+    now: Date.now,
+  };
+  const connectionsArea = wireConnections(deps);
+  const meteringArea = wireMetering(deps);
+  const customersArea = wireCustomers(deps);
+  const containersArea = wireContainers(deps);
+  const auditArea = wireAudit(deps);
+  const journalArea = wireJournal(deps);
+  const areas = [
+    connectionsArea,
+    meteringArea,
+    customersArea,
+    containersArea,
+    auditArea,
+    journalArea,
+  ];
+
   const router = createRouter(
     {
+      ...connectionsArea.handlers,
+      ...meteringArea.handlers,
+      ...customersArea.handlers,
+      ...containersArea.handlers,
+      ...auditArea.handlers,
+      ...journalArea.handlers,
       'app:info': () => ({
         name: 'Meterdesk',
         version: packageJson.version,
@@ -84,6 +137,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     bus,
     settings: () => settings.get(),
     close: async () => {
+      await Promise.allSettled(areas.map((area) => area.close?.() ?? Promise.resolve()));
       await sandbox?.close();
     },
   };

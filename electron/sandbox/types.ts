@@ -77,6 +77,9 @@ export type LedgerEntry = {
   accessKeyId: string;
   /** Epoch ms when the sandbox accepted it. */
   billedAt: number;
+  /** MeterUsage only: the idempotency token and a fingerprint of the request it came with. */
+  clientToken?: string;
+  requestFingerprint?: string;
 };
 
 /** Who signed a call, as CloudTrail's userIdentity shows it. */
@@ -88,6 +91,16 @@ export type SandboxIdentity = {
   arn: string;
   accountId: string;
   principalId: string;
+};
+
+/**
+ * A key the sandbox accepts. Long-term IAM-user keys have no session token; temporary keys (STS,
+ * a later issue) carry one and an expiry, and must send x-amz-security-token.
+ */
+export type SandboxCredential = SandboxIdentity & {
+  sessionToken?: string;
+  /** Epoch ms (wall clock). */
+  expiresAt?: number;
 };
 
 /** One CloudTrail event as LookupEvents returns it (Event shape), with the record as a JSON string. */

@@ -5,16 +5,37 @@ import { AppError } from '../../shared/errors';
 
 export const sandboxConnectionId = 'sandbox';
 
+/** Credentials as the AWS SDK takes them; they never leave the main process. */
+export type AwsCredentials = {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+};
+export type CredentialsProvider = () => Promise<AwsCredentials>;
+
+/** Everything needed to call AWS as one connection in one region. Main process only. */
+export type AwsTarget = {
+  connectionId: string;
+  region: string;
+  endpoint?: string;
+  credentials: AwsCredentials | CredentialsProvider;
+};
+
 export type SandboxEndpoint = {
   endpoint: string;
   region: string;
   accountId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 };
 
 export type ConnectionsService = {
   list: () => ConnectionSummary[];
   active: () => ConnectionSummary | null;
   get: (id: string) => ConnectionSummary;
+  /** How to call AWS as this connection; `region` defaults to the connection's own. */
+  target: (id: string, region?: string) => AwsTarget;
 };
 
 export function createConnectionsService(deps: {
@@ -52,5 +73,22 @@ export function createConnectionsService(deps: {
     return all.find((connection) => connection.id === deps.activeConnectionId()) ?? all[0] ?? null;
   }
 
-  return { list, active, get };
+  function target(id: string, region?: string): AwsTarget {
+    const connection = get(id);
+    const sandbox = deps.sandbox();
+    if (connection.kind === 'sandbox' && sandbox) {
+      return {
+        connectionId: id,
+        region: region ?? sandbox.region,
+        endpoint: sandbox.endpoint,
+        credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
+      };
+    }
+    throw new AppError(
+      'CREDENTIALS_MISSING',
+      `Connection "${connection.name}" has no credentials.`,
+    );
+  }
+
+  return { list, active, get, target };
 }

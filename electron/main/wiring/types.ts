@@ -1,0 +1,33 @@
+// What every area's wiring receives from the core, and what it gives back.
+import type { EventBus } from '../../core/event-bus';
+import type { Logger } from '../../core/logger';
+import type { Handlers } from '../../core/router';
+import type { Channel } from '../../../shared/contract';
+import type { AwsClientFactory } from '../../adapters/aws/clients';
+import type { RunningSandbox } from '../../sandbox';
+import type { ConnectionsService } from '../../services/connections';
+import type { KeyValueStore } from '../../services/ports';
+import type { SettingsService } from '../../services/settings';
+
+export type CoreDeps = {
+  host: 'electron' | 'browser';
+  dataDir: string;
+  logger: Logger;
+  bus: EventBus;
+  settings: SettingsService;
+  /** Persistent non-secret data (catalog, connections' public parts…), same store as settings. */
+  store: KeyValueStore;
+  connections: ConnectionsService;
+  aws: AwsClientFactory;
+  /** The built-in sandbox, when it started. Its admin API is for tests and the sandbox UI. */
+  sandbox: RunningSandbox | null;
+  /** The OS user name, written into the journal with every submission. */
+  osUser: string;
+  now: () => number;
+};
+
+export type AreaWiring<C extends Channel> = {
+  handlers: Pick<Handlers, C>;
+  /** Runs on shutdown, e.g. to finish a journal line or stop a sync. */
+  close?: () => Promise<void>;
+};

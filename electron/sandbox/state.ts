@@ -1,0 +1,162 @@
+// Durable sandbox state under the data folder: the world (with minted tokens), the credential
+// table and the ledger of billed records with its dedup indexes.
+//
+// The ledger is an append-only JSONL file: each call appends its billed entries in one write
+// before the answer is sent, so a record the client saw as billed survives any restart and the
+// cost per call is one small write (no rewrite of 10k+ entries). A torn last line (crash mid
+// write) is skipped on load.
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createWorld } from './world';
+import { createRng, deriveSeed } from './prng';
+import type { LedgerEntry, SandboxCredential, SandboxWorld } from './types';
+
+export function writeFileAtomic(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+const WORLD_FILE = 'world.json';
+const LEDGER_FILE = 'ledger.jsonl';
+const CREDENTIALS_FILE = 'credentials.json';
+
+/** Dedup bucket of a billed record (AWS-FACTS §1.3.4 / §1.4). */
+export function dedupKeyOf(entry: LedgerEntry): string {
+  if (entry.operation === 'MeterUsage') {
+    // Per (product, metering account, dimension, hour): one report per hour per dimension.
+    return `meter|${entry.productCode}|${entry.customerAwsAccountId ?? ''}|${entry.dimension}|${entry.hour}`;
+  }
+  if (entry.licenseArn !== undefined) {
+    // Concurrent agreements: per license, since one account can hold several licenses.
+    return `batch|license|${entry.licenseArn}|${entry.dimension}|${entry.hour}`;
+  }
+  // Legacy: per product and customer, whichever of the two customer ids the record named.
+  return `batch|product|${entry.productCode}|${entry.customerAwsAccountId ?? entry.customerIdentifier ?? ''}|${entry.dimension}|${entry.hour}`;
+}
+
+/** The built-in seller key pair, deterministic from the seed so tests and docs can rely on it. */
+export function sellerCredential(seed: number, sellerAccountId: string): SandboxCredential {
+  const rng = createRng(deriveSeed(seed, 'credentials'));
+  const accessKeyId = `AKIA${rng.alnum(16).toUpperCase()}`;
+  const userName = 'meterdesk-sandbox';
+  return {
+    accessKeyId,
+    secretAccessKey: rng.alnum(40),
+    type: 'IAMUser',
+    userName,
+    arn: `arn:aws:iam::${sellerAccountId}:user/${userName}`,
+    accountId: sellerAccountId,
+    principalId: `AIDA${rng.alnum(17).toUpperCase()}`,
+  };
+}
+
+export type SandboxState = {
+  readonly dataDir: string;
+  readonly seed: number;
+  world: SandboxWorld;
+  readonly ledger: readonly LedgerEntry[];
+  findDuplicate(key: string): LedgerEntry | undefined;
+  findByClientToken(token: string): LedgerEntry | undefined;
+  /** Appends billed entries to the ledger file and indexes them; durable before it returns. */
+  bill(entries: LedgerEntry[]): void;
+  saveWorld(): void;
+  credential(accessKeyId: string): SandboxCredential | undefined;
+  credentials(): SandboxCredential[];
+  addCredential(credential: SandboxCredential): void;
+  /** Back to a fresh world for the seed, an empty ledger; keys and credentials stay. */
+  reset(now: number): void;
+};
+
+type Options = { dataDir: string; seed: number; now: number };
+
+export function openState({ dataDir, seed, now }: Options): SandboxState {
+  mkdirSync(dataDir, { recursive: true });
+  const worldPath = join(dataDir, WORLD_FILE);
+  const ledgerPath = join(dataDir, LEDGER_FILE);
+  const credentialsPath = join(dataDir, CREDENTIALS_FILE);
+
+  let world: SandboxWorld;
+  if (existsSync(worldPath)) {
+    world = JSON.parse(readFileSync(worldPath, 'utf8')) as SandboxWorld;
+  } else {
+    world = createWorld(seed, now);
+    writeFileAtomic(worldPath, JSON.stringify(world));
+  }
+  // The seed a data folder was created with wins over the option, so a restart is the same world.
+  const worldSeed = world.seed;
+
+  const ledger: LedgerEntry[] = [];
+  const byKey = new Map<string, LedgerEntry>();
+  const byClientToken = new Map<string, LedgerEntry>();
+  const index = (entry: LedgerEntry): void => {
+    ledger.push(entry);
+    const key = dedupKeyOf(entry);
+    if (!byKey.has(key)) byKey.set(key, entry);
+    if (entry.clientToken !== undefined) byClientToken.set(entry.clientToken, entry);
+  };
+  if (existsSync(ledgerPath)) {
+    for (const line of readFileSync(ledgerPath, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        index(JSON.parse(line) as LedgerEntry);
+      } catch {
+        // A torn last line from a crash mid-append: the call never got its answer either.
+      }
+    }
+  }
+
+  let credentialTable: SandboxCredential[];
+  if (existsSync(credentialsPath)) {
+    credentialTable = JSON.parse(readFileSync(credentialsPath, 'utf8')) as SandboxCredential[];
+  } else {
+    credentialTable = [sellerCredential(worldSeed, world.sellerAccountId)];
+    writeFileAtomic(credentialsPath, JSON.stringify(credentialTable, null, 2));
+  }
+  const credentialsById = new Map(credentialTable.map((c) => [c.accessKeyId, c]));
+
+  const state: SandboxState = {
+    dataDir,
+    seed: worldSeed,
+    get world() {
+      return world;
+    },
+    set world(next: SandboxWorld) {
+      world = next;
+    },
+    ledger,
+    findDuplicate: (key) => byKey.get(key),
+    findByClientToken: (token) => byClientToken.get(token),
+    bill(entries) {
+      if (entries.length === 0) return;
+      appendFileSync(ledgerPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      for (const entry of entries) index(entry);
+    },
+    saveWorld() {
+      writeFileAtomic(worldPath, JSON.stringify(world));
+    },
+    credential: (accessKeyId) => credentialsById.get(accessKeyId),
+    credentials: () => [...credentialsById.values()],
+    addCredential(credential) {
+      credentialsById.set(credential.accessKeyId, credential);
+      writeFileAtomic(credentialsPath, JSON.stringify([...credentialsById.values()], null, 2));
+    },
+    reset(resetNow) {
+      world = createWorld(worldSeed, resetNow);
+      writeFileAtomic(worldPath, JSON.stringify(world));
+      writeFileAtomic(ledgerPath, '');
+      ledger.length = 0;
+      byKey.clear();
+      byClientToken.clear();
+    },
+  };
+  return state;
+}
