@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIfNeeded, root } from './build-if-needed.mjs';
 
-const resultsDir = join(root, 'test-results');
+// Not test-results/: Playwright empties that folder when it starts.
+const resultsDir = join(root, 'test-reports');
 mkdirSync(resultsDir, { recursive: true });
 const vitestJson = join(resultsDir, 'vitest.json');
 const playwrightJson = join(resultsDir, 'playwright.json');
