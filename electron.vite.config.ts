@@ -14,10 +14,13 @@ const dropCspMetaInDev: Plugin = {
     html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i, ''),
 };
 
+// MDESK_OUT_DIR lets parallel work build side by side; packaging always uses out/.
+const outRoot = process.env.MDESK_OUT_DIR ?? 'out';
+
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
+      outDir: `${outRoot}/main`,
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
@@ -28,7 +31,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: `${outRoot}/preload`,
       externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
@@ -40,7 +43,7 @@ export default defineConfig({
     root: 'renderer',
     plugins: [react(), dropCspMetaInDev],
     build: {
-      outDir: 'out/renderer',
+      outDir: `${outRoot}/renderer`,
       minify: true,
       sourcemap: false,
       rolldownOptions: {

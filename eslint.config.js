@@ -9,6 +9,8 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'out/**',
+      'out-*/**',
+      'test-reports/**',
       'dist/**',
       'release/**',
       'coverage/**',

@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const stampFile = join(root, 'out', '.build-stamp');
+// MDESK_OUT_DIR lets parallel work build and test side by side without racing on out/.
+export const outDir = join(root, process.env.MDESK_OUT_DIR ?? 'out');
+const stampFile = join(outDir, '.build-stamp');
 const sources = ['electron', 'renderer', 'shared', 'package.json', 'electron.vite.config.ts'];
 
 function newestMtime(path) {
@@ -23,7 +25,7 @@ function newestMtime(path) {
 export function buildIfNeeded({ quiet = false } = {}) {
   const built = existsSync(stampFile) ? statSync(stampFile).mtimeMs : 0;
   const newest = Math.max(...sources.map((source) => newestMtime(join(root, source))));
-  if (built >= newest && existsSync(join(root, 'out', 'main', 'browser.js'))) return;
+  if (built >= newest && existsSync(join(outDir, 'main', 'browser.js'))) return;
   if (!quiet) console.error('Building Meterdesk (sources changed since the last build)…');
   const run = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
     cwd: root,

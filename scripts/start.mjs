@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { buildIfNeeded, root } from './build-if-needed.mjs';
+import { buildIfNeeded, outDir, root } from './build-if-needed.mjs';
 
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
@@ -37,7 +37,7 @@ function electronUnavailableReason() {
 }
 
 function startBrowserHost() {
-  const child = spawn(process.execPath, [join(root, 'out', 'main', 'browser.js'), ...passThrough], {
+  const child = spawn(process.execPath, [join(outDir, 'main', 'browser.js'), ...passThrough], {
     cwd: root,
     stdio: 'inherit',
   });
