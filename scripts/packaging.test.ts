@@ -1,0 +1,83 @@
+// electron-builder cannot run here (it downloads Electron), so its configuration is checked
+// with electron-builder's own loader and schema validator, plus what we promise about it.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
+import { minimatch } from 'minimatch';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+
+async function loadConfig() {
+  return getConfig(root, join(root, 'electron-builder.yml'), null);
+}
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder’s own schema validation', async () => {
+    const config = await loadConfig();
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('would be rejected if it drifted from the schema (the check can fail)', async () => {
+    const config = { ...(await loadConfig()), notAnOption: true } as Parameters<
+      typeof validateConfiguration
+    >[0];
+    await expect(validateConfiguration(config, new DebugLogger(false))).rejects.toThrow(
+      /unknown property 'notAnOption'/,
+    );
+  });
+
+  it('targets AppImage and deb, dmg, and nsis', async () => {
+    const config = await loadConfig();
+    expect(config.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(config.mac?.target).toEqual(['dmg']);
+    expect(config.win?.target).toEqual(['nsis']);
+  });
+
+  it('packages only the built output, never sources, tests, configs or .env files', async () => {
+    const config = await loadConfig();
+    const [set] = config.files as { filter: string[] }[];
+    const patterns = set?.filter ?? [];
+    // The same matching electron-builder applies: later negations remove earlier matches.
+    const packed = (file: string): boolean =>
+      patterns.reduce(
+        (keep, pattern) =>
+          pattern.startsWith('!')
+            ? keep && !minimatch(file, pattern.slice(1), { dot: true })
+            : keep || minimatch(file, pattern, { dot: true }),
+        false,
+      );
+    const repoFiles = execFileSync(
+      'git',
+      ['ls-files', '--cached', '--others', '--exclude-standard'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter(Boolean);
+    const candidates = [
+      ...repoFiles,
+      '.env',
+      '.env.production',
+      'out/main/index.js',
+      'out/main/index.js.map',
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+      'out/renderer/assets/index.js',
+      'out/.env',
+      'out/.build-stamp',
+    ];
+    const selected = candidates.filter(packed).sort();
+    expect(selected).toEqual([
+      'out/main/index.js',
+      'out/preload/index.cjs',
+      'out/renderer/assets/index.js',
+      'out/renderer/index.html',
+      'package.json',
+    ]);
+    expect(config.extraMetadata).toEqual({ main: 'out/main/index.js' });
+  });
+});
