@@ -71,23 +71,31 @@ export function monthEndCutoff(timestampMs: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, MONTH_END_CUTOFF_HOUR_UTC);
 }
 
+/** Shared by both operations: a valid time, not in the future, not older than the window. */
+function windowViolation(
+  timestampMs: number,
+  nowMs: number,
+  windowMs: number,
+  windowLabel: string,
+): RuleViolation | null {
+  const violation = (message: string): RuleViolation => ({
+    code: 'TimestampOutOfBoundsException',
+    message,
+  });
+  if (!Number.isFinite(timestampMs)) return violation('Timestamp is not a valid time.');
+  const iso = new Date(timestampMs).toISOString();
+  if (timestampMs > nowMs + FUTURE_TOLERANCE_MS)
+    return violation(`Timestamp ${iso} is in the future.`);
+  if (nowMs - timestampMs >= windowMs) {
+    return violation(`Timestamp ${iso} is more than ${windowLabel} in the past.`);
+  }
+  return null;
+}
+
 /** BatchMeterUsage: < 24 h old, not past the month-end cut-off, not in the future. */
 export function batchTimestampViolation(timestampMs: number, nowMs: number): RuleViolation | null {
-  if (!Number.isFinite(timestampMs)) {
-    return { code: 'TimestampOutOfBoundsException', message: 'Timestamp is not a valid time.' };
-  }
-  if (timestampMs > nowMs + FUTURE_TOLERANCE_MS) {
-    return {
-      code: 'TimestampOutOfBoundsException',
-      message: `Timestamp ${new Date(timestampMs).toISOString()} is in the future.`,
-    };
-  }
-  if (nowMs - timestampMs >= BATCH_WINDOW_MS) {
-    return {
-      code: 'TimestampOutOfBoundsException',
-      message: `Timestamp ${new Date(timestampMs).toISOString()} is more than 24 hours in the past.`,
-    };
-  }
+  const outside = windowViolation(timestampMs, nowMs, BATCH_WINDOW_MS, '24 hours');
+  if (outside) return outside;
   if (nowMs >= monthEndCutoff(timestampMs)) {
     return {
       code: 'TimestampOutOfBoundsException',
@@ -102,22 +110,7 @@ export function meterUsageTimestampViolation(
   timestampMs: number,
   nowMs: number,
 ): RuleViolation | null {
-  if (!Number.isFinite(timestampMs)) {
-    return { code: 'TimestampOutOfBoundsException', message: 'Timestamp is not a valid time.' };
-  }
-  if (timestampMs > nowMs + FUTURE_TOLERANCE_MS) {
-    return {
-      code: 'TimestampOutOfBoundsException',
-      message: `Timestamp ${new Date(timestampMs).toISOString()} is in the future.`,
-    };
-  }
-  if (nowMs - timestampMs >= METER_USAGE_WINDOW_MS) {
-    return {
-      code: 'TimestampOutOfBoundsException',
-      message: `Timestamp ${new Date(timestampMs).toISOString()} is more than 6 hours in the past.`,
-    };
-  }
-  return null;
+  return windowViolation(timestampMs, nowMs, METER_USAGE_WINDOW_MS, '6 hours');
 }
 
 function validation(field: string, constraint: string): RuleViolation {
