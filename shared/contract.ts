@@ -20,6 +20,8 @@ export const settingsSchema = z.object({
   tableColumns: z.record(z.string(), z.array(z.string())),
   /** The connection every screen acts on. */
   activeConnectionId: z.string(),
+  /** The region of that connection every screen acts on; '' = the connection's default region. */
+  activeRegion: z.string(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -27,6 +29,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   tableColumns: {},
   activeConnectionId: 'sandbox',
+  activeRegion: '',
 };
 
 export const settingsPatchSchema = z
@@ -34,6 +37,7 @@ export const settingsPatchSchema = z
     theme: themeSchema,
     tableColumns: z.record(z.string().min(1).max(100), z.array(z.string().max(100)).max(100)),
     activeConnectionId: z.string().min(1).max(200),
+    activeRegion: z.string().max(50),
   })
   .partial()
   .strict();

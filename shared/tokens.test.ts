@@ -154,6 +154,27 @@ const rows: Row[] = [
     offerType: 'free-trial',
   },
   {
+    name: 'form body copied with surrounding whitespace and a trailing CRLF',
+    pasted: `\r\n  x-amzn-marketplace-token=${ENCODED}\r\n`,
+    token: TOKEN,
+    source: 'form-body',
+    step: /^Trimmed surrounding whitespace\n[\s\S]*URL-decoded once/,
+  },
+  {
+    name: 'raw HTTP request as captured (headers, blank line, form body)',
+    pasted: `POST /register HTTP/1.1\r\nHost: saas.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nx-amzn-marketplace-token=${ENCODED}&x-amzn-marketplace-offer-type=free-trial`,
+    token: TOKEN,
+    source: 'log-line',
+    offerType: 'free-trial',
+    step: /URL-decoded once/,
+  },
+  {
+    name: 'URL with the token in the fragment',
+    pasted: `https://saas.example.com/register#x-amzn-marketplace-token=${ENCODED}`,
+    token: TOKEN,
+    source: 'url',
+  },
+  {
     name: 'log line with the parsed (decoded) value',
     pasted: `[register] x-amzn-marketplace-token: "${TOKEN}" resolved=false`,
     token: TOKEN,

@@ -426,23 +426,32 @@ export function extractRegistrationToken(pasted: string): TokenExtraction {
   const trimmed = pasted.trim();
   if (trimmed.length === 0) return { ok: false, reason: 'Nothing was pasted.' };
   const steps: string[] = [];
+  // Every shape but the raw token (whose unwrap() reports it) says it trimmed the paste.
+  const trimmedStep = (): void => {
+    if (trimmed !== pasted) steps.push('Trimmed surrounding whitespace');
+  };
 
   if (/^[[{]/.test(trimmed)) {
     try {
       const parsed: unknown = JSON.parse(trimmed);
       const collected = fromJson(parsed);
+      trimmedStep();
       return finish(collected.har ? 'har' : 'json', collected, steps);
     } catch {
       // Not JSON after all (e.g. a log line that starts with a bracket): try the other shapes.
     }
   }
-  if (/^(\$\s*)?curl\s/i.test(trimmed)) return finish('curl', fromCurl(trimmed), steps);
+  if (/^(\$\s*)?curl\s/i.test(trimmed)) {
+    trimmedStep();
+    return finish('curl', fromCurl(trimmed), steps);
+  }
 
   const mentionsField = trimmed.toLowerCase().includes(TOKEN_FIELD);
   const singleWord = !/\s/.test(trimmed);
   const isUrl =
     singleWord && (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) || /^\/\S*\?/.test(trimmed));
   if (isUrl) {
+    trimmedStep();
     const query = queryOf(trimmed);
     return finish(
       'url',
@@ -451,6 +460,7 @@ export function extractRegistrationToken(pasted: string): TokenExtraction {
     );
   }
   if (mentionsField) {
+    trimmedStep();
     const unwrapSteps: string[] = [];
     const unquoted = unwrap(trimmed, unwrapSteps);
     if (!/\s/.test(unquoted) && /x-amzn-marketplace-token=/i.test(unquoted)) {

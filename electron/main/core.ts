@@ -1,5 +1,6 @@
 // Wires the services behind the router. Both composition roots (index.ts for Electron,
 // browser.ts for the browser host) call this with the adapters they created.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,12 @@ import type { Logger } from '../core/logger';
 import { createRouter, type Router } from '../core/router';
 import { startSandbox, type RunningSandbox } from '../sandbox';
 import { createConnectionsService, type SandboxEndpoint } from '../services/connections';
+import { createMfaPrompts } from '../services/mfa-prompts';
 import type { Settings } from '../../shared/contract';
-import type { KeyValueStore } from '../services/ports';
+import type { KeyValueStore, SecretStore } from '../services/ports';
+import { createCredentialSources } from '../adapters/aws/credentials';
+import { createProfileSource, type AwsEnv } from '../adapters/aws/profiles';
+import { createRefusingSecretStore } from '../adapters/secrets/refusing';
 import { createSettingsService } from '../services/settings';
 import { createAwsClientFactory } from '../adapters/aws/clients';
 import { wireAudit } from './wiring/audit';
@@ -28,6 +33,10 @@ export type CoreOptions = {
   logger: Logger;
   /** How many events of CloudTrail history the built-in sandbox seeds on first run. */
   sandboxHistoryEvents?: number;
+  /** Where pasted keys are kept; absent = nowhere (keys are then usable for one run only). */
+  secrets?: SecretStore;
+  /** Environment for finding the AWS config files (AWS_CONFIG_FILE…); default process.env. */
+  awsEnv?: AwsEnv;
 };
 
 export type Core = {
@@ -74,9 +83,24 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     logger.error('sandbox failed to start', { error });
   }
 
+  const profiles = createProfileSource({
+    ...(options.awsEnv === undefined ? {} : { env: options.awsEnv }),
+    onChange: () => bus.emit('connections:changed', { reason: 'profiles' }),
+  });
   const connections = createConnectionsService({
     sandbox: () => sandboxEndpoint,
-    activeConnectionId: () => settings.get().activeConnectionId,
+    settings,
+    store: options.settingsStore,
+    secrets: options.secrets ?? createRefusingSecretStore(),
+    profiles,
+    credentials: createCredentialSources(),
+    mfa: createMfaPrompts({
+      onRequest: (request) => bus.emit('connections:mfaRequired', request),
+      onSettled: (requestId) => bus.emit('connections:mfaSettled', { requestId }),
+      newId: () => randomUUID(),
+    }),
+    now: Date.now,
+    onChange: () => bus.emit('connections:changed', { reason: 'connections' }),
   });
 
   const deps: CoreDeps = {
@@ -92,7 +116,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     osUser: currentOsUser(),
     now: Date.now,
   };
-  const connectionsArea = wireConnections(deps);
+  const connectionsArea = wireConnections(deps, { profiles });
   const meteringArea = wireMetering(deps);
   const customersArea = wireCustomers(deps);
   const containersArea = wireContainers(deps);
@@ -126,6 +150,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'settings:get': () => settings.get(),
       'settings:set': (patch) => {
         if (patch.activeConnectionId !== undefined) connections.get(patch.activeConnectionId);
+        if (patch.activeRegion !== undefined && patch.activeRegion !== '') {
+          const id = patch.activeConnectionId ?? settings.get().activeConnectionId;
+          connections.activate(id, patch.activeRegion);
+        }
         return settings.set(patch);
       },
     },

@@ -3,9 +3,20 @@
 //   electron . [--data DIR]
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, session, shell } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  app,
+  ipcMain,
+  nativeTheme,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import { createFileLogger } from '../adapters/file-logger';
 import { readFlag } from '../adapters/paths';
+import { createSafeStorageSecretStore } from '../adapters/secrets/safe-storage';
 import { createElectronStore } from '../adapters/storage/electron-store';
 import { devContentSecurityPolicy } from '../app/csp';
 import { buildMenuTemplate } from '../app/menu';
@@ -101,6 +112,12 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         dataDir,
         settingsStore: createElectronStore(dataDir, 'settings'),
         logger,
+        // safeStorage is usable only once the app is ready, which it is here.
+        secrets: createSafeStorageSecretStore({
+          safeStorage,
+          platform: process.platform,
+          dir: join(dataDir, 'secrets'),
+        }),
       });
       disposeIpc = startIpcHost({
         ipcMain,

@@ -1,5 +1,6 @@
 // The sandbox's HTTP front: AWS JSON 1.1 on `POST /` routed by X-Amz-Target, SigV4-verified, with
-// rate limits and fault injection; plus a bearer-token admin API under /_sandbox/.
+// rate limits and fault injection; STS over the query protocol (form body, no X-Amz-Target); plus a
+// bearer-token admin API under /_sandbox/.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +14,8 @@ import { createRng, deriveSeed, type Rng } from './prng';
 import type { RateLimiter } from './rate-limit';
 import { verifySigV4 } from './sigv4';
 import type { SandboxState } from './state';
-import type { MeteringCallRecord, SandboxCredential } from './types';
+import { handleSts, stsActionOf, stsErrorXml, toStsError } from './sts';
+import type { MeteringCallRecord, SandboxCredential, SandboxRole } from './types';
 
 type MeteringOperation = MeteringCallRecord['operation'];
 type Operation = MeteringOperation | 'LookupEvents';
@@ -128,10 +130,33 @@ function iamAction(operation: Operation): string {
 
 /** Accepts "aws-marketplace:BatchMeterUsage", "BatchMeterUsage", or a "service:*" wildcard. */
 function denies(rule: DenyRule, operation: Operation, accessKeyId: string): boolean {
+  return deniesAction(rule, iamAction(operation), accessKeyId);
+}
+
+/** The same rule matched against a full IAM action such as "sts:AssumeRole". */
+function deniesAction(rule: DenyRule, action: string, accessKeyId: string): boolean {
   if (rule.accessKeyId !== undefined && rule.accessKeyId !== accessKeyId) return false;
-  const action = iamAction(operation);
+  const operation = action.slice(action.indexOf(':') + 1);
   if (rule.action === '*' || rule.action === action || rule.action === operation) return true;
   return rule.action.endsWith(':*') && action.startsWith(rule.action.slice(0, -1));
+}
+
+function sendXml(res: ServerResponse, status: number, xml: string, requestId: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(xml),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(xml);
+}
+
+/** Query-protocol calls (STS) carry a form body and no X-Amz-Target. */
+function isQueryProtocol(req: IncomingMessage): boolean {
+  const contentType = req.headers['content-type'] ?? '';
+  return (
+    req.headers['x-amz-target'] === undefined &&
+    contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+  );
 }
 
 function parseRate(value: unknown, name: string): number | undefined {
@@ -363,6 +388,64 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     }
   }
 
+  async function handleStsRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+  ): Promise<void> {
+    const requestId = randomUUID();
+    const fail = (error: SandboxApiError): void =>
+      sendXml(res, error.status, stsErrorXml(error, requestId), requestId);
+    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
+      fail(new SandboxApiError('InvalidAction', 'Only POST / is served.', 400));
+      return;
+    }
+    const params = new URLSearchParams(body.toString('utf8'));
+    const action = stsActionOf(params);
+    let identity: SandboxCredential;
+    try {
+      const verified = verifySigV4(
+        { method: req.method, url: req.url ?? '/', headers: req.headers, body },
+        credentialOf,
+        'sts',
+        ctx.region,
+        Date.now(),
+      );
+      const found = credentialOf(verified.accessKeyId);
+      if (!found) throw new SandboxApiError('UnrecognizedClientException', 'Unknown key.', 403);
+      identity = found;
+    } catch (error) {
+      fail(toStsError(errorFrom(error)));
+      return;
+    }
+    if (!action) {
+      const named = params.get('Action') ?? '';
+      fail(
+        new SandboxApiError(
+          'InvalidAction',
+          `Could not find operation ${named} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`,
+          400,
+        ),
+      );
+      return;
+    }
+    try {
+      if (faults.latencyMs !== undefined) await sleep(faults.latencyMs);
+      const xml = handleSts(action, params, {
+        state: ctx.state,
+        identity,
+        wallClock: Date.now(),
+        requestId,
+        denied: (iam) =>
+          faults.denyActions?.some((rule) => deniesAction(rule, iam, identity.accessKeyId)) ??
+          false,
+      });
+      sendXml(res, 200, xml, requestId);
+    } catch (error) {
+      fail(toStsError(errorFrom(error)));
+    }
+  }
+
   function handleAdmin(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     if (!bearerMatches(req.headers.authorization, ctx.adminToken)) {
       sendAdmin(res, 401, { message: 'Missing or wrong admin bearer token.' });
@@ -407,6 +490,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
               accountId: c.accountId,
               temporary: c.sessionToken !== undefined,
             })),
+            roles: ctx.state.roles(),
             faults,
             rateLimits: ctx.limiter.config(),
             cloudTrailEvents: ctx.cloudTrail.count(),
@@ -507,6 +591,10 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           sendAdmin(res, 200, addCredential(input));
           return;
         }
+        case 'POST /_sandbox/roles': {
+          sendAdmin(res, 200, addRole(input));
+          return;
+        }
         default:
           sendAdmin(res, 404, { message: `No admin route ${route}.` });
       }
@@ -558,6 +646,38 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     return credential;
   }
 
+  /**
+   * Adds a role AssumeRole can hand out: `{roleName, accountId?, externalId?, mfaRequired?,
+   * maxSessionDurationSeconds?}`.
+   */
+  function addRole(input: Record<string, unknown>): SandboxRole {
+    const { roleName, externalId, mfaRequired, maxSessionDurationSeconds } = input;
+    if (typeof roleName !== 'string' || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+      throw new Error('roleName is required (1-64 of letters, digits and +=,.@_-).');
+    }
+    const accountId =
+      typeof input.accountId === 'string' ? input.accountId : ctx.state.world.sellerAccountId;
+    if (!/^\d{12}$/.test(accountId)) throw new Error('accountId must be 12 digits.');
+    if (externalId !== undefined && (typeof externalId !== 'string' || externalId.length < 2)) {
+      throw new Error('externalId must be a string of at least 2 characters.');
+    }
+    const maxSession = maxSessionDurationSeconds ?? 3600;
+    if (typeof maxSession !== 'number' || maxSession < 900 || maxSession > 43_200) {
+      throw new Error('maxSessionDurationSeconds must be between 900 and 43200.');
+    }
+    const role: SandboxRole = {
+      roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+      roleName,
+      accountId,
+      roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`,
+      maxSessionDurationSeconds: maxSession,
+      ...(typeof externalId === 'string' ? { externalId } : {}),
+      ...(mfaRequired === true ? { mfaRequired: true } : {}),
+    };
+    ctx.state.addRole(role);
+    return role;
+  }
+
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
@@ -573,6 +693,8 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       }
       if ((req.url ?? '').startsWith('/_sandbox/')) {
         handleAdmin(req, res, body);
+      } else if (isQueryProtocol(req)) {
+        await handleStsRequest(req, res, body);
       } else {
         await handleAws(req, res, body);
       }

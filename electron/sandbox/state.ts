@@ -16,7 +16,7 @@ import {
 import { dirname, join } from 'node:path';
 import { createWorld } from './world';
 import { createRng, deriveSeed } from './prng';
-import type { LedgerEntry, SandboxCredential, SandboxWorld } from './types';
+import type { LedgerEntry, SandboxCredential, SandboxRole, SandboxWorld } from './types';
 
 export function writeFileAtomic(path: string, data: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -28,6 +28,7 @@ export function writeFileAtomic(path: string, data: string): void {
 const WORLD_FILE = 'world.json';
 const LEDGER_FILE = 'ledger.jsonl';
 const CREDENTIALS_FILE = 'credentials.json';
+const ROLES_FILE = 'roles.json';
 
 /** Dedup bucket of a billed record (AWS-FACTS §1.3.4 / §1.4). */
 export function dedupKeyOf(entry: LedgerEntry): string {
@@ -59,6 +60,25 @@ export function sellerCredential(seed: number, sellerAccountId: string): Sandbox
   };
 }
 
+/** The roles every sandbox starts with, in the seller account (stable, so docs and tests can name them). */
+export function defaultRoles(sellerAccountId: string): SandboxRole[] {
+  const role = (name: string, roleId: string, extra: Partial<SandboxRole> = {}): SandboxRole => ({
+    roleArn: `arn:aws:iam::${sellerAccountId}:role/${name}`,
+    roleName: name,
+    accountId: sellerAccountId,
+    roleId,
+    maxSessionDurationSeconds: 3600,
+    ...extra,
+  });
+  return [
+    role('MeterdeskOperator', 'AROAMETERDESKOPERATOR1'),
+    role('MeterdeskPartnerAccess', 'AROAMETERDESKPARTNER01', {
+      externalId: 'meterdesk-sandbox-external-id',
+    }),
+    role('MeterdeskMfaOperator', 'AROAMETERDESKMFAOPER01', { mfaRequired: true }),
+  ];
+}
+
 export type SandboxState = {
   readonly dataDir: string;
   readonly seed: number;
@@ -72,6 +92,10 @@ export type SandboxState = {
   credential(accessKeyId: string): SandboxCredential | undefined;
   credentials(): SandboxCredential[];
   addCredential(credential: SandboxCredential): void;
+  role(roleArn: string): SandboxRole | undefined;
+  roles(): SandboxRole[];
+  /** Adds or replaces a role (by ARN); durable before it returns. */
+  addRole(role: SandboxRole): void;
   /** Back to a fresh world for the seed, an empty ledger; keys and credentials stay. */
   reset(now: number): void;
 };
@@ -123,6 +147,16 @@ export function openState({ dataDir, seed, now }: Options): SandboxState {
   }
   const credentialsById = new Map(credentialTable.map((c) => [c.accessKeyId, c]));
 
+  const rolesPath = join(dataDir, ROLES_FILE);
+  let roleTable: SandboxRole[];
+  if (existsSync(rolesPath)) {
+    roleTable = JSON.parse(readFileSync(rolesPath, 'utf8')) as SandboxRole[];
+  } else {
+    roleTable = defaultRoles(world.sellerAccountId);
+    writeFileAtomic(rolesPath, JSON.stringify(roleTable, null, 2));
+  }
+  const rolesByArn = new Map(roleTable.map((r) => [r.roleArn, r]));
+
   const state: SandboxState = {
     dataDir,
     seed: worldSeed,
@@ -148,6 +182,12 @@ export function openState({ dataDir, seed, now }: Options): SandboxState {
     addCredential(credential) {
       credentialsById.set(credential.accessKeyId, credential);
       writeFileAtomic(credentialsPath, JSON.stringify([...credentialsById.values()], null, 2));
+    },
+    role: (roleArn) => rolesByArn.get(roleArn),
+    roles: () => [...rolesByArn.values()],
+    addRole(role) {
+      rolesByArn.set(role.roleArn, role);
+      writeFileAtomic(rolesPath, JSON.stringify([...rolesByArn.values()], null, 2));
     },
     reset(resetNow) {
       world = createWorld(worldSeed, resetNow);

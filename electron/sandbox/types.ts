@@ -103,6 +103,24 @@ export type SandboxCredential = SandboxIdentity & {
   expiresAt?: number;
 };
 
+/**
+ * An IAM role that STS AssumeRole can hand out. Any key the sandbox knows may assume it (the trust
+ * policy is "everyone in the table") unless a deny rule, a missing external id or MFA says no.
+ */
+export type SandboxRole = {
+  roleArn: string;
+  roleName: string;
+  accountId: string;
+  /** AROA…: the first half of an assumed-role principal id. */
+  roleId: string;
+  /** When set, AssumeRole must send exactly this ExternalId. */
+  externalId?: string;
+  /** When true, AssumeRole must send SerialNumber and a 6-digit TokenCode (000000 is refused). */
+  mfaRequired?: boolean;
+  /** 3600 unless set; AssumeRole's DurationSeconds may not exceed it. */
+  maxSessionDurationSeconds: number;
+};
+
 /** One CloudTrail event as LookupEvents returns it (Event shape), with the record as a JSON string. */
 export type StoredCloudTrailEvent = {
   eventId: string;

@@ -1,6 +1,196 @@
 // Channels and events of the journal area; shared/contract.ts merges every area's table.
+import { z } from 'zod';
+import { journalContextSchema, journalOperationSchema, verifyReportSchema } from '../journal';
 import type { ChannelTable, EventTable } from './table';
 
-export const journalChannels = {} as const satisfies ChannelTable;
+/** A record's last known state in one submission, as the Journal screen lists it. */
+export const journalRowStatusSchema = z.enum([
+  'Success',
+  'DuplicateRecord',
+  'CustomerNotSubscribed',
+  'Rejected',
+  'Unprocessed',
+  'Unknown',
+  /** Sent; the answer was never journaled (the app stopped mid-call). */
+  'NoOutcome',
+  /** Planned, never sent (cancelled, stopped or interrupted first). */
+  'NotSent',
+]);
+export type JournalRowStatus = z.infer<typeof journalRowStatusSchema>;
 
-export const journalEvents = {} as const satisfies EventTable;
+export const journalRowSchema = z.object({
+  submissionId: z.string(),
+  key: z.string(),
+  /** When the record's latest line was written (ISO). */
+  at: z.string(),
+  operation: journalOperationSchema,
+  connectionId: z.string(),
+  connectionName: z.string(),
+  account: z.string(),
+  region: z.string(),
+  osUser: z.string(),
+  productCode: z.string().optional(),
+  /** CustomerAWSAccountId or CustomerIdentifier, whichever the record carries. */
+  customer: z.string(),
+  licenseArn: z.string().optional(),
+  dimension: z.string(),
+  /** The usage timestamp (ISO, UTC). */
+  timestamp: z.string(),
+  quantity: z.number(),
+  status: journalRowStatusSchema,
+  meteringRecordId: z.string().optional(),
+  requestId: z.string().optional(),
+  error: z.string().optional(),
+  attempts: z.number().int(),
+  resendOf: z.string().optional(),
+  /** The submission that resent this record after an interruption. */
+  resentIn: z.string().optional(),
+});
+export type JournalRow = z.infer<typeof journalRowSchema>;
+
+const text = z.string().max(500);
+
+export const journalFilterSchema = z
+  .object({
+    customer: text.optional(),
+    dimension: text.optional(),
+    status: z.array(journalRowStatusSchema).max(10).optional(),
+    /** Journal time (when it was sent), ISO date or date-time, inclusive. */
+    from: text.optional(),
+    to: text.optional(),
+    connectionId: text.optional(),
+    submissionId: text.optional(),
+  })
+  .strict();
+export type JournalFilter = z.infer<typeof journalFilterSchema>;
+
+export const journalCallSchema = z.object({
+  callId: z.string(),
+  attempt: z.number().int(),
+  reason: z.string().optional(),
+  at: z.string(),
+  records: z.number().int(),
+  outcomeAt: z.string().optional(),
+  requestId: z.string().optional(),
+  httpStatus: z.number().int().optional(),
+  error: z.string().optional(),
+});
+
+export const journalSubmissionStateSchema = z.enum([
+  'finished',
+  'cancelled',
+  /** Intents without outcomes or unsent records: resumable. */
+  'interrupted',
+  /** Resumed: a later submission resent its unresolved records. */
+  'resumed',
+  /** Still being written by this app right now. */
+  'running',
+]);
+
+export const journalSubmissionSchema = z.object({
+  submissionId: z.string(),
+  operation: journalOperationSchema,
+  context: journalContextSchema,
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  state: journalSubmissionStateSchema,
+  resendOf: z.string().optional(),
+  resentBy: z.array(z.string()),
+  totalRecords: z.number().int(),
+  /** Records by status (JournalRowStatus → count). */
+  counts: z.record(z.string(), z.number().int()),
+  calls: z.array(journalCallSchema),
+  rows: z.array(journalRowSchema),
+});
+export type JournalSubmission = z.infer<typeof journalSubmissionSchema>;
+
+export const interruptedSchema = z.object({
+  submissionId: z.string(),
+  operation: journalOperationSchema.optional(),
+  context: journalContextSchema,
+  startedAt: z.string().optional(),
+  resendOf: z.string().optional(),
+  totalRecords: z.number().int().optional(),
+  resolvedCount: z.number().int(),
+  unresolvedCount: z.number().int(),
+  /** Unresolved records by their last state: NotSent, NoOutcome, Unprocessed, Unknown. */
+  unresolvedByState: z.record(z.string(), z.number().int()),
+  unjournaledRecords: z.number().int(),
+});
+export type InterruptedView = z.infer<typeof interruptedSchema>;
+
+export const JOURNAL_PAGE_MAX = 1000;
+
+export const journalChannels = {
+  'journal:query': {
+    input: z
+      .object({
+        filter: journalFilterSchema.default({}),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(JOURNAL_PAGE_MAX).default(200),
+      })
+      .strict(),
+    output: z.object({
+      total: z.number().int(),
+      rows: z.array(journalRowSchema),
+      /** Choices for the filter controls, over the whole journal. */
+      facets: z.object({
+        connections: z.array(z.object({ id: z.string(), name: z.string() })),
+        dimensions: z.array(z.string()),
+        statuses: z.record(z.string(), z.number().int()),
+      }),
+    }),
+  },
+  'journal:submission': {
+    input: z.object({ submissionId: z.string().min(1).max(200) }).strict(),
+    output: journalSubmissionSchema,
+  },
+  /** The filtered rows as a file: CSV (spreadsheet-safe) or JSON. */
+  'journal:export': {
+    input: z
+      .object({ filter: journalFilterSchema.default({}), format: z.enum(['csv', 'json']) })
+      .strict(),
+    output: z.object({
+      fileName: z.string(),
+      mimeType: z.string(),
+      text: z.string(),
+      rows: z.number().int(),
+    }),
+  },
+  'journal:verify': {
+    input: z.object({}).strict(),
+    output: z.object({ report: verifyReportSchema, path: z.string(), checkedAt: z.string() }),
+  },
+  'journal:interrupted': {
+    input: z.object({}).strict(),
+    output: z.object({ submissions: z.array(interruptedSchema) }),
+  },
+  /**
+   * For the record editor: of these dedup keys (shared/metering.ts recordKey), which were
+   * already billed successfully on this connection's account and region, with what quantity.
+   */
+  'journal:sent-index': {
+    input: z
+      .object({
+        keys: z.array(z.string().max(5000)).max(20_000),
+        connectionId: z.string().max(200).optional(),
+      })
+      .strict(),
+    output: z.object({
+      entries: z.array(
+        z.object({
+          key: z.string(),
+          quantity: z.number(),
+          meteringRecordId: z.string().optional(),
+          submissionId: z.string(),
+          at: z.string(),
+        }),
+      ),
+    }),
+  },
+} as const satisfies ChannelTable;
+
+export const journalEvents = {
+  /** The journal gained lines (a submission progressed): lists may refresh. */
+  'journal:changed': z.object({ submissionId: z.string().optional() }),
+} as const satisfies EventTable;

@@ -1,6 +1,12 @@
-// The top bar: which connection every action goes to, always visible.
+// The top bar: which connection, account and region every action goes to, always visible, with
+// the connection and region switchers one click away. It also hosts the MFA prompt, which can
+// be needed on any screen.
 import type { UseQueryResult } from '@tanstack/react-query';
+import { useId } from 'react';
 import type { AppInfo } from '../../../shared/contract';
+import { useActivateConnection, useConnections, useConnectionsSync } from '../api/connections';
+import { MfaPrompt } from '../features/connections/MfaPrompt';
+import '../features/connections/connections.css';
 import { hrefFor } from './router';
 
 function ConnectionSummary({ appInfo }: { appInfo: UseQueryResult<AppInfo> }) {
@@ -38,21 +44,79 @@ function ConnectionSummary({ appInfo }: { appInfo: UseQueryResult<AppInfo> }) {
           <dd className="mono">{connection.region}</dd>
         </div>
       </dl>
-      {connection.isSandbox && <span className="badge badge-sandbox">Sandbox</span>}
+      {connection.isSandbox ? (
+        <span className="badge badge-sandbox">Sandbox</span>
+      ) : (
+        <span className="badge badge-real">Real AWS</span>
+      )}
     </>
   );
 }
 
-export function TopBar({ appInfo }: { appInfo: UseQueryResult<AppInfo> }) {
+function Switchers() {
+  const connections = useConnections();
+  const activate = useActivateConnection();
+  const connectionId = useId();
+  const regionId = useId();
+  if (!connections.data) return null;
+  const { activeId, activeRegion } = connections.data;
+  const active = connections.data.connections.find((c) => c.id === activeId);
   return (
-    <header className="topbar">
+    <div className="switchers">
+      <label htmlFor={connectionId} className="visually-hidden">
+        Switch connection
+      </label>
+      <select
+        id={connectionId}
+        value={activeId}
+        disabled={activate.isPending}
+        onChange={(event) => activate.mutate({ id: event.target.value })}
+      >
+        {connections.data.connections.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+            {c.isSandbox ? ' (sandbox)' : ''}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={regionId} className="visually-hidden">
+        Switch region
+      </label>
+      <select
+        id={regionId}
+        value={activeRegion}
+        disabled={activate.isPending || !active || active.regions.length < 2}
+        onChange={(event) => activate.mutate({ id: activeId, region: event.target.value })}
+      >
+        {(active?.regions ?? [activeRegion]).map((region) => (
+          <option key={region} value={region}>
+            {region}
+          </option>
+        ))}
+      </select>
+      {activate.isError && (
+        <span className="error-inline" role="alert" title={activate.error.hint}>
+          {activate.error.message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function TopBar({ appInfo }: { appInfo: UseQueryResult<AppInfo> }) {
+  useConnectionsSync();
+  const real = appInfo.data?.activeConnection?.isSandbox === false;
+  return (
+    <header className={real ? 'topbar topbar-real' : 'topbar'}>
       <span className="brand">Meterdesk</span>
       <section className="connection" aria-label="Active connection">
         <ConnectionSummary appInfo={appInfo} />
       </section>
+      <Switchers />
       <a className="topbar-link" href={hrefFor('/connections')}>
-        Switch connection
+        Manage connections
       </a>
+      <MfaPrompt />
     </header>
   );
 }

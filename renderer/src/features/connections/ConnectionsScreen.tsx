@@ -1,44 +1,690 @@
-import { useAppInfo } from '../../api/queries';
-import { ComingLater } from '../../components/ComingLater';
+// Connections: the built-in Sandbox, AWS profiles and pasted keys; which one every screen acts
+// on; and a permission self-test per connection. The renderer never sees a secret: pasted keys go
+// to the core in the one call that adds them and are cleared from the form at once.
+import { useId, useRef, useState, type SyntheticEvent } from 'react';
+import {
+  addConnectionInputSchema,
+  type AddConnectionInput,
+  type ConnectionInfo,
+  type ProfileInfo,
+  type SelfTestResult,
+} from '../../../../shared/channels/connections';
+import {
+  useActivateConnection,
+  useAddConnection,
+  useConnections,
+  useProfiles,
+  useRemoveConnection,
+  useSelfTest,
+} from '../../api/connections';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Facts } from '../../components/Facts';
 import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
+import './connections.css';
 
-function ActiveConnection() {
-  const appInfo = useAppInfo();
-  if (appInfo.isPending) return <Loading label="Loading the active connection…" />;
-  if (appInfo.isError) {
+const profileKindLabels: Record<ProfileInfo['kind'], string> = {
+  static: 'static keys',
+  sso: 'SSO',
+  'assume-role': 'assume role',
+  'credential-process': 'credential process',
+  'login-session': 'console login (aws login)',
+  'web-identity': 'web identity',
+  unknown: 'unusable',
+};
+
+function formatExpiry(expiresAt: number, now: number): string {
+  const minutes = Math.round((expiresAt - now) / 60_000);
+  const when = new Date(expiresAt).toISOString().replace('.000Z', 'Z').replace('T', ' ');
+  if (minutes <= 0) return `expired ${when} UTC`;
+  if (minutes < 120) return `expires ${when} UTC (in ${minutes} min)`;
+  return `expires ${when} UTC (in ${Math.round(minutes / 60)} h)`;
+}
+
+function credentialsLabel(connection: ConnectionInfo, now: number): string {
+  if (connection.isSandbox) return 'Built-in sandbox key';
+  const parts: string[] = [];
+  if (connection.kind === 'profile') {
+    parts.push(
+      `Profile ${connection.profile ?? ''}${connection.profileKind ? ` (${profileKindLabels[connection.profileKind]})` : ''}`,
+    );
+  } else {
+    parts.push(
+      `Access key …${connection.keyIdLast4 ?? ''}${connection.hasSessionToken ? ' with session token' : ''}`,
+    );
+    parts.push(connection.storage === 'encrypted' ? 'saved encrypted' : 'this run only');
+  }
+  if (connection.role) parts.push(`then assumes ${connection.role.roleArn}`);
+  if (connection.expiresAt !== undefined) parts.push(formatExpiry(connection.expiresAt, now));
+  return parts.join('; ');
+}
+
+function SelfTestGrid({ result, onRetry }: { result: SelfTestResult; onRetry: () => void }) {
+  const regions = result.regions.map((r) => r.region);
+  const apis = result.regions[0]?.cells.map((c) => ({ api: c.api, action: c.action })) ?? [];
+  return (
+    <div className="self-test">
+      {result.identity ? (
+        <Facts
+          facts={[
+            { label: 'Account', value: result.identity.account, mono: true },
+            { label: 'Signed in as', value: result.identity.arn, mono: true },
+          ]}
+        />
+      ) : (
+        result.identityError && (
+          <ErrorPanel
+            title="Could not sign in with this connection."
+            error={{
+              code: result.identityError.code,
+              message: result.identityError.message,
+              hint: result.identityError.hint,
+            }}
+            onRetry={onRetry}
+          />
+        )
+      )}
+      {regions.length > 0 && (
+        <table className="conn-table" aria-label="Permissions by region">
+          <thead>
+            <tr>
+              <th scope="col">API (IAM action)</th>
+              {regions.map((region) => (
+                <th key={region} scope="col" className="mono">
+                  {region}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {apis.map(({ api, action }) => (
+              <tr key={api}>
+                <th scope="row">
+                  {api} <span className="mono">({action})</span>
+                </th>
+                {result.regions.map(({ region, cells }) => {
+                  const cell = cells.find((c) => c.api === api);
+                  if (!cell) return <td key={region}>—</td>;
+                  const label =
+                    cell.status === 'allowed'
+                      ? 'Allowed'
+                      : cell.status === 'denied'
+                        ? 'Denied'
+                        : 'Could not tell';
+                  return (
+                    <td key={region} className={`grid-${cell.status}`} title={cell.probe}>
+                      <span className={`grid-cell-${cell.status}`}>{label}</span>
+                      {cell.reason !== undefined && <p className="grid-reason">{cell.reason}</p>}
+                      {cell.status !== 'allowed' && cell.hint !== undefined && (
+                        <p className="grid-reason">{cell.hint}</p>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="field-help">
+        Probes that cannot bill: ResolveCustomer with an invalid token, BatchMeterUsage with no
+        records, MeterUsage as a dry run, LookupEvents for one event.
+      </p>
+    </div>
+  );
+}
+
+function ConnectionRow({
+  connection,
+  isActive,
+  onTested,
+}: {
+  connection: ConnectionInfo;
+  isActive: boolean;
+  onTested: (result: SelfTestResult | null, id: string) => void;
+}) {
+  const activate = useActivateConnection();
+  const remove = useRemoveConnection();
+  const test = useSelfTest();
+  const [now] = useState(() => Date.now());
+  const runTest = (): void => {
+    onTested(null, connection.id);
+    test.mutate({ id: connection.id }, { onSuccess: (result) => onTested(result, connection.id) });
+  };
+  return (
+    <tr aria-current={isActive ? 'true' : undefined}>
+      <th scope="row">
+        {connection.name}
+        {isActive && <span className="badge"> active</span>}
+        {connection.problem !== undefined && <p className="field-error">{connection.problem}</p>}
+      </th>
+      <td>{credentialsLabel(connection, now)}</td>
+      <td className="mono">{connection.accountId ?? 'not known yet'}</td>
+      <td className="mono">{connection.regions.join(', ')}</td>
+      <td className="mono">{connection.endpoint ?? 'AWS'}</td>
+      <td>
+        <div className="conn-actions">
+          <button
+            type="button"
+            disabled={isActive || activate.isPending}
+            onClick={() => activate.mutate({ id: connection.id })}
+            aria-label={`Use ${connection.name}`}
+          >
+            Use
+          </button>
+          <button
+            type="button"
+            disabled={test.isPending}
+            onClick={runTest}
+            aria-label={`Test ${connection.name}`}
+          >
+            {test.isPending ? 'Testing…' : 'Test'}
+          </button>
+          {!connection.isSandbox && (
+            <button
+              type="button"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate({ id: connection.id })}
+              aria-label={`Remove ${connection.name}`}
+            >
+              Remove
+            </button>
+          )}
+        </div>
+        {test.isError && (
+          <ErrorPanel title="The self-test could not run." error={test.error} onRetry={runTest} />
+        )}
+        {activate.isError && <ErrorPanel error={activate.error} />}
+        {remove.isError && <ErrorPanel error={remove.error} />}
+      </td>
+    </tr>
+  );
+}
+
+function ConnectionsTable() {
+  const connections = useConnections();
+  const [tested, setTested] = useState<{ id: string; result: SelfTestResult | null } | null>(null);
+  if (connections.isPending) return <Loading label="Loading connections…" />;
+  if (connections.isError) {
     return (
       <ErrorPanel
-        title="Could not read the active connection."
-        error={appInfo.error}
-        onRetry={() => void appInfo.refetch()}
+        title="Could not read the connections."
+        error={connections.error}
+        onRetry={() => void connections.refetch()}
       />
     );
   }
-  const connection = appInfo.data.activeConnection;
+  const { connections: all, activeId } = connections.data;
+  const testedConnection = all.find((c) => c.id === tested?.id);
   return (
-    <section className="panel" aria-labelledby="active-connection-heading">
-      <h2 id="active-connection-heading">Active connection</h2>
-      {connection === null ? (
-        <p>No connection is active yet.</p>
-      ) : (
-        <Facts
-          facts={[
-            { label: 'Name', value: connection.name },
-            {
-              label: 'Kind',
-              value: connection.isSandbox ? 'Sandbox (not real AWS)' : connection.kind,
-            },
-            { label: 'Account', value: connection.accountId ?? 'not known yet', mono: true },
-            { label: 'Region', value: connection.region, mono: true },
-            ...(connection.endpoint === undefined
-              ? []
-              : [{ label: 'Endpoint', value: connection.endpoint, mono: true }]),
-          ]}
-        />
+    <section className="panel" aria-labelledby="connections-heading">
+      <h2 id="connections-heading">Connections</h2>
+      <table className="conn-table" aria-label="Connections">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Signs in with</th>
+            <th scope="col">Account</th>
+            <th scope="col">Regions</th>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {all.map((connection) => (
+            <ConnectionRow
+              key={connection.id}
+              connection={connection}
+              isActive={connection.id === activeId}
+              onTested={(result, id) => setTested({ id, result })}
+            />
+          ))}
+        </tbody>
+      </table>
+      {tested && testedConnection && (
+        <section className="panel" aria-label={`Self-test of ${testedConnection.name}`}>
+          <h3>Self-test: {testedConnection.name}</h3>
+          {tested.result ? (
+            <SelfTestGrid
+              result={tested.result}
+              onRetry={() => setTested({ id: tested.id, result: null })}
+            />
+          ) : (
+            <Loading label="Testing…" />
+          )}
+        </section>
       )}
+    </section>
+  );
+}
+
+type Draft = {
+  name: string;
+  sourceKind: 'profile' | 'keys';
+  profile: string;
+  accessKeyId: string;
+  expiresAt: string;
+  region: string;
+  regions: string;
+  roleArn: string;
+  externalId: string;
+  sessionName: string;
+  durationSeconds: string;
+  endpoint: string;
+};
+
+const emptyDraft: Draft = {
+  name: '',
+  sourceKind: 'profile',
+  profile: '',
+  accessKeyId: '',
+  expiresAt: '',
+  region: 'us-east-1',
+  regions: '',
+  roleArn: '',
+  externalId: '',
+  sessionName: '',
+  durationSeconds: '',
+  endpoint: '',
+};
+
+function Field({
+  label,
+  error,
+  help,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  help?: string;
+  children: (props: { id: string; describedBy: string | undefined }) => React.ReactNode;
+}) {
+  const id = useId();
+  const errorId = useId();
+  const helpId = useId();
+  const describedBy =
+    [error !== undefined ? errorId : null, help !== undefined ? helpId : null]
+      .filter((x) => x !== null)
+      .join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, describedBy })}
+      {help !== undefined && (
+        <p id={helpId} className="field-help">
+          {help}
+        </p>
+      )}
+      {error !== undefined && (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function AddConnectionForm() {
+  const connections = useConnections();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const profiles = useProfiles(draft.sourceKind === 'profile');
+  const adder = useAddConnection();
+  const [attempted, setAttempted] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+  // Secrets live in uncontrolled inputs: never in React state, never in a value attribute.
+  const secretRef = useRef<HTMLInputElement>(null);
+  const tokenRef = useRef<HTMLInputElement>(null);
+  const [secretFilled, setSecretFilled] = useState(false);
+  const [tokenFilled, setTokenFilled] = useState(false);
+
+  const set = (patch: Partial<Draft>): void => {
+    setDraft((current) => ({ ...current, ...patch }));
+    setAdded(null);
+  };
+
+  const secretStorage = connections.data?.secretStorage;
+
+  const build = (storage: 'encrypted' | 'session', secret: string, token: string): unknown => {
+    const regions = draft.regions
+      .split(/[\s,]+/)
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
+    const role =
+      draft.roleArn.trim() === ''
+        ? undefined
+        : {
+            roleArn: draft.roleArn.trim(),
+            ...(draft.externalId.trim() === '' ? {} : { externalId: draft.externalId.trim() }),
+            ...(draft.sessionName.trim() === '' ? {} : { sessionName: draft.sessionName.trim() }),
+            ...(draft.durationSeconds.trim() === ''
+              ? {}
+              : { durationSeconds: Number(draft.durationSeconds) }),
+          };
+    const source =
+      draft.sourceKind === 'profile'
+        ? { kind: 'profile', profile: draft.profile }
+        : {
+            kind: 'keys',
+            accessKeyId: draft.accessKeyId.trim(),
+            secretAccessKey: secret,
+            ...(token === '' ? {} : { sessionToken: token }),
+            ...(draft.expiresAt === '' ? {} : { expiresAt: Date.parse(`${draft.expiresAt}Z`) }),
+            storage,
+          };
+    return {
+      name: draft.name,
+      source,
+      region: draft.region.trim(),
+      ...(regions.length === 0 ? {} : { regions }),
+      ...(role === undefined ? {} : { role }),
+      ...(draft.endpoint.trim() === '' ? {} : { endpoint: draft.endpoint.trim() }),
+    };
+  };
+
+  // The same schema the core enforces; the secret fields are checked for presence only (their
+  // values stay in the inputs), so stand-ins of a valid length take their place here.
+  const check = addConnectionInputSchema.safeParse(
+    build('session', secretFilled ? 'x'.repeat(40) : '', tokenFilled ? 'x'.repeat(40) : ''),
+  );
+  const errors = new Map<string, string>();
+  if (!check.success) {
+    for (const issue of check.error.issues) {
+      const key = issue.path.filter((p) => typeof p === 'string').join('.');
+      if (!errors.has(key)) errors.set(key, issue.message);
+    }
+  }
+  const show = (key: string): string | undefined => (attempted ? errors.get(key) : undefined);
+
+  const submit = async (storage: 'encrypted' | 'session'): Promise<void> => {
+    setAttempted(true);
+    const parsed = addConnectionInputSchema.safeParse(
+      build(storage, secretRef.current?.value.trim() ?? '', tokenRef.current?.value.trim() ?? ''),
+    );
+    if (!parsed.success) return;
+    const input: AddConnectionInput = parsed.data;
+    const result = await adder.add(input);
+    if (result) {
+      if (secretRef.current) secretRef.current.value = '';
+      if (tokenRef.current) tokenRef.current.value = '';
+      setSecretFilled(false);
+      setTokenFilled(false);
+      setDraft(emptyDraft);
+      setAttempted(false);
+      setAdded(result.name);
+    }
+  };
+
+  const onSubmit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    void submit(
+      draft.sourceKind === 'keys' && secretStorage?.available === true ? 'encrypted' : 'session',
+    );
+  };
+
+  const canSave = secretStorage?.available === true;
+  const usableProfiles = profiles.data?.profiles ?? [];
+
+  return (
+    <section className="panel" aria-labelledby="add-connection-heading">
+      <h2 id="add-connection-heading">Add a connection</h2>
+      <form className="conn-form" onSubmit={onSubmit} noValidate>
+        <Field label="Name" error={show('name')}>
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              value={draft.name}
+              onChange={(e) => set({ name: e.target.value })}
+            />
+          )}
+        </Field>
+        <fieldset>
+          <legend>Sign in with</legend>
+          <div className="choice-row">
+            <label className="choice">
+              <input
+                type="radio"
+                name="source-kind"
+                checked={draft.sourceKind === 'profile'}
+                onChange={() => set({ sourceKind: 'profile' })}
+              />
+              AWS profile
+            </label>
+            <label className="choice">
+              <input
+                type="radio"
+                name="source-kind"
+                checked={draft.sourceKind === 'keys'}
+                onChange={() => set({ sourceKind: 'keys' })}
+              />
+              Access keys
+            </label>
+          </div>
+        </fieldset>
+        {draft.sourceKind === 'profile' ? (
+          <Field
+            label="Profile"
+            error={show('source.profile')}
+            help={
+              profiles.data
+                ? `From ${profiles.data.configFile} and ${profiles.data.credentialsFile}; re-read when they change.`
+                : undefined
+            }
+          >
+            {({ id, describedBy }) => (
+              <select
+                id={id}
+                aria-describedby={describedBy}
+                value={draft.profile}
+                onChange={(e) => {
+                  const chosen = usableProfiles.find((p) => p.name === e.target.value);
+                  set({
+                    profile: e.target.value,
+                    ...(draft.name === '' ? { name: e.target.value } : {}),
+                    ...(chosen?.region !== undefined ? { region: chosen.region } : {}),
+                  });
+                }}
+              >
+                <option value="">Choose a profile…</option>
+                {usableProfiles.map((p) => (
+                  <option key={p.name} value={p.name} disabled={p.kind === 'unknown'}>
+                    {p.name} — {profileKindLabels[p.kind]}
+                    {p.problem !== undefined ? ` (${p.problem})` : ''}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : (
+          <>
+            <Field label="Access key id" error={show('source.accessKeyId')}>
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  className="mono"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={draft.accessKeyId}
+                  onChange={(e) => set({ accessKeyId: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Secret access key" error={show('source.secretAccessKey')}>
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  ref={secretRef}
+                  aria-describedby={describedBy}
+                  type="password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  onChange={(e) => {
+                    setSecretFilled(e.target.value.trim() !== '');
+                    setAdded(null);
+                  }}
+                />
+              )}
+            </Field>
+            <Field
+              label="Session token (optional)"
+              error={show('source.sessionToken')}
+              help="Only for temporary keys (those starting with ASIA)."
+            >
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  ref={tokenRef}
+                  aria-describedby={describedBy}
+                  type="password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  onChange={(e) => setTokenFilled(e.target.value.trim() !== '')}
+                />
+              )}
+            </Field>
+            <Field
+              label="Expires at, UTC (optional)"
+              help="When temporary keys stop working; Meterdesk then stops before sending."
+            >
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  type="datetime-local"
+                  value={draft.expiresAt}
+                  onChange={(e) => set({ expiresAt: e.target.value })}
+                />
+              )}
+            </Field>
+            {secretStorage && !secretStorage.available && (
+              <p className="notice" role="note">
+                Keys cannot be saved here: {secretStorage.reason} You can still use them for this
+                run only: they stay in memory and are forgotten when Meterdesk quits.
+              </p>
+            )}
+          </>
+        )}
+        <Field label="Default region" error={show('region')}>
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              value={draft.region}
+              onChange={(e) => set({ region: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Other regions to work across (optional)"
+          error={show('regions')}
+          help="Separated by commas, e.g. us-west-2, eu-west-1."
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              value={draft.regions}
+              onChange={(e) => set({ regions: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Role to assume on top (optional)" error={show('role.roleArn')}>
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              placeholder="arn:aws:iam::111122223333:role/MeterdeskOperator"
+              value={draft.roleArn}
+              onChange={(e) => set({ roleArn: e.target.value })}
+            />
+          )}
+        </Field>
+        {draft.roleArn.trim() !== '' && (
+          <>
+            <Field label="External id (optional)" error={show('role.externalId')}>
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  autoComplete="off"
+                  value={draft.externalId}
+                  onChange={(e) => set({ externalId: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Session name (optional)" error={show('role.sessionName')}>
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  value={draft.sessionName}
+                  onChange={(e) => set({ sessionName: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label="Session duration in seconds (optional)"
+              error={show('role.durationSeconds')}
+              help="900 to 43200; the role's own maximum applies."
+            >
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  inputMode="numeric"
+                  value={draft.durationSeconds}
+                  onChange={(e) => set({ durationSeconds: e.target.value })}
+                />
+              )}
+            </Field>
+          </>
+        )}
+        <Field
+          label="Custom endpoint (optional)"
+          error={show('endpoint')}
+          help="For LocalStack and the like; used for every service, STS included."
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              placeholder="http://localhost:4566"
+              value={draft.endpoint}
+              onChange={(e) => set({ endpoint: e.target.value })}
+            />
+          )}
+        </Field>
+        <div className="conn-actions">
+          {draft.sourceKind === 'keys' && !canSave ? (
+            <button type="submit" className="primary" disabled={adder.isPending}>
+              Use for this run only
+            </button>
+          ) : (
+            <button type="submit" className="primary" disabled={adder.isPending}>
+              {draft.sourceKind === 'keys' ? 'Save encrypted' : 'Add connection'}
+            </button>
+          )}
+          {draft.sourceKind === 'keys' && canSave && (
+            <button type="button" disabled={adder.isPending} onClick={() => void submit('session')}>
+              Use for this run only
+            </button>
+          )}
+        </div>
+        {adder.error && <ErrorPanel title="The connection was not added." error={adder.error} />}
+        {adder.error?.code === 'ENCRYPTION_UNAVAILABLE' && (
+          <button type="button" onClick={() => void submit('session')}>
+            Use for this run only
+          </button>
+        )}
+        <p className="save-status" role="status">
+          {added !== null ? `Added “${added}”.` : ''}
+        </p>
+      </form>
     </section>
   );
 }
@@ -49,14 +695,8 @@ export function ConnectionsScreen() {
       title="Connections"
       purpose="Choose which AWS account and region every screen acts on, and how Meterdesk signs in to it."
     >
-      <ActiveConnection />
-      <ComingLater
-        items={[
-          'Add connections from AWS profiles, SSO or access keys (secrets stay encrypted in the main process).',
-          'Switch the active connection; a real connection never looks like the sandbox.',
-          'Check a connection: who it signs in as, and which regions it can reach.',
-        ]}
-      />
+      <ConnectionsTable />
+      <AddConnectionForm />
     </Screen>
   );
 }

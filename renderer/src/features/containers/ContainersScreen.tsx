@@ -1,19 +1,28 @@
-import { ComingLater } from '../../components/ComingLater';
+import { useAppInfo } from '../../api/queries';
 import { Screen } from '../../components/Screen';
+import '../customers/customers.css';
+import { MeterUsagePanel } from './MeterUsagePanel';
+import { RegisterUsagePanel } from './RegisterUsagePanel';
 
 export function ContainersScreen() {
+  const appInfo = useAppInfo();
+  const isSandbox = appInfo.data?.activeConnection?.isSandbox === true;
   return (
     <Screen
       title="Containers"
-      purpose="Check container product registrations (RegisterUsage) and what they report."
+      purpose="Try a container registration (RegisterUsage) and check its signature, or check MeterUsage permissions for an AMI or container product."
     >
-      <ComingLater
-        items={[
-          'Test a RegisterUsage call for a product code and public key version.',
-          'Read the signed token and the time of the next expected check-in.',
-          'See the reasons a registration was refused, explained in plain words.',
-        ]}
-      />
+      <div className="cu-notice cu-notice-info" role="note">
+        <p>
+          In production, RegisterUsage and MeterUsage run inside the buyer’s container or instance,
+          with the buyer’s role, and AWS logs them in the buyer’s account, not yours. Here they run
+          with the active connection
+          {appInfo.data?.activeConnection ? ` (${appInfo.data.activeConnection.name})` : ''}, to
+          check a product code, a key version, a signature or a permission.
+        </p>
+      </div>
+      <RegisterUsagePanel isSandbox={isSandbox} />
+      <MeterUsagePanel />
     </Screen>
   );
 }

@@ -1,19 +1,372 @@
-import { ComingLater } from '../../components/ComingLater';
+// The Journal: every record of every submission with what AWS answered, filterable and
+// exportable; the chain check; interrupted submissions with a one-click resume; one
+// submission's calls in detail.
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { JournalFilter, JournalRowStatus } from '../../../../shared/channels/journal';
+import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Screen } from '../../components/Screen';
+import {
+  downloadText,
+  useInterruptedSubmissions,
+  useJournalExport,
+  useJournalQuery,
+  useJournalSubmission,
+  useJournalSync,
+  useJournalVerify,
+} from '../../api/journal';
+import { useResumeSubmission } from '../../api/metering-submit';
+import { SubmissionProgress } from '../metering/submission/SubmissionProgress';
+
+const number = new Intl.NumberFormat('en-US');
+
+const statusLabels: Record<JournalRowStatus, string> = {
+  Success: 'Billed',
+  DuplicateRecord: 'Duplicate',
+  CustomerNotSubscribed: 'Not subscribed',
+  Rejected: 'Rejected',
+  Unprocessed: 'Not processed',
+  Unknown: 'Answer lost',
+  NoOutcome: 'No answer journaled',
+  NotSent: 'Not sent',
+};
+
+function submissionFromHash(): string | null {
+  const query = window.location.hash.split('?')[1] ?? '';
+  return new URLSearchParams(query).get('submission');
+}
+
+function VerifyLine() {
+  const verify = useJournalVerify();
+  if (verify.isPending) return <p role="status">Checking the journal’s chain of hashes…</p>;
+  if (verify.error) return <ErrorPanel error={toDisplayableError(verify.error)} />;
+  const { report, path } = verify.data;
+  if (!report.ok) {
+    return (
+      <div className="error-panel" role="alert">
+        <p className="error-title">
+          The journal has been altered at line {report.firstBrokenLine ?? '?'}.
+        </p>
+        <p className="error-hint">
+          {report.reason} Nothing more is written to it until this is looked into. File:{' '}
+          <span className="mono">{path}</span>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <p className="journal-verify" role="status">
+      Journal intact: {number.format(report.lines)} lines, every hash in the chain checked
+      {report.tornTail ? ' (the last line was cut off by a crash; tolerated)' : ''}.{' '}
+      <button type="button" onClick={() => void verify.refetch()}>
+        Check again
+      </button>
+    </p>
+  );
+}
+
+function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
+  const list = useInterruptedSubmissions();
+  const resume = useResumeSubmission();
+  const subs = list.data?.submissions ?? [];
+  if (subs.length === 0) return null;
+  return (
+    <section className="panel" aria-label="Interrupted submissions">
+      <h2>Interrupted submissions</h2>
+      <p>
+        These were cut off (the app stopped, or the credentials or access failed) before every
+        record had an answer. Resuming sends exactly the records without one; AWS’s hourly
+        deduplication makes resending an already-billed record safe, and any DuplicateRecord is
+        reported.
+      </p>
+      {resume.error && <ErrorPanel error={toDisplayableError(resume.error)} />}
+      <ul>
+        {subs.map((s) => (
+          <li key={s.submissionId}>
+            <span className="mono">{s.submissionId}</span> · {s.operation ?? 'BatchMeterUsage'} on{' '}
+            {s.context.connectionName} ({s.context.region}) by {s.context.osUser}
+            {s.startedAt ? ` at ${s.startedAt}` : ''} · {number.format(s.resolvedCount)} answered,{' '}
+            {number.format(s.unresolvedCount)} without an answer{' '}
+            <button
+              type="button"
+              disabled={resume.isPending}
+              onClick={() =>
+                resume.mutate(s.submissionId, { onSuccess: (r) => onResumed(r.submissionId) })
+              }
+            >
+              Resume {number.format(s.unresolvedCount)} records
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function SubmissionDetail({
+  submissionId,
+  onClose,
+}: {
+  submissionId: string;
+  onClose: () => void;
+}) {
+  const detail = useJournalSubmission(submissionId);
+  return (
+    <section className="panel" aria-label="Submission details">
+      <h2>
+        Submission <span className="mono">{submissionId}</span>{' '}
+        <button type="button" onClick={onClose}>
+          Close details
+        </button>
+      </h2>
+      {detail.error && <ErrorPanel error={toDisplayableError(detail.error)} />}
+      {detail.data && (
+        <>
+          <p>
+            State: <strong>{detail.data.state}</strong> · {detail.data.operation} ·{' '}
+            {detail.data.context.connectionName} · account{' '}
+            <span className="mono">{detail.data.context.account}</span> ·{' '}
+            {detail.data.context.region} · by {detail.data.context.osUser}
+            {detail.data.resendOf && (
+              <>
+                {' '}
+                · resends <span className="mono">{detail.data.resendOf}</span>
+              </>
+            )}
+            {detail.data.resentBy.length > 0 && (
+              <>
+                {' '}
+                · resent in <span className="mono">{detail.data.resentBy.join(', ')}</span>
+              </>
+            )}
+          </p>
+          <p>
+            {Object.entries(detail.data.counts)
+              .map(
+                ([status, n]) => `${statusLabels[status as JournalRowStatus]}: ${number.format(n)}`,
+              )
+              .join(' · ')}
+          </p>
+          <div className="table-scroll">
+            <table aria-label="Calls">
+              <thead>
+                <tr>
+                  <th scope="col">Call</th>
+                  <th scope="col">Attempt</th>
+                  <th scope="col">Why</th>
+                  <th scope="col">Intent (UTC)</th>
+                  <th scope="col" className="num">
+                    Records
+                  </th>
+                  <th scope="col">Outcome (UTC)</th>
+                  <th scope="col">Request id</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.data.calls.map((call) => (
+                  <tr key={call.callId}>
+                    <td className="mono">{call.callId}</td>
+                    <td className="num">{call.attempt}</td>
+                    <td>{call.reason ?? ''}</td>
+                    <td className="mono">{call.at}</td>
+                    <td className="num">{call.records}</td>
+                    <td className="mono">{call.outcomeAt ?? 'none journaled'}</td>
+                    <td className="mono">{call.requestId ?? ''}</td>
+                    <td>{call.error ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
 
 export function JournalScreen() {
+  useJournalSync();
+  const ids = useId();
+  const [customer, setCustomer] = useState('');
+  const [dimension, setDimension] = useState('');
+  const [status, setStatus] = useState<JournalRowStatus | ''>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [connectionId, setConnectionId] = useState('');
+  const [selected, setSelected] = useState<string | null>(submissionFromHash);
+  const [resumedId, setResumedId] = useState<string | null>(null);
+  const exporter = useJournalExport();
+
+  useEffect(() => {
+    const onHash = (): void => setSelected(submissionFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const filter = useMemo<JournalFilter>(
+    () => ({
+      ...(customer.trim() ? { customer: customer.trim() } : {}),
+      ...(dimension ? { dimension } : {}),
+      ...(status ? { status: [status] } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(connectionId ? { connectionId } : {}),
+    }),
+    [customer, dimension, status, from, to, connectionId],
+  );
+  const query = useJournalQuery(filter);
+  const facets = query.data?.facets;
+
+  const save = (format: 'csv' | 'json'): void => {
+    exporter.mutate(
+      { filter, format },
+      { onSuccess: (file) => downloadText(file.fileName, file.mimeType, file.text) },
+    );
+  };
+
   return (
     <Screen
       title="Journal"
       purpose="The tamper-evident record of every submission: what was about to be sent, and what AWS answered."
     >
-      <ComingLater
-        items={[
-          'Read every intent and outcome line, newest first, with the chain of hashes checked.',
-          'Find submissions that have an intent but no outcome, and resolve them safely.',
-          'Export the journal for an auditor.',
-        ]}
-      />
+      <VerifyLine />
+      <Interrupted onResumed={setResumedId} />
+      {resumedId && <SubmissionProgress submissionId={resumedId} />}
+      <form
+        className="panel journal-filters"
+        aria-label="Filter the journal"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <label htmlFor={`${ids}-customer`}>Customer</label>
+        <input
+          id={`${ids}-customer`}
+          value={customer}
+          onChange={(e) => setCustomer(e.target.value)}
+          placeholder="Account id, identifier or LicenseArn"
+        />
+        <label htmlFor={`${ids}-dimension`}>Dimension</label>
+        <select
+          id={`${ids}-dimension`}
+          value={dimension}
+          onChange={(e) => setDimension(e.target.value)}
+        >
+          <option value="">All dimensions</option>
+          {(facets?.dimensions ?? []).map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${ids}-status`}>Status</label>
+        <select
+          id={`${ids}-status`}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as JournalRowStatus | '')}
+        >
+          <option value="">All statuses</option>
+          {(Object.keys(statusLabels) as JournalRowStatus[]).map((s) => (
+            <option key={s} value={s}>
+              {statusLabels[s]} ({number.format(facets?.statuses[s] ?? 0)})
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${ids}-from`}>From (UTC date)</label>
+        <input
+          id={`${ids}-from`}
+          type="date"
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+        />
+        <label htmlFor={`${ids}-to`}>To (UTC date)</label>
+        <input id={`${ids}-to`} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        <label htmlFor={`${ids}-connection`}>Connection</label>
+        <select
+          id={`${ids}-connection`}
+          value={connectionId}
+          onChange={(e) => setConnectionId(e.target.value)}
+        >
+          <option value="">All connections</option>
+          {(facets?.connections ?? []).map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => save('csv')} disabled={exporter.isPending}>
+          Export CSV
+        </button>
+        <button type="button" onClick={() => save('json')} disabled={exporter.isPending}>
+          Export JSON
+        </button>
+      </form>
+      {exporter.error && <ErrorPanel error={toDisplayableError(exporter.error)} />}
+      {selected && <SubmissionDetail submissionId={selected} onClose={() => setSelected(null)} />}
+      {query.error && <ErrorPanel error={toDisplayableError(query.error)} />}
+      {query.data && query.data.total === 0 && Object.keys(filter).length === 0 && (
+        <p>Nothing has been submitted yet. Submissions from the Metering screen appear here.</p>
+      )}
+      {query.data && (
+        <>
+          <p role="status" aria-live="polite">
+            {number.format(query.data.total)} records
+            {query.data.total > query.data.rows.length
+              ? ` (showing the newest ${number.format(query.data.rows.length)}; export for all)`
+              : ''}
+          </p>
+          <div className="table-scroll">
+            <table aria-label="Journal records">
+              <thead>
+                <tr>
+                  <th scope="col">Journaled (UTC)</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Dimension</th>
+                  <th scope="col">Usage hour (UTC)</th>
+                  <th scope="col" className="num">
+                    Quantity
+                  </th>
+                  <th scope="col">MeteringRecordId</th>
+                  <th scope="col">Submission</th>
+                  <th scope="col">Connection</th>
+                  <th scope="col">OS user</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {query.data.rows.map((row) => (
+                  <tr key={`${row.submissionId}/${row.key}`} data-status={row.status}>
+                    <td className="mono">{row.at}</td>
+                    <td>{statusLabels[row.status]}</td>
+                    <td className="mono">{row.licenseArn ?? row.customer}</td>
+                    <td>{row.dimension}</td>
+                    <td className="mono">{row.timestamp}</td>
+                    <td className="num">{number.format(row.quantity)}</td>
+                    <td className="mono">{row.meteringRecordId ?? ''}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="mono"
+                        onClick={() => setSelected(row.submissionId)}
+                        aria-label={`Details of submission ${row.submissionId}`}
+                      >
+                        {row.submissionId}
+                      </button>
+                    </td>
+                    <td>
+                      {row.connectionName} · {row.region}
+                    </td>
+                    <td>{row.osUser}</td>
+                    <td>
+                      {row.error ?? ''}
+                      {row.resentIn ? ` Resent in ${row.resentIn}.` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
     </Screen>
   );
 }

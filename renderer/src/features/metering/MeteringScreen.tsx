@@ -1,20 +1,275 @@
-import { ComingLater } from '../../components/ComingLater';
+// Metering: enter or import usage records, see every problem as you type (the same rules main
+// applies), preview exactly what will be sent, and submit. The input side lives here; the
+// submission's progress and outcomes belong to the submit side (SubmitResult).
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { ImportRow } from '../../../../shared/channels/metering';
+import { validateRecords, type Product } from '../../../../shared/metering';
+import {
+  allProducts,
+  useCatalog,
+  usePlan,
+  useSentIndex,
+  useSubmit,
+  type ImportCsvDone,
+} from '../../api/metering';
+import { useAppInfo } from '../../api/queries';
+import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
+import { useBillingConfirmation } from '../connections/useBillingConfirmation';
+import { CatalogPanel } from './CatalogPanel';
+import { CsvImport } from './CsvImport';
+import { emptyRow, findProductByCode, fromDraft, toDraft, type EditorRow } from './editor-model';
+import { Preview } from './Preview';
+import { RecordEditor } from './RecordEditor';
+import { SubmitResult } from './SubmitResult';
+import './metering.css';
+
+/** The query part of the route ("#/metering?customerAwsAccountId=…"). */
+function readRouteQuery(): string {
+  const hash = window.location.hash;
+  const q = hash.indexOf('?');
+  return q < 0 ? '' : hash.slice(q + 1);
+}
+function subscribeHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/** Re-renders every `ms` so countdowns stay true. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/** A record prefilled from the route (the Customers screen links here with these params). */
+function rowFromQuery(query: string, catalog: readonly Product[], now: number): EditorRow | null {
+  const params = new URLSearchParams(query);
+  const keys = ['customerAwsAccountId', 'licenseArn', 'customerIdentifier', 'productCode'];
+  if (!keys.some((k) => params.has(k))) return null;
+  const code = params.get('productCode');
+  const product = code ? findProductByCode(catalog, code) : undefined;
+  return {
+    ...emptyRow(now, product?.id ?? ''),
+    customerAwsAccountId: params.get('customerAwsAccountId') ?? '',
+    licenseArn: params.get('licenseArn') ?? '',
+    customerIdentifier: params.get('customerIdentifier') ?? '',
+  };
+}
 
 export function MeteringScreen() {
+  const catalogQuery = useCatalog();
+  const appInfo = useAppInfo();
+  const now = useNow(30_000);
+  const products = useMemo(() => allProducts(catalogQuery.data), [catalogQuery.data]);
+  const [tab, setTab] = useState<'records' | 'catalog'>('records');
+  const [rows, setRows] = useState<EditorRow[]>([]);
+  const [imported, setImported] = useState<ImportCsvDone | null>(null);
+  const [excluded, setExcluded] = useState<ReadonlySet<number>>(new Set());
+  const [planVersion, setPlanVersion] = useState(0);
+  const [version, setVersion] = useState(0);
+  const plan = usePlan();
+  const submit = useSubmit();
+  const billing = useBillingConfirmation();
+
+  // Route prefill, applied once per distinct query, once the catalog is known (adjusting state
+  // while rendering, as React recommends for derived resets).
+  const routeQuery = useSyncExternalStore(subscribeHash, readRouteQuery);
+  const [appliedQuery, setAppliedQuery] = useState('');
+  if (catalogQuery.data && routeQuery !== appliedQuery) {
+    setAppliedQuery(routeQuery);
+    const prefilled = rowFromQuery(routeQuery, products, now);
+    if (prefilled) {
+      setRows((prev) => [...prev, prefilled]);
+      setVersion((v) => v + 1);
+      setTab('records');
+    }
+  }
+
+  const drafts = useMemo(
+    () =>
+      rows.map((r) =>
+        toDraft(
+          r,
+          products.find((p) => p.id === r.productId),
+        ),
+      ),
+    [rows, products],
+  );
+  const firstPass = useMemo(
+    () => validateRecords(drafts, { catalog: products, now }),
+    [drafts, products, now],
+  );
+  const keys = useMemo(
+    () => [...new Set(firstPass.flatMap((v) => (v.key === null ? [] : [v.key])))].sort(),
+    [firstPass],
+  );
+  const sent = useSentIndex(keys, appInfo.data?.activeConnection?.id);
+  const validations = useMemo(
+    () =>
+      sent.data && sent.data.size > 0
+        ? validateRecords(drafts, { catalog: products, now, sentIndex: sent.data })
+        : firstPass,
+    [sent.data, drafts, products, now, firstPass],
+  );
+
+  const changeRows = useCallback((update: (prev: EditorRow[]) => EditorRow[]) => {
+    setRows(update);
+    setVersion((v) => v + 1);
+  }, []);
+
+  const onFix = useCallback(
+    (row: ImportRow) => {
+      changeRows((prev) => [
+        ...prev,
+        fromDraft(row.draft, products, { index: row.index, lines: row.lines }),
+      ]);
+      setExcluded((prev) => new Set([...prev, row.index]));
+    },
+    [changeRows, products],
+  );
+
+  const onImported = (result: ImportCsvDone): void => {
+    setImported(result);
+    setExcluded(new Set());
+    setVersion((v) => v + 1);
+  };
+
+  const onPreview = (): void => {
+    setPlanVersion(version);
+    submit.reset();
+    plan.mutate({
+      records: drafts,
+      ...(imported ? { importHandle: imported.summary.handle } : {}),
+      ...(excluded.size > 0 ? { excludeImportRows: [...excluded] } : {}),
+    });
+  };
+
+  const onSubmit = async ({ dryRun }: { dryRun: boolean }): Promise<void> => {
+    const current = plan.data;
+    const planId = current?.planId;
+    if (!current || planId === null || planId === undefined) return;
+    // A dry run meters nothing, so it needs no confirmation.
+    if (!dryRun) {
+      const { totals, products: planned } = current.plan;
+      const ok = await billing.confirm({
+        action: `Submit ${totals.records.toLocaleString()} usage ${totals.records === 1 ? 'record' : 'records'} in ${totals.calls.toLocaleString()} ${totals.calls === 1 ? 'call' : 'calls'}`,
+        details: (
+          <ul>
+            {planned.flatMap((p) =>
+              p.dimensions.map((d) => (
+                <li key={`${p.productId}-${d.dimension}`}>
+                  {p.productName} · {d.dimension}: {d.quantity.toLocaleString()} (
+                  {d.records.toLocaleString()} {d.records === 1 ? 'record' : 'records'})
+                </li>
+              )),
+            )}
+          </ul>
+        ),
+      });
+      if (!ok) return;
+    }
+    submit.mutate({ planId, ...(dryRun ? { dryRun } : {}) });
+  };
+
+  const importReady = imported ? imported.summary.ready : 0;
+
   return (
     <Screen
       title="Metering"
-      purpose="Submit usage corrections for SaaS customers (BatchMeterUsage) and, rarely, AMI or container usage (MeterUsage)."
+      purpose="Enter or import usage records, fix what AWS would reject, preview exactly what will be sent, then submit."
     >
-      <ComingLater
-        items={[
-          'Enter or import usage records (CSV), checked as you type with the same rules AWS applies.',
-          'Preview exactly what will be sent, with totals per dimension, before anything is billed.',
-          'Submit in batches of up to 25 with a progress bar you can cancel; every record is journaled first.',
-          'See each record’s outcome (accepted, duplicate, rejected) and retry only what failed.',
-        ]}
-      />
+      <div className="md-tabs md-screen-tabs" role="tablist" aria-label="Metering">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'records'}
+          onClick={() => setTab('records')}
+        >
+          Records
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'catalog'}
+          onClick={() => setTab('catalog')}
+        >
+          Product catalog ({products.length})
+        </button>
+      </div>
+      {catalogQuery.isPending && <Loading label="Loading the product catalog…" />}
+      {catalogQuery.error && (
+        <ErrorPanel
+          title="The product catalog could not be read"
+          error={toDisplayableError(catalogQuery.error)}
+          onRetry={() => void catalogQuery.refetch()}
+        />
+      )}
+      {catalogQuery.data && tab === 'catalog' && <CatalogPanel catalog={catalogQuery.data} />}
+      {catalogQuery.data && tab === 'records' && (
+        <>
+          {products.length === 0 && (
+            <p className="md-note">
+              Start by adding the products you meter for in the{' '}
+              <button type="button" className="md-link" onClick={() => setTab('catalog')}>
+                product catalog
+              </button>
+              .
+            </p>
+          )}
+          <CsvImport
+            products={products}
+            imported={imported}
+            excluded={excluded}
+            now={now}
+            onImported={onImported}
+            onFix={onFix}
+            onDiscard={() => {
+              setImported(null);
+              setExcluded(new Set());
+              setVersion((v) => v + 1);
+            }}
+          />
+          <RecordEditor
+            rows={rows}
+            products={products}
+            validations={validations}
+            now={now}
+            onChange={(rowId, patch) =>
+              changeRows((prev) => prev.map((r) => (r.rowId === rowId ? { ...r, ...patch } : r)))
+            }
+            onRemove={(rowId) => changeRows((prev) => prev.filter((r) => r.rowId !== rowId))}
+            onAdd={() =>
+              changeRows((prev) => [
+                ...prev,
+                emptyRow(now, prev[prev.length - 1]?.productId ?? products[0]?.id ?? ''),
+              ])
+            }
+            onClear={() => changeRows(() => [])}
+          />
+          <Preview
+            plan={plan.data ?? null}
+            planning={plan.isPending}
+            planError={plan.error}
+            stale={plan.data !== undefined && planVersion !== version}
+            nothingToPreview={rows.length === 0 && importReady === 0}
+            now={now}
+            onPreview={onPreview}
+            submitting={submit.isPending}
+            submitError={submit.error}
+            confirmRequired={billing.required}
+            onSubmit={(options) => void onSubmit(options)}
+          />
+          {billing.element}
+          {submit.data && (
+            <SubmitResult submissionId={submit.data.submissionId} total={submit.data.total} />
+          )}
+        </>
+      )}
     </Screen>
   );
 }

@@ -1,0 +1,250 @@
+// The submission and journal channels through the real core (router, engine, disk journal,
+// built-in sandbox): submit → progress events → outcomes; journal query/export/verify/sent-index;
+// an interrupted submission found on start and resumed with exactly its unresolved records.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AnyEvent, ChannelOutput, Channel } from '../../../shared/contract';
+import type { UsageRecord } from '../../../shared/metering';
+import { createMemoryLogger } from '../../core/logger';
+import { createMemoryStore } from '../../adapters/storage/memory-store';
+import { createJournalFile } from '../../adapters/storage/journal-file';
+import { createJournal } from '../../services/journal/journal';
+import type { AdminState } from '../../sandbox/sandbox-testkit';
+import { startCore, type Core } from '../core';
+import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function boot(dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-'))) {
+  const core = await startCore({
+    host: 'browser',
+    dataDir,
+    settingsStore: createMemoryStore(),
+    logger: createMemoryLogger(),
+    sandboxHistoryEvents: 0,
+  });
+  const events: AnyEvent[] = [];
+  core.bus.subscribe((e) => events.push(e));
+  cleanups.push(async () => {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { core, events, dataDir };
+}
+
+async function call<C extends Channel>(core: Core, channel: C, input: unknown) {
+  const result = await core.router.call(channel, input, { host: 'test' });
+  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
+  return result.value as ChannelOutput<C>;
+}
+
+/** Good legacy records for the sandbox's first legacy SaaS product. */
+function records(state: AdminState, count: number, now: number): UsageRecord[] {
+  const product = state.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
+  const suspended = new Set(state.customers.filter((c) => c.suspended).map((c) => c.awsAccountId));
+  const subs = state.subscriptions.filter(
+    (s) =>
+      s.productCode === product?.productCode &&
+      s.status === 'active' &&
+      !suspended.has(s.customerAwsAccountId) &&
+      s.customerIdentifier !== undefined &&
+      s.activatedAt < now - 30 * 3_600_000,
+  );
+  if (!product || subs.length === 0) throw new Error('no fixture');
+  const hour = Math.floor(now / 3_600_000) * 3_600_000;
+  return Array.from({ length: count }, (_, i): UsageRecord => {
+    const sub = subs[i % subs.length];
+    const dimension = product.dimensions[Math.floor(i / subs.length) % product.dimensions.length];
+    return {
+      productId: `${SANDBOX_ID_PREFIX}${product.productCode}`,
+      operation: 'BatchMeterUsage',
+      productCode: product.productCode,
+      ...(sub?.customerIdentifier === undefined
+        ? {}
+        : { customerIdentifier: sub.customerIdentifier }),
+      dimension: dimension?.name ?? '',
+      quantity: 10 + i,
+      timestamp: new Date(
+        hour - (1 + Math.floor(i / (subs.length * product.dimensions.length))) * 3_600_000,
+      ).toISOString(),
+    };
+  });
+}
+
+/** The built-in sandbox's seeded world, as it persisted it in the data folder. */
+function adminState(dataDir: string): AdminState {
+  return JSON.parse(readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8')) as AdminState;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('metering:submit and the journal channels', () => {
+  it('submits, streams outcomes, and the journal shows, exports and verifies them', async () => {
+    const { core, events, dataDir } = await boot();
+    const state = adminState(dataDir);
+    const recs = records(state, 30, Date.now());
+    const { submissionId, total } = await call(core, 'metering:submit', {
+      operation: 'BatchMeterUsage',
+      records: recs,
+    });
+    expect(total).toBe(30);
+    const status = await until(async () => {
+      const s = await call(core, 'metering:submission-status', { submissionId });
+      return s.state === 'running' ? undefined : s;
+    });
+    expect(status.state).toBe('finished');
+    expect(status.counts.success).toBe(30);
+    expect(status.outcomes.every((o) => o.meteringRecordId !== undefined)).toBe(true);
+    expect(status.outcomes[0]?.customer).toBe(recs[0]?.customerIdentifier);
+    // Per-record outcomes and progress were streamed.
+    const outcomeEvents = events.filter((e) => e.event === 'metering:outcomes');
+    expect(outcomeEvents.length).toBeGreaterThanOrEqual(2);
+    const progress = await until(() => {
+      const list = events.filter((e) => e.event === 'task:progress');
+      return Promise.resolve(list.at(-1)?.payload.finished === true ? list : undefined);
+    });
+    expect(progress.at(-1)?.payload).toMatchObject({
+      taskId: submissionId,
+      done: 30,
+      finished: true,
+    });
+
+    const query = await call(core, 'journal:query', { filter: {}, limit: 100 });
+    expect(query.total).toBe(30);
+    expect(query.rows[0]).toMatchObject({ submissionId, status: 'Success' });
+    expect(query.rows[0]?.osUser).not.toBe('');
+    const byCustomer = await call(core, 'journal:query', {
+      filter: { customer: recs[0]?.customerIdentifier, status: ['Success'] },
+    });
+    expect(byCustomer.total).toBeGreaterThan(0);
+    expect(byCustomer.rows.every((r) => r.customer === recs[0]?.customerIdentifier)).toBe(true);
+    const none = await call(core, 'journal:query', { filter: { status: ['Rejected'] } });
+    expect(none.total).toBe(0);
+
+    const csv = await call(core, 'journal:export', { filter: {}, format: 'csv' });
+    expect(csv.rows).toBe(30);
+    expect(csv.text.split('\r\n')[0]).toContain('meteringRecordId');
+    const json = await call(core, 'journal:export', { filter: {}, format: 'json' });
+    expect(JSON.parse(json.text)).toHaveLength(30);
+
+    const detail = await call(core, 'journal:submission', { submissionId });
+    expect(detail.state).toBe('finished');
+    expect(detail.calls.length).toBe(2);
+    expect(detail.context).toMatchObject({
+      connectionId: 'sandbox',
+      account: state.sellerAccountId,
+    });
+
+    const verify = await call(core, 'journal:verify', {});
+    expect(verify.report.ok).toBe(true);
+
+    // The sent index answers with the dedup keys the editor uses.
+    const { recordKey } = await import('../../../shared/metering');
+    const key = recordKey({ ...(recs[0] as UsageRecord) });
+    const sent = await call(core, 'journal:sent-index', { keys: [key, 'bmu|nope'] });
+    expect(sent.entries).toEqual([
+      expect.objectContaining({ key, quantity: recs[0]?.quantity, submissionId }),
+    ]);
+
+    // Main validates again: an invalid record never leaves.
+    const bad = await core.router.call(
+      'metering:submit',
+      { operation: 'BatchMeterUsage', records: [{ ...recs[0], dimension: 'nope' }] },
+      { host: 'test' },
+    );
+    expect(bad.ok).toBe(false);
+  });
+
+  it('shows an interrupted submission on start and resumes exactly its unresolved records', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-'));
+    // First run: learn the world, then stop.
+    const first = await boot(dataDir);
+    const state = adminState(dataDir);
+    const recs = records(state, 6, Date.now());
+    await first.core.close();
+    cleanups.length = 0;
+
+    // A crash left this behind: a plan of 6, one call of 3 journaled with no outcome, 3 never sent.
+    const file = createJournalFile(dataDir);
+    const journal = createJournal(file);
+    const context = {
+      connectionId: 'sandbox',
+      connectionName: 'Sandbox',
+      account: state.sellerAccountId,
+      region: state.region,
+      osUser: 'someone',
+    };
+    const wire = recs.map((r, i) => ({
+      key: `row-${i + 1}`,
+      record: {
+        Timestamp: r.timestamp,
+        Dimension: r.dimension,
+        Quantity: r.quantity,
+        CustomerIdentifier: r.customerIdentifier,
+      },
+    }));
+    await journal.append({
+      kind: 'submission-started',
+      submissionId: 'sub-crashed',
+      operation: 'BatchMeterUsage',
+      context,
+      groups: [{ productCode: recs[0]?.productCode, records: 6, keys: wire.map((w) => w.key) }],
+      totalRecords: 6,
+      planned: wire,
+    });
+    await journal.append({
+      kind: 'call-intent',
+      submissionId: 'sub-crashed',
+      callId: 'sub-crashed.1',
+      context,
+      attempt: 1,
+      operation: 'BatchMeterUsage',
+      ...(recs[0]?.productCode === undefined ? {} : { productCode: recs[0].productCode }),
+      records: wire.slice(0, 3),
+    });
+    await file.close();
+
+    const { core } = await boot(dataDir);
+    const interrupted = await call(core, 'journal:interrupted', {});
+    expect(interrupted.submissions).toHaveLength(1);
+    expect(interrupted.submissions[0]).toMatchObject({
+      submissionId: 'sub-crashed',
+      unresolvedCount: 6,
+      unresolvedByState: { NoOutcome: 3, NotSent: 3 },
+    });
+    const resumed = await call(core, 'metering:resume', { submissionId: 'sub-crashed' });
+    expect(resumed).toMatchObject({ resendOf: 'sub-crashed', total: 6 });
+    const status = await until(async () => {
+      const s = await call(core, 'metering:submission-status', {
+        submissionId: resumed.submissionId,
+      });
+      return s.state === 'running' ? undefined : s;
+    });
+    expect(status.counts.success).toBe(6);
+    expect((await call(core, 'journal:interrupted', {})).submissions).toEqual([]);
+    const again = await core.router.call(
+      'metering:resume',
+      { submissionId: 'sub-crashed' },
+      {
+        host: 'test',
+      },
+    );
+    expect(again.ok).toBe(false);
+    const original = await call(core, 'journal:submission', { submissionId: 'sub-crashed' });
+    expect(original.state).toBe('resumed');
+    expect(original.resentBy).toEqual([resumed.submissionId]);
+  });
+});

@@ -1,0 +1,420 @@
+// CloudTrail sync engine: fetches metering events with LookupEvents at CloudTrail's own pace,
+// every region of a connection in parallel, into the audit cache.
+//
+// - Paced through the Pacer port (2 req/s per account+region): just under the limit, so
+//   throttling is rare; when it happens it is retried with backoff and not reported.
+// - Resumable: after every page the events are written first, then a checkpoint (token and the
+//   exact parameters the token belongs to), so a cancelled or crashed sync continues there.
+// - Incremental and gap-filling: it fetches only what the recorded coverage lacks within
+//   CloudTrail's 90 days, reaching back an overlap window for late-arriving events.
+import { z } from 'zod';
+import {
+  CLOUDTRAIL_RETENTION_MS,
+  METERING_EVENT_SOURCES,
+  auditLookupAttributeSchema,
+  type AuditCompleteness,
+  type AuditLookupAttribute,
+  type AuditSyncProgress,
+} from '../../../shared/audit';
+import type { Clock } from '../ports';
+import type { Pacer, Sleep } from '../pacing';
+import { addInterval, completeness, gaps } from './coverage';
+import type { AuditScope } from './store';
+
+export type LookupAttribute = { key: AuditLookupAttribute; value: string };
+
+/** One event as LookupEvents returns it (times in epoch ms). */
+export type LookupEvent = {
+  eventId: string;
+  eventTime: number;
+  eventName?: string;
+  eventSource?: string;
+  username?: string;
+  accessKeyId?: string;
+  /** The full CloudTrail record, JSON text. */
+  cloudTrailEvent: string;
+};
+
+export type LookupEventsParams = {
+  region: string;
+  attribute: LookupAttribute;
+  startTime?: number;
+  endTime?: number;
+  nextToken?: string;
+  maxResults: number;
+};
+
+export type LookupEventsPort = (
+  params: LookupEventsParams,
+) => Promise<{ events: LookupEvent[]; nextToken?: string }>;
+
+const intervalSchema = z.tuple([z.number(), z.number()]);
+
+export const syncCheckpointSchema = z.object({
+  attribute: z.object({ key: auditLookupAttributeSchema, value: z.string() }),
+  /** The request's parameters: a NextToken is only valid with exactly these. */
+  startTime: z.number(),
+  endTime: z.number(),
+  nextToken: z.string().optional(),
+  /** Where coverage of this range ends (its end less the latency margin). */
+  coverEnd: z.number(),
+  /** Oldest event time received so far in this range. */
+  oldestSeen: z.number().optional(),
+  pages: z.number().int().nonnegative(),
+  events: z.number().int().nonnegative(),
+});
+export type SyncCheckpoint = z.infer<typeof syncCheckpointSchema>;
+
+export const auditSyncStateSchema = z.object({
+  /** Time ranges whose events are all in the cache, merged and sorted. */
+  coverage: z.array(intervalSchema),
+  checkpoint: syncCheckpointSchema.optional(),
+  lastCompleteAt: z.number().optional(),
+});
+export type AuditSyncState = z.infer<typeof auditSyncStateSchema>;
+
+/** Where the engine keeps events and its bookkeeping (persistence.ts implements it). */
+export type AuditSyncSink = {
+  readState: (scope: AuditScope) => Promise<AuditSyncState>;
+  writeState: (scope: AuditScope, state: AuditSyncState) => Promise<void>;
+  /** Stores events not seen before; returns how many were new. */
+  appendEvents: (scope: AuditScope, events: readonly LookupEvent[]) => Promise<number>;
+  /** Called once when a region's sync stops, however it stops. */
+  flush?: (scope: AuditScope) => Promise<void>;
+};
+
+export type AuditSyncDeps = {
+  lookup: LookupEventsPort;
+  pacer: Pacer;
+  clock: Clock;
+  sleep: Sleep;
+  sink: AuditSyncSink;
+};
+
+export type AuditSyncOptions = {
+  targets: readonly AuditScope[];
+  /** EventName=BatchMeterUsage (default) or EventSource=metering-marketplace.amazonaws.com. */
+  attribute?: AuditLookupAttribute;
+  /** How far back before the covered edge to look again for late arrivals. */
+  overlapMs?: number;
+  /** Coverage stops this long before the sync time: events may still be on their way. */
+  latencyMarginMs?: number;
+  maxResults?: number;
+  maxThrottleRetries?: number;
+  maxTransientRetries?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: AuditSyncProgress) => void;
+};
+
+export type AuditSyncRegionResult = AuditScope & {
+  outcome: 'complete' | 'cancelled' | 'failed';
+  pages: number;
+  events: number;
+  added: number;
+  /** Throttled calls that were retried (diagnostics only; they resolved or the sync failed). */
+  throttleRetries: number;
+  error?: { name: string; message: string };
+};
+
+export const DEFAULT_OVERLAP_MS = 30 * 60_000;
+/** AWS-FACTS §2.4: about 15 minutes for metering events to appear (UNVERIFIED). */
+export const DEFAULT_LATENCY_MARGIN_MS = 15 * 60_000;
+const THROTTLE_NAMES = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServiceErrorException',
+]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+export type LookupErrorKind = 'throttle' | 'transient' | 'invalid-token' | 'fatal';
+
+/** By name and status, never `$retryable` (unset for CloudTrail errors, AWS-FACTS §3.4). */
+export function classifyLookupError(error: unknown): LookupErrorKind {
+  if (typeof error !== 'object' || error === null) return 'fatal';
+  const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const name = typeof e.name === 'string' ? e.name : '';
+  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : 0;
+  if (THROTTLE_NAMES.has(name) || status === 429) return 'throttle';
+  if (name === 'InvalidNextTokenException' || name === 'InvalidNextToken') return 'invalid-token';
+  if (TRANSIENT_NAMES.has(name) || status >= 500) return 'transient';
+  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return 'transient';
+  return 'fatal';
+}
+
+function backoffMs(kind: 'throttle' | 'transient', attempt: number): number {
+  // SDK standard mode uses 500 ms for throttles and 100 ms otherwise, capped at 20 s.
+  const base = kind === 'throttle' ? 500 : 200;
+  return Math.min(20_000, base * 2 ** Math.max(0, attempt - 1));
+}
+
+const SOURCE_IN_TEXT = /"eventSource"\s*:\s*"([^"]*)"/;
+
+/** A metering event by its source, from LookupEvents' field or else from the record. */
+export function isMeteringEvent(event: LookupEvent): boolean {
+  const source = event.eventSource ?? SOURCE_IN_TEXT.exec(event.cloudTrailEvent)?.[1];
+  return source !== undefined && (METERING_EVENT_SOURCES as readonly string[]).includes(source);
+}
+
+function attributeFor(kind: AuditLookupAttribute): LookupAttribute {
+  return kind === 'EventSource'
+    ? { key: 'EventSource', value: 'metering-marketplace.amazonaws.com' }
+    : { key: 'EventName', value: 'BatchMeterUsage' };
+}
+
+function isAbort(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+class Cancelled extends Error {}
+
+export async function syncAudit(
+  deps: AuditSyncDeps,
+  options: AuditSyncOptions,
+): Promise<AuditSyncRegionResult[]> {
+  return Promise.all(options.targets.map((target) => syncTarget(deps, options, target)));
+}
+
+async function syncTarget(
+  deps: AuditSyncDeps,
+  options: AuditSyncOptions,
+  target: AuditScope,
+): Promise<AuditSyncRegionResult> {
+  const { lookup, pacer, clock, sleep, sink } = deps;
+  const signal = options.signal;
+  const attribute = attributeFor(options.attribute ?? 'EventName');
+  const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+  const margin = options.latencyMarginMs ?? DEFAULT_LATENCY_MARGIN_MS;
+  const maxResults = options.maxResults ?? 50;
+  const maxThrottle = options.maxThrottleRetries ?? 10;
+  const maxTransient = options.maxTransientRetries ?? 4;
+  const result: AuditSyncRegionResult = {
+    ...target,
+    outcome: 'complete',
+    pages: 0,
+    events: 0,
+    added: 0,
+    throttleRetries: 0,
+  };
+
+  const startedAt = clock.now();
+  let state = await sink.readState(target);
+
+  // Plan: the checkpoint's range first (its token needs the same parameters), then every gap in
+  // coverage within CloudTrail's window, newest first.
+  const runNow = clock.now();
+  const windowStart = runNow - CLOUDTRAIL_RETENTION_MS;
+  let resume = state.checkpoint;
+  if (
+    resume &&
+    (resume.attribute.key !== attribute.key || resume.attribute.value !== attribute.value)
+  ) {
+    resume = undefined;
+  }
+  const planned = resume
+    ? addInterval(state.coverage, [resume.startTime, resume.endTime])
+    : state.coverage;
+  const ranges: SyncCheckpoint[] = [];
+  if (resume) ranges.push(resume);
+  const coverEndNow = runNow - margin;
+  for (const [start, end] of gaps([windowStart, runNow], planned).reverse()) {
+    const from = start > windowStart ? Math.max(windowStart, start - overlap) : start;
+    ranges.push({
+      attribute,
+      startTime: from,
+      endTime: end,
+      coverEnd: Math.min(end, coverEndNow),
+      pages: 0,
+      events: 0,
+    });
+  }
+  // Progress is measured in time range covered: LookupEvents never says how many events remain.
+  const top = (r: SyncCheckpoint): number => r.oldestSeen ?? r.endTime;
+  const totalMs = ranges.reduce((sum, r) => sum + Math.max(0, top(r) - r.startTime), 0);
+  let doneMs = 0;
+  let currentTop = 0;
+
+  const progress = (current: SyncCheckpoint | null, finished: boolean): void => {
+    if (!options.onProgress) return;
+    const currentMs = current ? currentTop - top(current) : 0;
+    const covered = Math.min(totalMs, doneMs + Math.max(0, currentMs));
+    const elapsed = (clock.now() - startedAt) / 1000;
+    const fraction =
+      finished && result.outcome === 'complete' ? 1 : totalMs > 0 ? covered / totalMs : 1;
+    const rate = elapsed > 0 ? covered / elapsed : 0;
+    options.onProgress({
+      ...target,
+      pages: result.pages,
+      events: result.events,
+      added: result.added,
+      eventsPerSecond: elapsed > 0 ? result.events / elapsed : null,
+      secondsLeft: finished ? 0 : rate > 0 ? Math.max(0, (totalMs - covered) / rate) : null,
+      fraction: Math.min(1, Math.max(0, fraction)),
+      finished,
+    });
+  };
+
+  /** One LookupEvents page, paced, with throttles and transient faults retried. */
+  const fetchPage = async (
+    range: SyncCheckpoint,
+  ): Promise<{ events: LookupEvent[]; nextToken?: string } | 'invalid-token'> => {
+    let throttles = 0;
+    let transients = 0;
+    for (;;) {
+      if (isAbort(signal)) throw new Cancelled();
+      try {
+        await pacer.acquire(
+          { accountId: target.accountId, region: target.region, api: 'LookupEvents' },
+          signal,
+        );
+      } catch (error) {
+        if (isAbort(signal)) throw new Cancelled();
+        throw error;
+      }
+      try {
+        const params: LookupEventsParams = {
+          region: target.region,
+          attribute: range.attribute,
+          startTime: range.startTime,
+          endTime: range.endTime,
+          maxResults,
+        };
+        if (range.nextToken !== undefined) params.nextToken = range.nextToken;
+        // Not aborted mid-call: the page in flight is kept, then the loop stops.
+        return await lookup(params);
+      } catch (error) {
+        const kind = classifyLookupError(error);
+        if (kind === 'invalid-token' && range.nextToken !== undefined) return 'invalid-token';
+        if (kind === 'throttle' && throttles < maxThrottle) {
+          throttles++;
+          result.throttleRetries++;
+        } else if (kind === 'transient' && transients < maxTransient) {
+          transients++;
+        } else throw error;
+        try {
+          await sleep(
+            backoffMs(
+              kind === 'throttle' ? 'throttle' : 'transient',
+              kind === 'throttle' ? throttles : transients,
+            ),
+            signal,
+          );
+        } catch {
+          throw new Cancelled();
+        }
+      }
+    }
+  };
+
+  const save = async (range: SyncCheckpoint | undefined): Promise<void> => {
+    state = { ...state };
+    if (range) state.checkpoint = range;
+    else delete state.checkpoint;
+    await sink.writeState(target, state);
+  };
+
+  try {
+    for (const initial of ranges) {
+      let range: SyncCheckpoint = { ...initial };
+      currentTop = top(initial);
+      for (;;) {
+        const page = await fetchPage(range);
+        if (page === 'invalid-token') {
+          // Tokens expire: ask again without one, for what this range has not received yet.
+          const rest: SyncCheckpoint = { ...range, endTime: range.oldestSeen ?? range.endTime };
+          delete rest.nextToken;
+          range = rest;
+          continue;
+        }
+        const kept = page.events.filter(isMeteringEvent);
+        result.added += kept.length > 0 ? await sink.appendEvents(target, kept) : 0;
+        result.pages++;
+        result.events += kept.length;
+        let oldest = range.oldestSeen;
+        for (const event of page.events) {
+          if (oldest === undefined || event.eventTime < oldest) oldest = event.eventTime;
+        }
+        range = {
+          ...range,
+          pages: range.pages + 1,
+          events: range.events + kept.length,
+          ...(oldest === undefined ? {} : { oldestSeen: oldest }),
+        };
+        if (page.nextToken !== undefined) {
+          range.nextToken = page.nextToken;
+          // Newest first: everything after the oldest event seen is in (times are whole seconds,
+          // so the oldest second itself may continue on the next page).
+          if (oldest !== undefined) {
+            state.coverage = addInterval(state.coverage, [oldest + 1, range.coverEnd]);
+          }
+          await save(range);
+          progress(range, false);
+        } else {
+          state.coverage = addInterval(state.coverage, [range.startTime, range.coverEnd]);
+          await save(undefined);
+          doneMs += Math.max(0, currentTop - initial.startTime);
+          progress(null, false);
+          break;
+        }
+      }
+    }
+    state = { ...state, lastCompleteAt: runNow };
+    await sink.writeState(target, state);
+  } catch (error) {
+    if (error instanceof Cancelled) result.outcome = 'cancelled';
+    else {
+      result.outcome = 'failed';
+      const e = error as { name?: unknown; message?: unknown };
+      result.error = {
+        name: typeof e.name === 'string' ? e.name : 'Error',
+        message: typeof e.message === 'string' ? e.message : String(error),
+      };
+    }
+  } finally {
+    await sink.flush?.(target);
+  }
+  progress(null, true);
+  return result;
+}
+
+/** Day states for the given scopes over [from, to], from the recorded coverage. */
+export async function auditCompleteness(
+  sink: Pick<AuditSyncSink, 'readState'>,
+  scopes: readonly AuditScope[],
+  range: { from: number; to: number; now: number },
+): Promise<AuditCompleteness[]> {
+  const out: AuditCompleteness[] = [];
+  for (const scope of scopes) {
+    const state = await sink.readState(scope);
+    out.push(
+      ...completeness({
+        ...scope,
+        coverage: state.coverage,
+        now: range.now,
+        from: range.from,
+        to: range.to,
+      }),
+    );
+  }
+  return out;
+}

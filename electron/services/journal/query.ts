@@ -1,0 +1,411 @@
+// Reading the journal for people: one row per record per submission (its latest state), the
+// submissions themselves, filters, a spreadsheet-safe CSV, and the index of what was already
+// billed (for the record editor's would-be-DuplicateRecord warning). Pure over journal lines.
+import type {
+  JournalFilter,
+  JournalRow,
+  JournalRowStatus,
+  JournalSubmission,
+} from '../../../shared/channels/journal';
+import type { JournalContext, JournalLine, JournalOperation } from '../../../shared/journal';
+import { finalRecordStatuses, type RecordStatus } from '../../../shared/journal';
+import { recordKey } from '../../../shared/metering';
+
+type Wire = Record<string, unknown>;
+
+export type IndexedRow = JournalRow & { record: Wire };
+
+type Call = JournalSubmission['calls'][number] & { keys: string[] };
+
+type SubmissionInfo = {
+  submissionId: string;
+  operation: JournalOperation;
+  context: JournalContext;
+  startedAt?: string;
+  endedAt?: string;
+  closed?: 'finished' | 'cancelled';
+  resendOf?: string;
+  resentBy: string[];
+  totalRecords: number;
+  rows: Map<string, IndexedRow>;
+  calls: Map<string, Call>;
+};
+
+export type JournalIndex = {
+  submissions: Map<string, SubmissionInfo>;
+  /** Newest first. */
+  rows: IndexedRow[];
+};
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function rowFrom(
+  sub: SubmissionInfo,
+  key: string,
+  record: Wire,
+  at: string,
+  productCode?: string,
+): IndexedRow {
+  const customer =
+    str(record.CustomerAWSAccountId) ??
+    str(record.CustomerIdentifier) ??
+    (sub.operation === 'MeterUsage' ? sub.context.account : '');
+  const quantity = record.Quantity ?? record.UsageQuantity;
+  const pc = productCode ?? str(record.ProductCode);
+  const licenseArn = str(record.LicenseArn);
+  return {
+    submissionId: sub.submissionId,
+    key,
+    at,
+    operation: sub.operation,
+    connectionId: sub.context.connectionId,
+    connectionName: sub.context.connectionName,
+    account: sub.context.account,
+    region: sub.context.region,
+    osUser: sub.context.osUser,
+    ...(pc === undefined ? {} : { productCode: pc }),
+    customer,
+    ...(licenseArn === undefined ? {} : { licenseArn }),
+    dimension: str(record.Dimension) ?? str(record.UsageDimension) ?? '',
+    timestamp: str(record.Timestamp) ?? '',
+    quantity: typeof quantity === 'number' ? quantity : 0,
+    status: 'NotSent',
+    attempts: 0,
+    ...(sub.resendOf === undefined ? {} : { resendOf: sub.resendOf }),
+    record,
+  };
+}
+
+const isFinal = (status: JournalRowStatus): boolean =>
+  finalRecordStatuses.has(status as RecordStatus);
+
+export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
+  const submissions = new Map<string, SubmissionInfo>();
+  const get = (id: string, context: JournalContext, operation?: JournalOperation) => {
+    let sub = submissions.get(id);
+    if (!sub) {
+      sub = {
+        submissionId: id,
+        operation: operation ?? 'BatchMeterUsage',
+        context,
+        resentBy: [],
+        totalRecords: 0,
+        rows: new Map(),
+        calls: new Map(),
+      };
+      submissions.set(id, sub);
+    }
+    return sub;
+  };
+
+  for (const entry of entries) {
+    switch (entry.kind) {
+      case 'submission-started': {
+        const sub = get(entry.submissionId, entry.context, entry.operation);
+        sub.operation = entry.operation;
+        sub.context = entry.context;
+        sub.startedAt = entry.at;
+        sub.totalRecords = entry.totalRecords;
+        if (entry.resendOf !== undefined) {
+          sub.resendOf = entry.resendOf;
+          submissions.get(entry.resendOf)?.resentBy.push(entry.submissionId);
+        }
+        const productOf = new Map<string, string>();
+        for (const g of entry.groups) {
+          const keys = (g as { keys?: unknown }).keys;
+          if (g.productCode === undefined || !Array.isArray(keys)) continue;
+          for (const k of keys) if (typeof k === 'string') productOf.set(k, g.productCode);
+        }
+        for (const planned of entry.planned ?? []) {
+          if (!sub.rows.has(planned.key)) {
+            sub.rows.set(
+              planned.key,
+              rowFrom(sub, planned.key, planned.record, entry.at, productOf.get(planned.key)),
+            );
+          }
+        }
+        break;
+      }
+      case 'call-intent': {
+        const sub = get(entry.submissionId, entry.context, entry.operation);
+        const reason = str((entry as { reason?: unknown }).reason);
+        sub.calls.set(entry.callId, {
+          callId: entry.callId,
+          attempt: entry.attempt,
+          ...(reason === undefined ? {} : { reason }),
+          at: entry.at,
+          records: entry.records.length,
+          keys: entry.records.map((r) => r.key),
+        });
+        for (const r of entry.records) {
+          let row = sub.rows.get(r.key);
+          if (!row) {
+            row = rowFrom(sub, r.key, r.record, entry.at, entry.productCode);
+            sub.rows.set(r.key, row);
+          }
+          if (entry.productCode !== undefined) row.productCode = entry.productCode;
+          row.attempts += 1;
+          if (isFinal(row.status)) continue;
+          row.status = 'NoOutcome';
+          row.at = entry.at;
+        }
+        break;
+      }
+      case 'call-outcome': {
+        const sub = get(entry.submissionId, entry.context);
+        const call = sub.calls.get(entry.callId);
+        const callError =
+          entry.error === undefined ? undefined : `${entry.error.code}: ${entry.error.message}`;
+        if (call) {
+          call.outcomeAt = entry.at;
+          if (entry.requestId !== undefined) call.requestId = entry.requestId;
+          if (entry.httpStatus !== undefined) call.httpStatus = entry.httpStatus;
+          if (callError !== undefined) call.error = callError;
+        }
+        const results = new Map(entry.results.map((r) => [r.key, r]));
+        for (const key of call?.keys ?? entry.results.map((r) => r.key)) {
+          const row = sub.rows.get(key);
+          if (!row || isFinal(row.status)) continue;
+          const result = results.get(key);
+          row.status = result?.status ?? 'Unknown';
+          row.at = entry.at;
+          if (result?.meteringRecordId !== undefined) {
+            row.meteringRecordId = result.meteringRecordId;
+          }
+          if (entry.requestId !== undefined) row.requestId = entry.requestId;
+          const recordError = result
+            ? (result as { error?: { code?: unknown; message?: unknown } }).error
+            : undefined;
+          const message =
+            recordError && typeof recordError.message === 'string'
+              ? `${typeof recordError.code === 'string' ? `${recordError.code}: ` : ''}${recordError.message}`
+              : callError;
+          if (message !== undefined) row.error = message;
+          else delete row.error;
+        }
+        break;
+      }
+      case 'submission-finished':
+      case 'submission-cancelled': {
+        const sub = get(entry.submissionId, entry.context);
+        sub.closed = entry.kind === 'submission-finished' ? 'finished' : 'cancelled';
+        sub.endedAt = entry.at;
+        break;
+      }
+      case 'torn-tail':
+        break;
+    }
+  }
+
+  const rows: IndexedRow[] = [];
+  for (const sub of submissions.values()) {
+    const resentIn = sub.resentBy.at(-1);
+    for (const row of sub.rows.values()) {
+      if (resentIn !== undefined && !isFinal(row.status)) row.resentIn = resentIn;
+      rows.push(row);
+    }
+  }
+  rows.sort((a, b) => (a.at === b.at ? a.key.localeCompare(b.key) : a.at < b.at ? 1 : -1));
+  return { submissions, rows };
+}
+
+function dateBound(text: string | undefined, end: boolean): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const t = text.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(t);
+  const ms = Date.parse(dateOnly ? `${t}T00:00:00Z` : t);
+  if (Number.isNaN(ms)) return undefined;
+  return dateOnly && end ? ms + 86_400_000 - 1 : ms;
+}
+
+export function filterRows<T extends JournalRow>(rows: readonly T[], filter: JournalFilter): T[] {
+  const customer = filter.customer?.trim().toLowerCase();
+  const dimension = filter.dimension?.trim().toLowerCase();
+  const statuses = filter.status && filter.status.length > 0 ? new Set(filter.status) : undefined;
+  const from = dateBound(filter.from, false);
+  const to = dateBound(filter.to, true);
+  return rows.filter((row) => {
+    if (
+      customer &&
+      !row.customer.toLowerCase().includes(customer) &&
+      !(row.licenseArn ?? '').toLowerCase().includes(customer)
+    ) {
+      return false;
+    }
+    if (dimension && !row.dimension.toLowerCase().includes(dimension)) return false;
+    if (statuses && !statuses.has(row.status)) return false;
+    if (filter.connectionId && row.connectionId !== filter.connectionId) return false;
+    if (filter.submissionId && row.submissionId !== filter.submissionId) return false;
+    if (from !== undefined || to !== undefined) {
+      const at = Date.parse(row.at);
+      if (from !== undefined && at < from) return false;
+      if (to !== undefined && at > to) return false;
+    }
+    return true;
+  });
+}
+
+export function publicRow(row: IndexedRow): JournalRow {
+  const rest: JournalRow & { record?: Wire } = { ...row };
+  delete rest.record;
+  return rest;
+}
+
+export function facets(rows: readonly JournalRow[]) {
+  const connections = new Map<string, string>();
+  const dimensions = new Set<string>();
+  const statuses: Record<string, number> = {};
+  for (const row of rows) {
+    connections.set(row.connectionId, row.connectionName);
+    if (row.dimension !== '') dimensions.add(row.dimension);
+    statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+  }
+  return {
+    connections: [...connections].map(([id, name]) => ({ id, name })),
+    dimensions: [...dimensions].sort(),
+    statuses,
+  };
+}
+
+export function submissionDetail(
+  index: JournalIndex,
+  submissionId: string,
+  running: boolean,
+): JournalSubmission | undefined {
+  const sub = index.submissions.get(submissionId);
+  if (!sub) return undefined;
+  const rows = [...sub.rows.values()].map(publicRow);
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
+  const unresolved = rows.some((row) => !isFinal(row.status));
+  const state = sub.closed
+    ? sub.closed
+    : running
+      ? 'running'
+      : sub.resentBy.length > 0
+        ? 'resumed'
+        : unresolved || rows.length < sub.totalRecords
+          ? 'interrupted'
+          : 'finished';
+  return {
+    submissionId,
+    operation: sub.operation,
+    context: sub.context,
+    ...(sub.startedAt === undefined ? {} : { startedAt: sub.startedAt }),
+    ...(sub.endedAt === undefined ? {} : { endedAt: sub.endedAt }),
+    state,
+    ...(sub.resendOf === undefined ? {} : { resendOf: sub.resendOf }),
+    resentBy: sub.resentBy,
+    totalRecords: sub.totalRecords,
+    counts,
+    calls: [...sub.calls.values()].map((call) => {
+      const out: Partial<Call> = { ...call };
+      delete out.keys;
+      return out as JournalSubmission['calls'][number];
+    }),
+    rows,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Export
+
+export const EXPORT_COLUMNS: readonly (keyof JournalRow)[] = [
+  'at',
+  'submissionId',
+  'key',
+  'status',
+  'customer',
+  'licenseArn',
+  'productCode',
+  'dimension',
+  'timestamp',
+  'quantity',
+  'meteringRecordId',
+  'requestId',
+  'error',
+  'attempts',
+  'operation',
+  'connectionName',
+  'connectionId',
+  'account',
+  'region',
+  'osUser',
+  'resendOf',
+  'resentIn',
+];
+
+const NUMERIC = new Set<keyof JournalRow>(['quantity', 'attempts']);
+
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (= + - @ tab CR first) gets a
+ * leading single quote; every text cell is quoted so IDs (account ids, record ids) stay text.
+ */
+export function csvCell(value: string | number | undefined, numeric = false): string {
+  if (value === undefined) return '';
+  if (numeric && typeof value === 'number') return String(value);
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+export function toCsv(rows: readonly JournalRow[]): string {
+  const lines = [EXPORT_COLUMNS.join(',')];
+  for (const row of rows) {
+    lines.push(EXPORT_COLUMNS.map((c) => csvCell(row[c], NUMERIC.has(c))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sent index
+
+/** The dedup key (shared/metering.ts recordKey) of a journaled record. */
+export function keyOfRow(row: IndexedRow): string {
+  const r = row.record;
+  const customerIdentifier = str(r.CustomerIdentifier);
+  const customerAwsAccountId = str(r.CustomerAWSAccountId);
+  return recordKey({
+    operation: row.operation,
+    ...(row.productCode === undefined ? {} : { productCode: row.productCode }),
+    ...(row.licenseArn === undefined ? {} : { licenseArn: row.licenseArn }),
+    ...(customerIdentifier === undefined ? {} : { customerIdentifier }),
+    ...(customerAwsAccountId === undefined ? {} : { customerAwsAccountId }),
+    dimension: row.dimension,
+    timestamp: row.timestamp,
+  });
+}
+
+export type SentEntry = {
+  key: string;
+  quantity: number;
+  meteringRecordId?: string;
+  submissionId: string;
+  at: string;
+};
+
+/** Successfully billed records of one account and region, by dedup key (first one stands). */
+export function sentIndex(
+  rows: readonly IndexedRow[],
+  scope: { account: string; region: string },
+): Map<string, SentEntry> {
+  const map = new Map<string, SentEntry>();
+  // Oldest first, so the first billed quantity is the one kept (AWS keeps the first too).
+  for (let i = rows.length - 1; i >= 0; i -= 1) {
+    const row = rows[i];
+    if (!row || row.status !== 'Success') continue;
+    if (row.account !== scope.account || row.region !== scope.region) continue;
+    const key = keyOfRow(row);
+    if (map.has(key)) continue;
+    map.set(key, {
+      key,
+      quantity: row.quantity,
+      ...(row.meteringRecordId === undefined ? {} : { meteringRecordId: row.meteringRecordId }),
+      submissionId: row.submissionId,
+      at: row.at,
+    });
+  }
+  return map;
+}

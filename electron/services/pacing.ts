@@ -1,0 +1,25 @@
+// Client-side pacing port: AWS quotas are per account, region and API, so the app waits its turn
+// instead of bouncing off ThrottlingException. Implemented in adapters/aws/pacer.ts.
+
+export type PacedApi =
+  'LookupEvents' | 'BatchMeterUsage' | 'MeterUsage' | 'RegisterUsage' | 'ResolveCustomer';
+
+/** Requests per second per account and region (AWS-FACTS §1.1 quotas, §2.4). */
+export const PACING_RATES: Readonly<Record<PacedApi, number>> = {
+  LookupEvents: 2,
+  BatchMeterUsage: 10,
+  MeterUsage: 10,
+  RegisterUsage: 5,
+  // Not published by AWS (UNVERIFIED): the same as the other metering calls.
+  ResolveCustomer: 10,
+};
+
+export type PacerKey = { accountId: string; region: string; api: PacedApi };
+
+export type Pacer = {
+  /** Resolves when a call may leave; rejects with the signal's reason when aborted first. */
+  acquire: (key: PacerKey, signal?: AbortSignal) => Promise<void>;
+};
+
+/** Waits `ms`; rejects with the signal's reason if aborted. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

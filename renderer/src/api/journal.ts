@@ -1,0 +1,75 @@
+// Hooks for the Journal screen: query (one page of rows), one submission, export, verify,
+// interrupted submissions. Lists refresh when the journal gains lines (journal:changed).
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { JournalFilter } from '../../../shared/channels/journal';
+import { request, useBridgeEvent } from './queries';
+
+export const journalKeys = {
+  query: (filter: JournalFilter, offset: number, limit: number) =>
+    ['journal:query', filter, offset, limit] as const,
+  submission: (id: string) => ['journal:submission', id] as const,
+  interrupted: ['journal:interrupted'] as const,
+  verify: ['journal:verify'] as const,
+};
+
+/** Refreshes journal lists when main appends (throttled by react-query's own dedup). */
+export function useJournalSync(): void {
+  const queryClient = useQueryClient();
+  useBridgeEvent('journal:changed', () => {
+    void queryClient.invalidateQueries({ queryKey: ['journal:query'] });
+    void queryClient.invalidateQueries({ queryKey: journalKeys.interrupted });
+    void queryClient.invalidateQueries({ queryKey: ['journal:submission'] });
+  });
+}
+
+export function useJournalQuery(filter: JournalFilter, offset = 0, limit = 500) {
+  return useQuery({
+    queryKey: journalKeys.query(filter, offset, limit),
+    queryFn: () => request('journal:query', { filter, offset, limit }),
+    placeholderData: keepPreviousData,
+    staleTime: 2_000,
+  });
+}
+
+export function useJournalSubmission(submissionId: string | null) {
+  return useQuery({
+    queryKey: journalKeys.submission(submissionId ?? ''),
+    queryFn: () => request('journal:submission', { submissionId: submissionId ?? '' }),
+    enabled: submissionId !== null,
+  });
+}
+
+export function useInterruptedSubmissions() {
+  return useQuery({
+    queryKey: journalKeys.interrupted,
+    queryFn: () => request('journal:interrupted', {}),
+    staleTime: 0,
+  });
+}
+
+export function useJournalVerify() {
+  return useQuery({
+    queryKey: journalKeys.verify,
+    queryFn: () => request('journal:verify', {}),
+    staleTime: 0,
+  });
+}
+
+export function useJournalExport() {
+  return useMutation({
+    mutationFn: (input: { filter: JournalFilter; format: 'csv' | 'json' }) =>
+      request('journal:export', input),
+  });
+}
+
+/** Saves text as a file through the browser's download (works in both hosts). */
+export function downloadText(fileName: string, mimeType: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,236 @@
+// MeterUsage for AMI and container products: a dry run (checks permission, meters nothing) or a
+// real send, which bills. Both go through the metering submission, so they are journaled before
+// they leave; a real send asks for the billing confirmation first (typed on real connections).
+import { useId, useState } from 'react';
+import type { Product, UsageRecord } from '../../../../shared/metering';
+import { meterUsageRecordSchema } from '../../../../shared/channels/containers';
+import { useMeterUsageSubmission } from '../../api/containers';
+import { useCatalog } from '../../api/metering';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { useBillingConfirmation } from '../connections/useBillingConfirmation';
+
+type FormState = {
+  productId: string;
+  dimension: string;
+  quantity: string;
+  /** yyyy-mm-ddThh:mm, read as UTC. */
+  hour: string;
+};
+
+function currentHourUtc(): string {
+  return new Date().toISOString().slice(0, 13) + ':00';
+}
+
+type Parsed = { ok: true; record: UsageRecord } | { ok: false; errors: Record<string, string> };
+
+function parseForm(form: FormState, product: Product | undefined): Parsed {
+  const quantity = form.quantity.trim();
+  const checked = meterUsageRecordSchema.safeParse({
+    productId: form.productId,
+    dimension: form.dimension,
+    quantity: quantity === '' ? Number.NaN : Number(quantity),
+    timestamp: form.hour === '' ? '' : `${form.hour}:00Z`,
+  });
+  if (!checked.success || !product) {
+    const errors: Record<string, string> = {};
+    if (!product) errors.productId = 'Choose an AMI or container product';
+    for (const issue of checked.success ? [] : checked.error.issues) {
+      errors[String(issue.path[0] ?? '')] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  return {
+    ok: true,
+    record: {
+      productId: product.id,
+      operation: 'MeterUsage',
+      ...(product.productCode === undefined ? {} : { productCode: product.productCode }),
+      dimension: checked.data.dimension,
+      quantity: checked.data.quantity,
+      timestamp: new Date(checked.data.timestamp).toISOString(),
+    },
+  };
+}
+
+export function MeterUsagePanel() {
+  const id = useId();
+  const catalog = useCatalog();
+  const billing = useBillingConfirmation();
+  const submit = useMeterUsageSubmission();
+  const [form, setForm] = useState<FormState>({
+    productId: '',
+    dimension: '',
+    quantity: '1',
+    hour: currentHourUtc(),
+  });
+  const [touched, setTouched] = useState(false);
+  const meterable = [...(catalog.data?.user ?? []), ...(catalog.data?.sandbox ?? [])].filter(
+    (p) => p.kind !== 'saas',
+  );
+  const product = meterable.find((p) => p.id === form.productId) ?? meterable[0];
+  const effective = {
+    ...form,
+    productId: product?.id ?? '',
+    dimension: form.dimension || (product?.dimensions[0]?.name ?? ''),
+  };
+  const parsed = parseForm(effective, product);
+  const errors = touched && !parsed.ok ? parsed.errors : {};
+  const set = (key: keyof FormState, value: string): void =>
+    setForm({ ...effective, [key]: value });
+
+  const send = async (dryRun: boolean): Promise<void> => {
+    setTouched(true);
+    if (!parsed.ok) return;
+    if (!dryRun) {
+      const go = await billing.confirm({
+        action: 'Send 1 MeterUsage record',
+        details: `${parsed.record.quantity.toLocaleString()} × ${parsed.record.dimension} for ${product?.name ?? ''}, hour ${parsed.record.timestamp}`,
+      });
+      if (!go) return;
+    }
+    submit.mutate({ record: parsed.record, dryRun });
+  };
+
+  const outcome = submit.data?.outcomes[0];
+
+  return (
+    <section className="panel" aria-labelledby={`${id}-heading`}>
+      {billing.element}
+      <h2 id={`${id}-heading`}>MeterUsage (AMI and container products)</h2>
+      <p className="cu-help">
+        A dry run checks that this connection may call MeterUsage for the product and meters
+        nothing. Both are journaled before they are sent, like every submission.
+      </p>
+      <form
+        className="cu-stack"
+        noValidate
+        onSubmit={(event) => {
+          // Enter runs the dry run only: nothing bills by accident.
+          event.preventDefault();
+          void send(true);
+        }}
+      >
+        <div className="cu-row">
+          <div className="cu-field cu-field-wide">
+            <label htmlFor={`${id}-product`}>Product</label>
+            <select
+              id={`${id}-product`}
+              value={effective.productId}
+              aria-invalid={errors.productId !== undefined}
+              onChange={(event) =>
+                setForm({ ...form, productId: event.target.value, dimension: '' })
+              }
+            >
+              {meterable.length === 0 && <option value="">No AMI or container product</option>}
+              {meterable.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.kind === 'ami' ? 'AMI' : 'container'})
+                </option>
+              ))}
+            </select>
+            <p className="cu-field-error">{errors.productId}</p>
+          </div>
+          <div className="cu-field">
+            <label htmlFor={`${id}-dimension`}>UsageDimension</label>
+            <select
+              id={`${id}-dimension`}
+              className="mono"
+              value={effective.dimension}
+              aria-invalid={errors.dimension !== undefined}
+              onChange={(event) => set('dimension', event.target.value)}
+            >
+              {(product?.dimensions ?? []).map((d) => (
+                <option key={d.name} value={d.name}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+            <p className="cu-field-error">{errors.dimension}</p>
+          </div>
+          <div className="cu-field">
+            <label htmlFor={`${id}-quantity`}>UsageQuantity</label>
+            <input
+              id={`${id}-quantity`}
+              inputMode="numeric"
+              value={form.quantity}
+              aria-invalid={errors.quantity !== undefined}
+              onChange={(event) => set('quantity', event.target.value)}
+            />
+            <p className="cu-field-error">{errors.quantity}</p>
+          </div>
+          <div className="cu-field">
+            <label htmlFor={`${id}-hour`}>Usage time (UTC)</label>
+            <input
+              id={`${id}-hour`}
+              type="datetime-local"
+              value={form.hour}
+              aria-invalid={errors.timestamp !== undefined}
+              onChange={(event) => set('hour', event.target.value)}
+            />
+            <p className="cu-field-error">{errors.timestamp}</p>
+          </div>
+        </div>
+        {product?.productCode !== undefined && (
+          <p className="cu-help">
+            ProductCode <span className="mono">{product.productCode}</span> · AWS accepts usage up
+            to 6 hours old and rounds it down to the hour.
+          </p>
+        )}
+        <div className="cu-actions">
+          <button type="submit" className="cu-primary" disabled={submit.isPending}>
+            {submit.isPending && submit.variables.dryRun ? 'Checking…' : 'Dry run'}
+          </button>
+          <button type="button" disabled={submit.isPending} onClick={() => void send(false)}>
+            {billing.required ? 'Send MeterUsage (bills)…' : 'Send MeterUsage (bills)'}
+          </button>
+        </div>
+      </form>
+      {catalog.isError && (
+        <ErrorPanel title="The product catalog could not be read." error={catalog.error} />
+      )}
+      {submit.isError && (
+        <div className="cu-next">
+          <ErrorPanel title="MeterUsage was not sent." error={submit.error} />
+        </div>
+      )}
+      {submit.data && (
+        <div
+          className={`cu-notice cu-next ${
+            outcome?.status === 'DryRunPassed' || outcome?.status === 'Success'
+              ? 'cu-notice-ok'
+              : 'cu-notice-warn'
+          }`}
+          role="status"
+          aria-label="MeterUsage result"
+        >
+          {outcome?.status === 'DryRunPassed' && (
+            <p>
+              Dry run succeeded: {submit.data.connection.name} may call MeterUsage for this product.
+              Nothing was metered.
+            </p>
+          )}
+          {outcome?.status === 'Success' && (
+            <p>
+              Metered. MeteringRecordId{' '}
+              <span className="mono">{outcome.meteringRecordId ?? '(none returned)'}</span>
+            </p>
+          )}
+          {outcome && outcome.status !== 'DryRunPassed' && outcome.status !== 'Success' && (
+            <p>
+              {outcome.status}
+              {outcome.error ? `: ${outcome.error.message}` : ''}
+            </p>
+          )}
+          {submit.data.error && <p>{submit.data.error.message}</p>}
+          <p className="cu-muted">
+            Journaled as submission <span className="mono">{submit.data.submissionId}</span>.
+          </p>
+          <details className="cu-raw">
+            <summary>Technical details</summary>
+            <pre className="mono">{JSON.stringify(submit.data, null, 2)}</pre>
+          </details>
+        </div>
+      )}
+    </section>
+  );
+}

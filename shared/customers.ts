@@ -1,0 +1,216 @@
+// Pure helpers of the customers area, used by main (authoritatively) and the renderer (live):
+// splitting a bulk paste into tokens, the metering-editor link for a resolved customer, and the
+// exports of a bulk run (CSV safe to open in a spreadsheet, and JSON).
+import type { BulkRow, ResolvedCustomer } from './channels/customers';
+import { extractRegistrationToken, type TokenExtraction } from './tokens';
+
+type Extracted = Extract<TokenExtraction, { ok: true }>;
+
+export type BulkItem =
+  | { line: number; kind: 'token'; extraction: Extracted }
+  | { line: number; kind: 'duplicate'; duplicateOf: number; extraction: Extracted }
+  | { line: number; kind: 'unreadable'; reason: string };
+
+export type BulkParse = {
+  mode: 'lines' | 'csv';
+  /** CSV with a header: the column the tokens were read from. */
+  column?: string;
+  items: BulkItem[];
+};
+
+type CsvRecord = { line: number; cells: string[]; text: string };
+
+/** RFC 4180 records (quoted cells may hold commas, quotes and line breaks), with start lines. */
+function csvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let startLine = 1;
+  let start = 0;
+  const endRecord = (end: number): void => {
+    cells.push(cell);
+    records.push({ line: startLine, cells, text: text.slice(start, end) });
+    cells = [];
+    cell = '';
+  };
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text.charAt(index);
+    if (quoted) {
+      if (char === '"' && text.charAt(index + 1) === '"') {
+        cell += '"';
+        index += 1;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        if (char === '\n') line += 1;
+        cell += char;
+      }
+    } else if (char === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (char === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      endRecord(index);
+      if (char === '\r' && text.charAt(index + 1) === '\n') index += 1;
+      line += 1;
+      startLine = line;
+      start = index + 1;
+    } else {
+      cell += char;
+    }
+  }
+  if (cell !== '' || cells.length > 0 || start < text.length) endRecord(text.length);
+  return records.filter((record) => record.cells.some((value) => value.trim() !== ''));
+}
+
+const TOKEN_HEADERS = new Set([
+  'token',
+  'registrationtoken',
+  'registration token',
+  'registration_token',
+  'x-amzn-marketplace-token',
+]);
+
+function best(candidates: readonly string[]): TokenExtraction {
+  let found: Extracted | undefined;
+  let firstFailure: TokenExtraction | undefined;
+  for (const candidate of candidates) {
+    const result = extractRegistrationToken(candidate);
+    if (result.ok) {
+      // A CSV row may hold short cells that look token-like (dates, ids): the token is the longest.
+      if (found === undefined || result.token.length > found.token.length) found = result;
+    } else {
+      firstFailure ??= result;
+    }
+  }
+  return found ?? firstFailure ?? { ok: false, reason: 'The line is empty.' };
+}
+
+/** Splits a bulk paste (one token or form body per line, or CSV) into tokens to resolve. */
+export function parseBulkInput(text: string): BulkParse {
+  const records = csvRecords(text);
+  const header = records[0];
+  const column =
+    header === undefined
+      ? -1
+      : header.cells.findIndex((cell) => TOKEN_HEADERS.has(cell.trim().toLowerCase()));
+  const csv = column >= 0 || records.some((record) => record.cells.length > 1);
+  const data = column >= 0 ? records.slice(1) : records;
+  const seen = new Map<string, number>();
+  const items: BulkItem[] = data.map((record): BulkItem => {
+    let result: TokenExtraction;
+    if (column >= 0) {
+      result = extractRegistrationToken(record.cells[column] ?? '');
+    } else if (record.cells.length === 1) {
+      // One value per line: give the extractor the line as written (it reports quotes it removes).
+      result = extractRegistrationToken(record.text);
+    } else {
+      result = best(record.cells);
+    }
+    if (!result.ok) return { line: record.line, kind: 'unreadable', reason: result.reason };
+    const earlier = seen.get(result.token);
+    if (earlier !== undefined) {
+      return { line: record.line, kind: 'duplicate', duplicateOf: earlier, extraction: result };
+    }
+    seen.set(result.token, record.line);
+    return { line: record.line, kind: 'token', extraction: result };
+  });
+  const columnName = column >= 0 ? header?.cells[column]?.trim() : undefined;
+  return {
+    mode: csv ? 'csv' : 'lines',
+    ...(columnName === undefined ? {} : { column: columnName }),
+    items,
+  };
+}
+
+/** The metering parameters the metering editor reads from its route. */
+export const METERING_PREFILL_PARAMS = [
+  'customerAwsAccountId',
+  'licenseArn',
+  'customerIdentifier',
+  'productCode',
+] as const;
+
+/** `#/metering?…` prefilled with whichever identities AWS returned. */
+export function meteringLinkFor(customer: ResolvedCustomer): string {
+  const params = new URLSearchParams();
+  for (const key of METERING_PREFILL_PARAMS) {
+    const value = customer[key];
+    if (value !== undefined && value !== '') params.set(key, value);
+  }
+  const query = params.toString();
+  return query === '' ? '#/metering' : `#/metering?${query}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/** Spreadsheets run a cell that starts with one of these as a formula (CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+function quote(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A text cell: neutralised with a leading apostrophe if a spreadsheet would evaluate it. */
+export function csvTextCell(value: string | undefined): string {
+  if (value === undefined || value === '') return '';
+  return quote(FORMULA_START.test(value) ? `'${value}` : value);
+}
+
+/**
+ * An ID cell. Digit-only IDs (AWS account ids) are written as ="012345678901" so a spreadsheet
+ * keeps them as text (no lost leading zeros, no 1.23457E+11); that is the only formula we emit,
+ * and it holds digits only. Other IDs are text cells.
+ */
+export function csvIdCell(value: string | undefined): string {
+  if (value === undefined || value === '') return '';
+  if (/^\d+$/.test(value)) return `"=""${value}"""`;
+  return csvTextCell(value);
+}
+
+const CSV_COLUMNS = [
+  'line',
+  'outcome',
+  'customer_aws_account_id',
+  'license_arn',
+  'customer_identifier',
+  'product_code',
+  'failure',
+  'next_step',
+  'token_sha256_12',
+  'resolved_before',
+] as const;
+
+export function bulkRowsToCsv(rows: readonly BulkRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of [...rows].sort((a, b) => a.line - b.line)) {
+    lines.push(
+      [
+        String(row.line),
+        csvTextCell(row.outcome),
+        csvIdCell(row.customer?.customerAwsAccountId),
+        csvIdCell(row.customer?.licenseArn),
+        csvIdCell(row.customer?.customerIdentifier),
+        csvIdCell(row.customer?.productCode),
+        csvTextCell(row.message),
+        csvTextCell(row.nextStep),
+        csvIdCell(row.tokenHash),
+        csvTextCell(row.resolvedBefore),
+      ].join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function bulkRowsToJson(rows: readonly BulkRow[]): string {
+  return `${JSON.stringify(
+    [...rows].sort((a, b) => a.line - b.line),
+    null,
+    2,
+  )}\n`;
+}
