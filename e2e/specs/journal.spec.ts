@@ -2,9 +2,15 @@
 // the filters narrow them, the export is a safe CSV, and a submission cut off by a restart is
 // shown as interrupted and resumed with one click until every record has its answer.
 import { readFile } from 'node:fs/promises';
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test, type MeterdeskApp } from '../fixtures';
+import { screenshot } from '../pages/customers';
 import { Shell } from '../pages/shell';
+
+/** The journal's own filter form: the grid has filter boxes and copy buttons with the same names. */
+function journalFilters(page: Page) {
+  return page.getByRole('form', { name: 'Filter the journal' });
+}
 
 type World = {
   products: { productCode: string; kind: string; identityModel: string; dimensions: string[] }[];
@@ -70,34 +76,38 @@ test('the journal lists a submission, filters it, shows its calls and exports sa
   await shell.waitUntilLoaded();
   await shell.navigateTo({ name: 'Journal', path: '/journal' });
   await expect(page.getByRole('status').filter({ hasText: 'Journal intact' })).toBeVisible();
-  const table = page.getByRole('table', { name: 'Journal records' });
+  const table = page.getByRole('grid', { name: 'Journal records' });
   await expect(page.getByText(/^40 records/)).toBeVisible({ timeout: 20_000 });
   await expect(table.getByRole('row').filter({ hasText: submissionId }).first()).toBeVisible();
+  await screenshot(page, 'journal');
 
   // Filter by customer: only that customer's rows remain.
   const customer = records[0]?.customerAwsAccountId ?? '';
-  await page.getByLabel('Customer').fill(customer);
+  await journalFilters(page).getByLabel('Customer', { exact: true }).fill(customer);
   const expected = records.filter((r) => r.customerAwsAccountId === customer).length;
   await expect(page.getByText(new RegExp(`^${expected} records`))).toBeVisible();
-  for (const cell of await table.locator('tbody tr td:nth-child(3)').allTextContents()) {
+  // Every visible row's Customer cell (the grid's third column) is that customer.
+  const customerCells = table.locator('[role="row"] [role="gridcell"][aria-colindex="3"]');
+  await expect(customerCells.first()).toBeVisible();
+  for (const cell of await customerCells.locator('.dt-cell-text').allTextContents()) {
     expect(cell).toBe(customer);
   }
   // Filter by a status nothing has: empty.
-  await page.getByLabel('Status').selectOption('Rejected');
+  await journalFilters(page).getByLabel('Status', { exact: true }).selectOption('Rejected');
   await expect(page.getByText(/^0 records/)).toBeVisible();
-  await page.getByLabel('Status').selectOption('');
-  await page.getByLabel('Customer').fill('');
+  await journalFilters(page).getByLabel('Status', { exact: true }).selectOption('');
+  await journalFilters(page).getByLabel('Customer', { exact: true }).fill('');
   // Dimension and date filters narrow too.
   const dimension = records[0]?.dimension ?? '';
-  await page.getByLabel('Dimension').selectOption(dimension);
+  await journalFilters(page).getByLabel('Dimension', { exact: true }).selectOption(dimension);
   const byDimension = records.filter((r) => r.dimension === dimension).length;
   await expect(page.getByText(new RegExp(`^${byDimension} records`))).toBeVisible();
-  await page.getByLabel('Dimension').selectOption('');
-  await page.getByLabel('From (UTC date)').fill('2000-01-01');
-  await page.getByLabel('To (UTC date)').fill('2000-01-02');
+  await journalFilters(page).getByLabel('Dimension', { exact: true }).selectOption('');
+  await journalFilters(page).getByLabel('From (UTC date)', { exact: true }).fill('2000-01-01');
+  await journalFilters(page).getByLabel('To (UTC date)', { exact: true }).fill('2000-01-02');
   await expect(page.getByText(/^0 records/)).toBeVisible();
-  await page.getByLabel('From (UTC date)').fill('');
-  await page.getByLabel('To (UTC date)').fill('');
+  await journalFilters(page).getByLabel('From (UTC date)', { exact: true }).fill('');
+  await journalFilters(page).getByLabel('To (UTC date)', { exact: true }).fill('');
   await expect(page.getByText(/^40 records/)).toBeVisible();
 
   // One submission's details: its calls with request ids.
@@ -162,7 +172,7 @@ test('a submission cut off by a restart is shown as interrupted and resumed in o
   const refused = (await count('CustomerNotSubscribed')).total;
   expect(billed + refused).toBe(500);
   expect(billed).toBeGreaterThan(0);
-  await page.getByLabel('Status').selectOption('Success');
+  await journalFilters(page).getByLabel('Status', { exact: true }).selectOption('Success');
   await expect(
     page.getByText(new RegExp(`^${billed.toLocaleString('en-US')} records`)),
   ).toBeVisible();

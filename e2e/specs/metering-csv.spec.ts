@@ -130,8 +130,8 @@ test('CSV import: ready vs needs review, fix a row in the editor, preview', asyn
     const submissionId =
       (await progress.getByRole('heading', { level: 2 }).locator('.mono').textContent()) ?? '';
     await progress.getByRole('link', { name: 'Open in Journal' }).click();
-    const journal = page.getByRole('table', { name: 'Journal records' });
-    await expect(journal.locator('tbody tr').filter({ hasText: submissionId })).toHaveCount(3);
+    const journal = page.getByRole('grid', { name: 'Journal records' });
+    await expect(journal.getByRole('row').filter({ hasText: submissionId })).toHaveCount(3);
     await expect(
       page.getByRole('region', { name: 'Submission details' }).getByText('finished'),
     ).toBeVisible();

@@ -2,7 +2,12 @@
 // exportable; the chain check; interrupted submissions with a one-click resume; one
 // submission's calls in detail.
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { JournalFilter, JournalRowStatus } from '../../../../shared/channels/journal';
+import type {
+  JournalFilter,
+  JournalRow,
+  JournalRowStatus,
+} from '../../../../shared/channels/journal';
+import { DataTable, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Screen } from '../../components/Screen';
 import {
@@ -16,8 +21,77 @@ import {
 } from '../../api/journal';
 import { useResumeSubmission } from '../../api/metering-submit';
 import { SubmissionProgress } from '../metering/submission/SubmissionProgress';
+import './journal.css';
 
 const number = new Intl.NumberFormat('en-US');
+
+function journalColumns(open: (submissionId: string) => void): DataColumn<JournalRow>[] {
+  return [
+    {
+      id: 'at',
+      header: 'Journaled (UTC)',
+      kind: 'time',
+      value: (r) => r.at,
+      alwaysVisible: true,
+      width: 215,
+    },
+    { id: 'status', header: 'Status', value: (r) => statusLabels[r.status], width: 130 },
+    {
+      id: 'customer',
+      header: 'Customer',
+      kind: 'id',
+      value: (r) => r.customer,
+      width: 150,
+    },
+    { id: 'licenseArn', header: 'LicenseArn', kind: 'id', value: (r) => r.licenseArn, width: 220 },
+    { id: 'dimension', header: 'Dimension', value: (r) => r.dimension },
+    {
+      id: 'timestamp',
+      header: 'Usage hour (UTC)',
+      kind: 'time',
+      value: (r) => r.timestamp,
+      width: 215,
+    },
+    { id: 'quantity', header: 'Quantity', kind: 'number', value: (r) => r.quantity },
+    {
+      id: 'meteringRecordId',
+      header: 'MeteringRecordId',
+      kind: 'id',
+      value: (r) => r.meteringRecordId,
+      width: 220,
+    },
+    {
+      id: 'submission',
+      header: 'Submission',
+      kind: 'id',
+      value: (r) => r.submissionId,
+      width: 200,
+      render: (r) => (
+        <button
+          type="button"
+          className="mono"
+          onClick={() => open(r.submissionId)}
+          aria-label={`Details of submission ${r.submissionId}`}
+        >
+          {r.submissionId}
+        </button>
+      ),
+    },
+    {
+      id: 'connection',
+      header: 'Connection',
+      value: (r) => `${r.connectionName} · ${r.region}`,
+      width: 170,
+    },
+    { id: 'osUser', header: 'OS user', value: (r) => r.osUser, width: 100 },
+    {
+      id: 'detail',
+      header: 'Detail',
+      value: (r) => `${r.error ?? ''}${r.resentIn ? ` Resent in ${r.resentIn}.` : ''}`,
+      width: 260,
+    },
+  ];
+}
 
 const statusLabels: Record<JournalRowStatus, string> = {
   Success: 'Billed',
@@ -237,67 +311,81 @@ export function JournalScreen() {
         aria-label="Filter the journal"
         onSubmit={(e) => e.preventDefault()}
       >
-        <label htmlFor={`${ids}-customer`}>Customer</label>
-        <input
-          id={`${ids}-customer`}
-          value={customer}
-          onChange={(e) => setCustomer(e.target.value)}
-          placeholder="Account id, identifier or LicenseArn"
-        />
-        <label htmlFor={`${ids}-dimension`}>Dimension</label>
-        <select
-          id={`${ids}-dimension`}
-          value={dimension}
-          onChange={(e) => setDimension(e.target.value)}
-        >
-          <option value="">All dimensions</option>
-          {(facets?.dimensions ?? []).map((d) => (
-            <option key={d} value={d}>
-              {d}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${ids}-status`}>Status</label>
-        <select
-          id={`${ids}-status`}
-          value={status}
-          onChange={(e) => setStatus(e.target.value as JournalRowStatus | '')}
-        >
-          <option value="">All statuses</option>
-          {(Object.keys(statusLabels) as JournalRowStatus[]).map((s) => (
-            <option key={s} value={s}>
-              {statusLabels[s]} ({number.format(facets?.statuses[s] ?? 0)})
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${ids}-from`}>From (UTC date)</label>
-        <input
-          id={`${ids}-from`}
-          type="date"
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-        />
-        <label htmlFor={`${ids}-to`}>To (UTC date)</label>
-        <input id={`${ids}-to`} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        <label htmlFor={`${ids}-connection`}>Connection</label>
-        <select
-          id={`${ids}-connection`}
-          value={connectionId}
-          onChange={(e) => setConnectionId(e.target.value)}
-        >
-          <option value="">All connections</option>
-          {(facets?.connections ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <button type="button" onClick={() => save('csv')} disabled={exporter.isPending}>
-          Export CSV
-        </button>
-        <button type="button" onClick={() => save('json')} disabled={exporter.isPending}>
-          Export JSON
-        </button>
+        <div className="journal-filter">
+          <label htmlFor={`${ids}-customer`}>Customer</label>
+          <input
+            id={`${ids}-customer`}
+            value={customer}
+            onChange={(e) => setCustomer(e.target.value)}
+            placeholder="Account id, identifier or LicenseArn"
+          />
+        </div>
+        <div className="journal-filter">
+          <label htmlFor={`${ids}-dimension`}>Dimension</label>
+          <select
+            id={`${ids}-dimension`}
+            value={dimension}
+            onChange={(e) => setDimension(e.target.value)}
+          >
+            <option value="">All dimensions</option>
+            {(facets?.dimensions ?? []).map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="journal-filter">
+          <label htmlFor={`${ids}-status`}>Status</label>
+          <select
+            id={`${ids}-status`}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as JournalRowStatus | '')}
+          >
+            <option value="">All statuses</option>
+            {(Object.keys(statusLabels) as JournalRowStatus[]).map((s) => (
+              <option key={s} value={s}>
+                {statusLabels[s]} ({number.format(facets?.statuses[s] ?? 0)})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="journal-filter">
+          <label htmlFor={`${ids}-from`}>From (UTC date)</label>
+          <input
+            id={`${ids}-from`}
+            type="date"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
+        </div>
+        <div className="journal-filter">
+          <label htmlFor={`${ids}-to`}>To (UTC date)</label>
+          <input id={`${ids}-to`} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </div>
+        <div className="journal-filter">
+          <label htmlFor={`${ids}-connection`}>Connection</label>
+          <select
+            id={`${ids}-connection`}
+            value={connectionId}
+            onChange={(e) => setConnectionId(e.target.value)}
+          >
+            <option value="">All connections</option>
+            {(facets?.connections ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="journal-actions">
+          <button type="button" onClick={() => save('csv')} disabled={exporter.isPending}>
+            Export CSV
+          </button>
+          <button type="button" onClick={() => save('json')} disabled={exporter.isPending}>
+            Export JSON
+          </button>
+        </div>
       </form>
       {exporter.error && <ErrorPanel error={toDisplayableError(exporter.error)} />}
       {selected && <SubmissionDetail submissionId={selected} onClose={() => setSelected(null)} />}
@@ -313,58 +401,16 @@ export function JournalScreen() {
               ? ` (showing the newest ${number.format(query.data.rows.length)}; export for all)`
               : ''}
           </p>
-          <div className="table-scroll">
-            <table aria-label="Journal records">
-              <thead>
-                <tr>
-                  <th scope="col">Journaled (UTC)</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Dimension</th>
-                  <th scope="col">Usage hour (UTC)</th>
-                  <th scope="col" className="num">
-                    Quantity
-                  </th>
-                  <th scope="col">MeteringRecordId</th>
-                  <th scope="col">Submission</th>
-                  <th scope="col">Connection</th>
-                  <th scope="col">OS user</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.rows.map((row) => (
-                  <tr key={`${row.submissionId}/${row.key}`} data-status={row.status}>
-                    <td className="mono">{row.at}</td>
-                    <td>{statusLabels[row.status]}</td>
-                    <td className="mono">{row.licenseArn ?? row.customer}</td>
-                    <td>{row.dimension}</td>
-                    <td className="mono">{row.timestamp}</td>
-                    <td className="num">{number.format(row.quantity)}</td>
-                    <td className="mono">{row.meteringRecordId ?? ''}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="mono"
-                        onClick={() => setSelected(row.submissionId)}
-                        aria-label={`Details of submission ${row.submissionId}`}
-                      >
-                        {row.submissionId}
-                      </button>
-                    </td>
-                    <td>
-                      {row.connectionName} · {row.region}
-                    </td>
-                    <td>{row.osUser}</td>
-                    <td>
-                      {row.error ?? ''}
-                      {row.resentIn ? ` Resent in ${row.resentIn}.` : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            tableId="journal-records"
+            label="Journal records"
+            rows={query.data.rows}
+            columns={journalColumns(setSelected)}
+            getRowId={(row) => `${row.submissionId}/${row.key}`}
+            onRowActivate={(row) => setSelected(row.submissionId)}
+            rowClassName={(row) => `journal-status-${row.status}`}
+            emptyMessage="No journal records match these filters."
+          />
         </>
       )}
     </Screen>
