@@ -10,6 +10,7 @@ import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { expect, test } from '../fixtures';
 import { ConnectionsPage } from '../pages/connections';
 import { Shell } from '../pages/shell';
+import { screenshot } from '../pages/customers';
 
 type Minted = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -109,6 +110,7 @@ test('pasted keys: saving refused in the browser host, used for this run, the se
   const panel = await connections.test('Pasted e2e');
   await expect(panel).toContainText('arn:aws:iam::111122223333:user/e2e-pasted');
   await expect(panel.getByRole('cell', { name: /Allowed/ })).toHaveCount(4);
+  await screenshot(page, 'connections-selftest');
   // And make it the active connection: a real connection never looks like the sandbox.
   await connections.connectionSwitcher.selectOption({ label: 'Pasted e2e' });
   await expect(shell.activeConnection).toContainText('Pasted e2e');
