@@ -24,6 +24,14 @@ export type HostOptions = {
   hostKind: HostKind;
 };
 
+export type AppOptions = {
+  /**
+   * Seeded CloudTrail history of the built-in sandbox (browser host only). The app's default
+   * (5,000 events at 2 requests/s) takes 50 s to sync; audit specs use a few hundred.
+   */
+  sandboxHistory: number | undefined;
+};
+
 export type MeterdeskApp = {
   kind: HostKind;
   /** The window showing the app; a new Page after `restart()` in Electron. */
@@ -40,7 +48,7 @@ type WorkerFixtures = HostOptions & {
   hostBrowser: Browser | null;
 };
 
-type TestFixtures = {
+type TestFixtures = AppOptions & {
   mdesk: MeterdeskApp;
 };
 
@@ -48,6 +56,7 @@ const viewport = { width: 1280, height: 800 };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   hostKind: ['browser', { option: true, scope: 'worker' }],
+  sandboxHistory: [undefined, { option: true }],
 
   // One Chromium per worker; each test gets its own context (fresh storage).
   hostBrowser: [
@@ -68,7 +77,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  mdesk: async ({ hostKind, hostBrowser }, use, testInfo) => {
+  mdesk: async ({ hostKind, hostBrowser, sandboxHistory }, use, testInfo) => {
+    const hostOptions = sandboxHistory === undefined ? {} : { sandboxHistory };
     let electronPath: string | undefined;
     if (hostKind === 'electron') {
       const electron = electronAvailability();
@@ -81,7 +91,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const open = async (): Promise<typeof current> => {
       if (hostKind === 'browser') {
         if (!hostBrowser) throw new Error('No browser was launched for the browser host.');
-        const host = await startBrowserHost(dataDir);
+        const host = await startBrowserHost(dataDir, undefined, hostOptions);
         // A fixed light OS preference, so a dark screen can only come from the setting.
         const context: BrowserContext = await hostBrowser.newContext({
           viewport,
@@ -101,7 +111,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const app: ElectronApplication = await _electron.launch({
         ...(electronPath === undefined ? {} : { executablePath: electronPath }),
         // The repo root, so Electron reads package.json ("main": out/main/index.js) as the app.
-        args: [repoRoot, '--data', dataDir],
+        args: [
+          repoRoot,
+          '--data',
+          dataDir,
+          ...(sandboxHistory === undefined ? [] : ['--sandbox-history', String(sandboxHistory)]),
+        ],
         env: { ...process.env, NODE_ENV: 'test' },
       });
       const page = await app.firstWindow();
@@ -113,7 +128,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const restartBrowserHost = async (): Promise<void> => {
       // Same browser tab, new host process: the new URL carries the new token and port.
       await current.host?.stop();
-      const host = await startBrowserHost(dataDir);
+      const host = await startBrowserHost(dataDir, undefined, hostOptions);
       const context = current.page.context();
       current = {
         page: current.page,

@@ -26,8 +26,21 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export async function startBrowserHost(dataDir: string, timeoutMs = 30_000): Promise<BrowserHost> {
-  const child = spawn(process.execPath, [browserHostEntry, '--port', '0', '--data', dataDir], {
+export type BrowserHostOptions = {
+  /** Seeded CloudTrail history of the built-in sandbox (default: the app's 5,000). */
+  sandboxHistory?: number;
+};
+
+export async function startBrowserHost(
+  dataDir: string,
+  timeoutMs = 30_000,
+  options: BrowserHostOptions = {},
+): Promise<BrowserHost> {
+  const args = [browserHostEntry, '--port', '0', '--data', dataDir];
+  if (options.sandboxHistory !== undefined) {
+    args.push('--sandbox-history', String(options.sandboxHistory));
+  }
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'test' },
   });

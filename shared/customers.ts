@@ -3,6 +3,7 @@
 // exports of a bulk run (CSV safe to open in a spreadsheet, and JSON).
 import type { BulkRow, ResolvedCustomer } from './channels/customers';
 import { extractRegistrationToken, type TokenExtraction } from './tokens';
+import { csvDocument, csvIdCell, csvTextCell } from './csv';
 
 type Extracted = Extract<TokenExtraction, { ok: true }>;
 
@@ -149,29 +150,7 @@ export function meteringLinkFor(customer: ResolvedCustomer): string {
 // ---------------------------------------------------------------------------------------------
 // Exports
 
-/** Spreadsheets run a cell that starts with one of these as a formula (CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
-
-function quote(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** A text cell: neutralised with a leading apostrophe if a spreadsheet would evaluate it. */
-export function csvTextCell(value: string | undefined): string {
-  if (value === undefined || value === '') return '';
-  return quote(FORMULA_START.test(value) ? `'${value}` : value);
-}
-
-/**
- * An ID cell. Digit-only IDs (AWS account ids) are written as ="012345678901" so a spreadsheet
- * keeps them as text (no lost leading zeros, no 1.23457E+11); that is the only formula we emit,
- * and it holds digits only. Other IDs are text cells.
- */
-export function csvIdCell(value: string | undefined): string {
-  if (value === undefined || value === '') return '';
-  if (/^\d+$/.test(value)) return `"=""${value}"""`;
-  return csvTextCell(value);
-}
+export { csvIdCell, csvTextCell };
 
 const CSV_COLUMNS = [
   'line',
@@ -204,7 +183,7 @@ export function bulkRowsToCsv(rows: readonly BulkRow[]): string {
       ].join(','),
     );
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines);
 }
 
 export function bulkRowsToJson(rows: readonly BulkRow[]): string {

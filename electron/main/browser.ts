@@ -1,6 +1,8 @@
 // Composition root of the browser host: the same core as the desktop app, served over HTTP on
 // 127.0.0.1 for machines where Electron cannot start, and for the end-to-end tests.
-//   node out/main/browser.js [--port N] [--data DIR]
+//   node out/main/browser.js [--port N] [--data DIR] [--sandbox-history N]
+// --sandbox-history seeds the built-in sandbox's CloudTrail history with N events on a new data
+// folder (default 5,000); end-to-end tests use a few hundred so a full sync takes seconds.
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { createConfStore } from '../adapters/storage/conf-store';
@@ -19,6 +21,17 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  const historyFlag = readFlag(argv, 'sandbox-history');
+  const sandboxHistoryEvents = historyFlag === undefined ? undefined : Number(historyFlag);
+  if (
+    sandboxHistoryEvents !== undefined &&
+    (!Number.isInteger(sandboxHistoryEvents) || sandboxHistoryEvents < 0)
+  ) {
+    process.stderr.write(
+      `--sandbox-history must be a whole number of events, not "${historyFlag ?? ''}"\n`,
+    );
+    process.exit(2);
+  }
   const dataFlag = readFlag(argv, 'data');
   const dataDir = dataFlag === undefined ? defaultDataFolder() : resolve(dataFlag);
   const logger = createFileLogger(dataDir);
@@ -27,6 +40,7 @@ async function main(): Promise<void> {
     dataDir,
     settingsStore: createConfStore(dataDir, 'settings'),
     logger,
+    ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
   });
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   const host = await startHttpHost({

@@ -18,7 +18,8 @@ import { createProfileSource, type AwsEnv } from '../adapters/aws/profiles';
 import { createRefusingSecretStore } from '../adapters/secrets/refusing';
 import { createSettingsService } from '../services/settings';
 import { createAwsClientFactory } from '../adapters/aws/clients';
-import { wireAudit } from './wiring/audit';
+import { createPacer, realTime } from '../adapters/aws/pacer';
+import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
 import { wireContainers } from './wiring/containers';
 import { wireCustomers } from './wiring/customers';
@@ -37,6 +38,10 @@ export type CoreOptions = {
   secrets?: SecretStore;
   /** Environment for finding the AWS config files (AWS_CONFIG_FILE…); default process.env. */
   awsEnv?: AwsEnv;
+  /** Wall clock (epoch ms); tests move it to pass grace periods. Default Date.now. */
+  now?: () => number;
+  /** Tests: hooks into the audit area (e.g. counting LookupEvents calls). */
+  audit?: AuditWiringOptions;
 };
 
 export type Core = {
@@ -112,15 +117,16 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     store: options.settingsStore,
     connections,
     aws: createAwsClientFactory(),
+    pacer: createPacer(realTime),
     sandbox,
     osUser: currentOsUser(),
-    now: Date.now,
+    now: options.now ?? Date.now,
   };
   const connectionsArea = wireConnections(deps, { profiles });
   const meteringArea = wireMetering(deps);
   const customersArea = wireCustomers(deps);
   const containersArea = wireContainers(deps);
-  const auditArea = wireAudit(deps);
+  const auditArea = wireAudit(deps, options.audit);
   const journalArea = wireJournal(deps);
   const areas = [
     connectionsArea,

@@ -35,6 +35,10 @@ const isDev = !app.isPackaged && devServerUrl !== undefined;
 const dataFlag = readFlag(process.argv, 'data');
 if (dataFlag !== undefined) app.setPath('userData', resolve(dataFlag));
 const dataDir = app.getPath('userData');
+// Tests only: a smaller seeded CloudTrail history for the sandbox (as the browser host's flag).
+const historyFlag = Number(readFlag(process.argv, 'sandbox-history') ?? Number.NaN);
+const sandboxHistoryEvents =
+  Number.isInteger(historyFlag) && historyFlag >= 0 ? historyFlag : undefined;
 const logger = createFileLogger(dataDir);
 
 if (!app.requestSingleInstanceLock({ dataDir })) {
@@ -112,6 +116,7 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         dataDir,
         settingsStore: createElectronStore(dataDir, 'settings'),
         logger,
+        ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
         // safeStorage is usable only once the app is ready, which it is here.
         secrets: createSafeStorageSecretStore({
           safeStorage,

@@ -1,6 +1,236 @@
 // Channels and events of the audit area; shared/contract.ts merges every area's table.
+// The main process owns the cache and answers windows, aggregates and exports; the renderer only
+// ever receives the rows it shows (a million rows never cross the bridge at once).
+import { z } from 'zod';
+import {
+  auditAggregateInputSchema,
+  auditAggregateOutputSchema,
+  auditCompletenessSchema,
+  auditFilterSchema,
+  auditQueryInputSchema,
+  auditQueryOutputSchema,
+  auditRowSchema,
+  auditSortSchema,
+  auditSyncProgressSchema,
+} from '../audit';
 import type { ChannelTable, EventTable } from './table';
 
-export const auditChannels = {} as const satisfies ChannelTable;
+const regionSchema = z.string().regex(/^[a-z0-9-]{2,40}$/, 'An AWS region such as us-east-1');
+const taskIdSchema = z.string().min(1).max(100);
+const eventIdSchema = z.string().min(1).max(200);
 
-export const auditEvents = {} as const satisfies EventTable;
+/** BatchMeterUsage only (EventName filter) or every metering call (EventSource filter). */
+export const auditSyncModeSchema = z.enum(['BatchMeterUsage', 'all-metering']);
+export type AuditSyncMode = z.infer<typeof auditSyncModeSchema>;
+
+export const auditRegionSyncSchema = auditSyncProgressSchema.extend({
+  outcome: z.enum(['running', 'complete', 'cancelled', 'failed']),
+  /** Plain-language failure (already mapped), when the region failed. */
+  error: z
+    .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
+    .optional(),
+});
+export type AuditRegionSync = z.infer<typeof auditRegionSyncSchema>;
+
+export const auditSyncStatusSchema = z.object({
+  taskId: z.string(),
+  mode: auditSyncModeSchema,
+  accountId: z.string(),
+  state: z.enum(['running', 'finished', 'cancelled', 'failed']),
+  startedAt: z.number(),
+  finishedAt: z.number().optional(),
+  regions: z.array(auditRegionSyncSchema),
+  /** Summed over the regions. */
+  events: z.number().int().nonnegative(),
+  added: z.number().int().nonnegative(),
+  pages: z.number().int().nonnegative(),
+  eventsPerSecond: z.number().nonnegative().nullable(),
+  secondsLeft: z.number().nonnegative().nullable(),
+  fraction: z.number().min(0).max(1),
+});
+export type AuditSyncStatus = z.infer<typeof auditSyncStatusSchema>;
+
+/** A journal record this row matches: the call was sent from Meterdesk, by this OS user. */
+export const auditSentSchema = z.object({
+  submissionId: z.string(),
+  osUser: z.string(),
+  at: z.string(),
+  /** How it matched: by MeteringRecordId, or by customer, dimension, hour and quantity. */
+  by: z.enum(['meteringRecordId', 'record']),
+});
+export type AuditSent = z.infer<typeof auditSentSchema>;
+
+export const auditExplorerRowSchema = auditRowSchema.extend({ sent: auditSentSchema.optional() });
+export type AuditExplorerRow = z.infer<typeof auditExplorerRowSchema>;
+
+export const auditInfoSchema = z.object({
+  /** Null when the account of a real connection is not known yet (and could not be asked). */
+  accountId: z.string().nullable(),
+  connectionName: z.string(),
+  isSandbox: z.boolean(),
+  /** The connection's regions plus any region held in the cache for this account. */
+  regions: z.array(z.string()),
+  events: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative(),
+  /** When the cache was read from disk on this run (first use of the audit screen). */
+  loadedInMs: z.number().nonnegative().nullable(),
+  running: auditSyncStatusSchema.nullable(),
+  lastSync: auditSyncStatusSchema.nullable(),
+});
+export type AuditInfo = z.infer<typeof auditInfoSchema>;
+
+export const auditUnseenSchema = z.object({
+  submissionId: z.string(),
+  key: z.string(),
+  at: z.string(),
+  osUser: z.string(),
+  account: z.string(),
+  region: z.string(),
+  customer: z.string(),
+  licenseArn: z.string().optional(),
+  productCode: z.string().optional(),
+  dimension: z.string(),
+  timestamp: z.string(),
+  quantity: z.number(),
+  status: z.string(),
+  meteringRecordId: z.string().optional(),
+});
+export type AuditUnseen = z.infer<typeof auditUnseenSchema>;
+
+export const AUDIT_EXPORT_MAX_ROWS = 250_000;
+export const AUDIT_EVIDENCE_MAX_EVENTS = 500;
+
+const exportFileSchema = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  text: z.string(),
+});
+
+export const auditChannels = {
+  /** What the audit screen needs first; reads the cache from disk on first use (not at start). */
+  'audit:info': { input: z.object({}).strict(), output: auditInfoSchema },
+  /** Starts a paced sync of the active connection's regions; progress on `audit:progress`. */
+  'audit:sync-start': {
+    input: z
+      .object({
+        regions: z.array(regionSchema).min(1).max(40).optional(),
+        mode: auditSyncModeSchema.default('BatchMeterUsage'),
+      })
+      .strict(),
+    output: z.object({ taskId: z.string(), status: auditSyncStatusSchema }),
+  },
+  'audit:sync-cancel': {
+    input: z.object({ taskId: taskIdSchema }).strict(),
+    output: auditSyncStatusSchema,
+  },
+  /** The running sync, or the last one (or one by id). */
+  'audit:sync-status': {
+    input: z.object({ taskId: taskIdSchema.optional() }).strict(),
+    output: auditSyncStatusSchema.nullable(),
+  },
+  /** Per (account, region, UTC day): complete, partial, cache-only or missing. */
+  'audit:completeness': {
+    input: z
+      .object({
+        days: z.number().int().min(1).max(1_000).default(90),
+        regions: z.array(regionSchema).max(40).optional(),
+      })
+      .strict(),
+    output: z.object({
+      accountId: z.string(),
+      regions: z.array(z.string()),
+      from: z.string(),
+      to: z.string(),
+      days: z.array(auditCompletenessSchema),
+    }),
+  },
+  /** One window of rows (offset/limit), filtered and sorted in main; optional aggregates. */
+  'audit:query': {
+    input: auditQueryInputSchema,
+    output: auditQueryOutputSchema.extend({ rows: z.array(auditExplorerRowSchema) }),
+  },
+  'audit:aggregate': {
+    input: z
+      .object({ filter: auditFilterSchema.default({}), aggregate: auditAggregateInputSchema })
+      .strict(),
+    output: auditAggregateOutputSchema,
+  },
+  /** The CloudTrail record exactly as received (text), and the rows parsed from it. */
+  'audit:raw': {
+    input: z.object({ eventId: eventIdSchema }).strict(),
+    output: z.object({
+      eventId: z.string(),
+      text: z.string(),
+      rows: z.array(auditExplorerRowSchema),
+    }),
+  },
+  /** Journal records sent from Meterdesk that CloudTrail does not show after the grace period. */
+  'audit:unseen': {
+    input: z
+      .object({
+        graceMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 24 * 60)
+          .default(30),
+      })
+      .strict(),
+    output: z.object({
+      graceMinutes: z.number(),
+      /** Journal records of this account old enough to be expected in CloudTrail. */
+      checked: z.number().int().nonnegative(),
+      /** Still inside the grace period: not expected yet. */
+      tooRecent: z.number().int().nonnegative(),
+      records: z.array(auditUnseenSchema),
+    }),
+  },
+  /** The filtered rows as CSV (spreadsheet-safe, IDs as text) or JSON. */
+  'audit:export': {
+    input: z
+      .object({
+        filter: auditFilterSchema.default({}),
+        sort: auditSortSchema.optional(),
+        format: z.enum(['csv', 'json']),
+      })
+      .strict(),
+    output: exportFileSchema.extend({
+      rows: z.number().int().nonnegative(),
+      /** More rows matched than one export holds (AUDIT_EXPORT_MAX_ROWS). */
+      truncated: z.boolean(),
+    }),
+  },
+  /**
+   * An evidence pack for chosen events: one JSON bundle holding each raw record, a readable
+   * summary, the rows as CSV, and a SHA-256 of every file (also as a sha256sum manifest).
+   */
+  'audit:evidence': {
+    input: z
+      .object({ eventIds: z.array(eventIdSchema).min(1).max(AUDIT_EVIDENCE_MAX_EVENTS) })
+      .strict(),
+    output: exportFileSchema.extend({
+      files: z.array(z.object({ name: z.string(), sha256: z.string(), bytes: z.number() })),
+    }),
+  },
+  /** Forgets the cached events of the account (all its regions, or the given ones). */
+  'audit:clear': {
+    input: z
+      .object({
+        regions: z.array(regionSchema).max(40).optional(),
+        /** The user typed it: clearing drops events older than 90 days for good. */
+        confirm: z.literal('CLEAR'),
+      })
+      .strict(),
+    output: z.object({
+      removedEvents: z.number().int().nonnegative(),
+      regions: z.array(z.string()),
+    }),
+  },
+} as const satisfies ChannelTable;
+
+export const auditEvents = {
+  'audit:progress': auditSyncStatusSchema,
+  /** The cache changed (sync added events, or it was cleared): windows may be stale. */
+  'audit:changed': z.object({ version: z.number().int().nonnegative() }),
+} as const satisfies EventTable;

@@ -28,6 +28,7 @@ import { createConnectionsService, type AwsTarget } from '../../services/connect
 import { createMfaPrompts } from '../../services/mfa-prompts';
 import { createSettingsService } from '../../services/settings';
 import { wireConnections } from './connections';
+import { createPacer, realTime } from '../../adapters/aws/pacer';
 import type { CoreDeps } from './types';
 
 type Minted = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -195,6 +196,7 @@ describe('connections against the sandbox', () => {
       store,
       connections,
       aws: createAwsClientFactory(),
+      pacer: createPacer(realTime),
       sandbox: t.sandbox,
       osUser: 'tester',
       now: Date.now,

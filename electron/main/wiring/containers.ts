@@ -1,7 +1,6 @@
 // Wires the containers area's services to its channels.
 import type { containersChannels } from '../../../shared/channels/containers';
 import { createContainersApi } from '../../adapters/aws/containers-api';
-import { createPacer, realTime } from '../../adapters/aws/pacer';
 import { verifyPs256 } from '../../adapters/crypto/jwt-verify';
 import { createContainersService } from '../../services/containers/containers';
 import { sandboxAdminFor } from './customers';
@@ -14,7 +13,7 @@ export function wireContainers(deps: CoreDeps): AreaWiring<ContainersChannel> {
     connections: deps.connections,
     api: createContainersApi(deps.aws),
     verify: (token, pem) => verifyPs256(token, pem),
-    pacer: createPacer(realTime),
+    pacer: deps.pacer,
     now: deps.now,
   });
   return {

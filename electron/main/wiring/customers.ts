@@ -6,7 +6,6 @@ import type { customersChannels, ProductMatch } from '../../../shared/channels/c
 import type { ConnectionSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { createResolveCustomer } from '../../adapters/aws/customers-api';
-import { createPacer, realTime } from '../../adapters/aws/pacer';
 import {
   createSandboxAdmin,
   type SandboxAdmin,
@@ -63,7 +62,7 @@ export function wireCustomers(deps: CoreDeps): AreaWiring<CustomersChannel> {
     resolveCustomer: createResolveCustomer(deps.aws),
     history: createResolutionHistoryFile(join(deps.dataDir, 'customers', 'resolutions.jsonl')),
     products: sandboxProducts,
-    pacer: createPacer(realTime),
+    pacer: deps.pacer,
     emitProgress: (progress) => deps.bus.emit('task:progress', progress),
     now: deps.now,
     newId: randomUUID,

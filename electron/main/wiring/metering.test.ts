@@ -12,6 +12,7 @@ import type { Result } from '../../../shared/result';
 import { createEventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
 import { createRouter, type Handlers, type Router } from '../../core/router';
+import { createPacer, realTime } from '../../adapters/aws/pacer';
 import { createMemoryStore } from '../../adapters/storage/memory-store';
 import { startSandbox, type RunningSandbox } from '../../sandbox';
 import type { ConnectionsService } from '../../services/connections';
@@ -69,6 +70,7 @@ function deps(sandbox: RunningSandbox | null, isSandbox = true): CoreDeps {
     store: createMemoryStore(),
     connections: connections(isSandbox),
     aws: {} as CoreDeps['aws'],
+    pacer: createPacer(realTime),
     sandbox,
     osUser: 'tester',
     now: () => NOW,

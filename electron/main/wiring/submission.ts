@@ -1,6 +1,6 @@
 // The submission side shared by the metering and journal wiring: ONE journal writer per data
-// folder (the chain head lives in memory), one engine, one pacer. Both areas get the same
-// instance for the same CoreDeps.
+// folder (the chain head lives in memory) and one engine, paced by the app's one pacer. Both
+// areas get the same instance for the same CoreDeps.
 import { randomUUID } from 'node:crypto';
 import type {
   RecordOutcomeView,
@@ -18,7 +18,7 @@ import {
   type UsageRecordDraft,
 } from '../../../shared/metering';
 import { createMeteringApi } from '../../adapters/aws/metering-api';
-import { createPacer, realTime } from '../../adapters/aws/pacer';
+import { realTime } from '../../adapters/aws/pacer';
 import { createJournalFile, type DiskJournalFile } from '../../adapters/storage/journal-file';
 import { createJournal, type Journal } from '../../services/journal/journal';
 import { buildIndex, type JournalIndex } from '../../services/journal/query';
@@ -151,7 +151,6 @@ export function engineRecordOf(
 function createSubmissionArea(deps: CoreDeps): SubmissionArea {
   const file = createJournalFile(deps.dataDir);
   const journal = createJournal(file, { now: deps.now });
-  const pacer = createPacer(realTime);
   const metas = new Map<string, Meta>();
   let version = 0;
   let cached: { version: number; index: Promise<JournalIndex> } | undefined;
@@ -197,7 +196,7 @@ function createSubmissionArea(deps: CoreDeps): SubmissionArea {
 
   const engine = createSubmissionEngine({
     journal,
-    pacer,
+    pacer: deps.pacer,
     time: realTime,
     newId: () =>
       `sub-${new Date(deps.now()).toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`,

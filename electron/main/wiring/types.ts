@@ -6,6 +6,7 @@ import type { Channel } from '../../../shared/contract';
 import type { AwsClientFactory } from '../../adapters/aws/clients';
 import type { RunningSandbox } from '../../sandbox';
 import type { ConnectionsService } from '../../services/connections';
+import type { Pacer } from '../../services/pacing';
 import type { KeyValueStore } from '../../services/ports';
 import type { SettingsService } from '../../services/settings';
 
@@ -19,6 +20,11 @@ export type CoreDeps = {
   store: KeyValueStore;
   connections: ConnectionsService;
   aws: AwsClientFactory;
+  /**
+   * The one client-side pacer of the app: AWS limits are per account, region and API whichever
+   * screen makes the call, so every area waits in the same lanes.
+   */
+  pacer: Pacer;
   /** The built-in sandbox, when it started. Its admin API is for tests and the sandbox UI. */
   sandbox: RunningSandbox | null;
   /** The OS user name, written into the journal with every submission. */

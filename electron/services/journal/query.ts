@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/channels/journal';
 import type { JournalContext, JournalLine, JournalOperation } from '../../../shared/journal';
 import { finalRecordStatuses, type RecordStatus } from '../../../shared/journal';
+import { csvDocument, csvQuotedCell } from '../../../shared/csv';
 import { recordKey } from '../../../shared/metering';
 
 type Wire = Record<string, unknown>;
@@ -339,24 +340,15 @@ export const EXPORT_COLUMNS: readonly (keyof JournalRow)[] = [
 
 const NUMERIC = new Set<keyof JournalRow>(['quantity', 'attempts']);
 
-/**
- * One CSV cell. Text that a spreadsheet would run as a formula (= + - @ tab CR first) gets a
- * leading single quote; every text cell is quoted so IDs (account ids, record ids) stay text.
- */
-export function csvCell(value: string | number | undefined, numeric = false): string {
-  if (value === undefined) return '';
-  if (numeric && typeof value === 'number') return String(value);
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
+/** One CSV cell: text always quoted (IDs stay text), formula starts neutralised. */
+export const csvCell = csvQuotedCell;
 
 export function toCsv(rows: readonly JournalRow[]): string {
   const lines = [EXPORT_COLUMNS.join(',')];
   for (const row of rows) {
     lines.push(EXPORT_COLUMNS.map((c) => csvCell(row[c], NUMERIC.has(c))).join(','));
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines);
 }
 
 // ------------------------------------------------------------------------------------------------

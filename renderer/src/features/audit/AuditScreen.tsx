@@ -1,20 +1,259 @@
-import { ComingLater } from '../../components/ComingLater';
+// The Audit screen: sync CloudTrail's metering events into the local cache, see which days are
+// complete, explore every usage record (filters on every column, sorting, a million rows kept
+// smooth by asking main only for the visible window), open an event's raw record, compare two,
+// chart and total, and export rows or an evidence pack.
+import { useDeferredValue, useMemo, useState } from 'react';
+import {
+  auditStatuses,
+  type AuditColumn,
+  type AuditSort,
+  type AuditStatus,
+} from '../../../../shared/audit';
+import type { AuditExplorerRow } from '../../../../shared/channels/audit';
+import { useAuditEvidence, useAuditExport, useAuditInfo, useAuditLive } from '../../api/audit';
+import { downloadText } from '../../api/journal';
+import { formatNumber } from '../../components/DataTable';
+import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
+import { AuditCharts } from './AuditCharts';
+import { AuditTable } from './AuditTable';
+import { CompareEvents, EventDetail } from './EventDetail';
+import { emptyFilters, toAuditFilter, type ExplorerFilters } from './filters';
+import { SyncPanel } from './SyncPanel';
+import { UnseenPanel } from './UnseenPanel';
+import './audit.css';
+
+type Tab = 'records' | 'charts';
 
 export function AuditScreen() {
+  const live = useAuditLive();
+  const info = useAuditInfo();
+  const [filters, setFilters] = useState<ExplorerFilters>(emptyFilters);
+  // Typing stays instant; the query follows a beat behind.
+  const deferred = useDeferredValue(filters);
+  const { filter, invalid } = useMemo(() => toAuditFilter(deferred), [deferred]);
+  const [sort, setSort] = useState<AuditSort | undefined>(undefined);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [comparing, setComparing] = useState(false);
+  const [tab, setTab] = useState<Tab>('records');
+  const [total, setTotal] = useState(0);
+  const exporter = useAuditExport();
+  const evidence = useAuditEvidence();
+  const [notice, setNotice] = useState('');
+
+  const setColumn = (column: AuditColumn, value: string): void =>
+    setFilters((f) => ({ ...f, columns: { ...f.columns, [column]: value } }));
+
+  const exportAs = (format: 'csv' | 'json'): void => {
+    exporter.mutate(
+      { filter, ...(sort === undefined ? {} : { sort }), format },
+      {
+        onSuccess: (file) => {
+          downloadText(file.fileName, file.mimeType, file.text);
+          setNotice(
+            `Exported ${formatNumber(file.rows)} rows to ${file.fileName}${file.truncated ? ' (the first rows only: narrow the filters for the rest)' : ''}.`,
+          );
+        },
+      },
+    );
+  };
+
+  const pick = (eventId: string, on: boolean): void =>
+    setPicked((list) =>
+      on ? [...new Set([...list, eventId])] : list.filter((id) => id !== eventId),
+    );
+
+  const actions = (
+    <>
+      <button
+        type="button"
+        disabled={exporter.isPending || total === 0}
+        onClick={() => exportAs('csv')}
+      >
+        Export CSV
+      </button>
+      <button
+        type="button"
+        disabled={exporter.isPending || total === 0}
+        onClick={() => exportAs('json')}
+      >
+        Export JSON
+      </button>
+      <button
+        type="button"
+        disabled={picked.length === 0 || evidence.isPending}
+        onClick={() =>
+          evidence.mutate(picked, {
+            onSuccess: (file) => {
+              downloadText(file.fileName, file.mimeType, file.text);
+              setNotice(
+                `Evidence pack for ${String(picked.length)} events saved as ${file.fileName}, with a SHA-256 for each of its ${String(file.files.length)} files.`,
+              );
+            },
+          })
+        }
+      >
+        Evidence pack ({picked.length})
+      </button>
+      <button type="button" disabled={picked.length !== 2} onClick={() => setComparing(true)}>
+        Compare 2 events
+      </button>
+      {picked.length > 0 && (
+        <button type="button" onClick={() => setPicked([])}>
+          Unpick all
+        </button>
+      )}
+    </>
+  );
+
+  const purpose =
+    'Verify what was metered against CloudTrail’s record of every BatchMeterUsage call.';
+  if (info.isPending || info.error) {
+    return (
+      <Screen title="Audit" purpose={purpose}>
+        {info.error ? (
+          <ErrorPanel error={toDisplayableError(info.error)} onRetry={() => void info.refetch()} />
+        ) : (
+          <Loading label="Reading the audit cache…" />
+        )}
+      </Screen>
+    );
+  }
+  const data = info.data;
+
   return (
-    <Screen
-      title="Audit"
-      purpose="Browse the CloudTrail history of BatchMeterUsage calls to verify that what was metered is what was meant."
-    >
-      <ComingLater
-        items={[
-          'Sync CloudTrail events at CloudTrail’s own rate limit, cached locally past its 90 days.',
-          'Filter, sort and count events in a fast table, with the complete date range stated plainly.',
-          'Chart usage over time per customer and dimension, numbers one hover away.',
-          'Compare what the journal says was sent with what CloudTrail recorded.',
-        ]}
-      />
+    <Screen title="Audit" purpose={purpose}>
+      {data.accountId === null ? (
+        <div className="panel" role="alert">
+          <p>
+            Meterdesk does not know which AWS account “{data.connectionName}” reaches, so it cannot
+            pick its audit cache. Run the Test on the Connections screen, then come back.
+          </p>
+        </div>
+      ) : (
+        <SyncPanel info={data} live={live} />
+      )}
+      {data.events === 0 && !data.running ? (
+        <div className="panel audit-empty">
+          <p>
+            No CloudTrail events are cached for this account yet. Press{' '}
+            <strong>Sync CloudTrail</strong> to fetch the last 90 days of metering calls from every
+            region of the connection. It runs in the background at CloudTrail’s own pace (2 requests
+            per second per region), and everything fetched is kept here, also after CloudTrail
+            forgets it.
+          </p>
+        </div>
+      ) : (
+        <>
+          <UnseenPanel />
+          <div className="audit-filters" role="search" aria-label="Audit filters">
+            <label>
+              Event time from (UTC){' '}
+              <input
+                type="date"
+                value={filters.from}
+                onChange={(e) => setFilters((f) => ({ ...f, from: e.target.value }))}
+              />
+            </label>
+            <label>
+              to{' '}
+              <input
+                type="date"
+                value={filters.to}
+                onChange={(e) => setFilters((f) => ({ ...f, to: e.target.value }))}
+              />
+            </label>
+            <label>
+              Status{' '}
+              <select
+                value={
+                  filters.statuses.length === 1
+                    ? (filters.statuses[0] ?? '')
+                    : filters.statuses.length > 1
+                      ? 'not-success'
+                      : ''
+                }
+                onChange={(e) => {
+                  const v = e.target.value;
+                  const statuses: AuditStatus[] =
+                    v === ''
+                      ? []
+                      : v === 'not-success'
+                        ? auditStatuses.filter((s) => s !== 'Success')
+                        : [v as AuditStatus];
+                  setFilters((f) => ({ ...f, statuses }));
+                }}
+              >
+                <option value="">any</option>
+                <option value="not-success">anything but Success</option>
+                {auditStatuses.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => setFilters(emptyFilters)}>
+              Clear filters
+            </button>
+          </div>
+          {(exporter.error ?? evidence.error) && (
+            <ErrorPanel error={toDisplayableError(exporter.error ?? evidence.error)} />
+          )}
+          <p className="visually-hidden" role="status">
+            {notice}
+          </p>
+          {notice !== '' && <p className="audit-note">{notice}</p>}
+          <div className="audit-tabs" role="tablist" aria-label="Audit views">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'records'}
+              onClick={() => setTab('records')}
+            >
+              Records
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'charts'}
+              onClick={() => setTab('charts')}
+            >
+              Charts and totals
+            </button>
+          </div>
+          {tab === 'records' ? (
+            <div className={`audit-explorer${selected ? ' with-detail' : ''}`}>
+              <AuditTable
+                filter={filter}
+                sort={sort}
+                onSort={setSort}
+                columnFilters={filters.columns}
+                invalidFilters={invalid}
+                onColumnFilter={setColumn}
+                selected={selected}
+                onSelect={(row: AuditExplorerRow) => setSelected(row.eventId)}
+                picked={picked}
+                onPick={pick}
+                onTotal={setTotal}
+                toolbar={actions}
+              />
+              {selected && <EventDetail eventId={selected} onClose={() => setSelected(null)} />}
+            </div>
+          ) : (
+            <AuditCharts filter={filter} />
+          )}
+          {comparing && picked.length === 2 && (
+            <CompareEvents
+              left={picked[0] ?? ''}
+              right={picked[1] ?? ''}
+              onClose={() => setComparing(false)}
+            />
+          )}
+        </>
+      )}
     </Screen>
   );
 }
