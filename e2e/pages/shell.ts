@@ -57,8 +57,11 @@ export class Shell {
 
   /** Presses Tab from the top of the page until `target` has focus. */
   async tabTo(target: Locator, maxPresses = 30): Promise<void> {
+    // Start where a keyboard user starts: the skip link, the first stop of every page. (A blur
+    // alone would leave the browser's starting point inside the screen, whose controls vary.)
     // Strings, not functions: the e2e tsconfig has no DOM types.
-    await this.page.evaluate('document.activeElement && document.activeElement.blur()');
+    await this.page.evaluate('document.querySelector("a.skip-link").focus()');
+    if ((await target.and(this.page.locator(':focus')).count()) === 1) return;
     const focusedTarget = target.and(this.page.locator(':focus'));
     for (let press = 0; press < maxPresses; press += 1) {
       await this.page.keyboard.press('Tab');
