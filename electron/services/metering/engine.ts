@@ -121,6 +121,18 @@ export type SubmissionCounts = {
   dryRunPassed: number;
 };
 
+/** Which counter each final record status adds to. */
+const countFor = {
+  Success: 'success',
+  DuplicateRecord: 'duplicate',
+  CustomerNotSubscribed: 'customerNotSubscribed',
+  Rejected: 'rejected',
+  Unprocessed: 'unprocessed',
+  Unknown: 'unknown',
+  NotSent: 'notSent',
+  DryRunPassed: 'dryRunPassed',
+} as const satisfies Record<string, keyof SubmissionCounts>;
+
 export type SubmissionProgressInfo = {
   submissionId: string;
   operation: JournalOperation;
@@ -473,34 +485,7 @@ export function createSubmissionEngine(options: EngineOptions): SubmissionEngine
         notSent: 0,
         dryRunPassed: 0,
       };
-      for (const k of keys.values()) {
-        switch (k.outcome.status) {
-          case 'Success':
-            c.success += 1;
-            break;
-          case 'DuplicateRecord':
-            c.duplicate += 1;
-            break;
-          case 'CustomerNotSubscribed':
-            c.customerNotSubscribed += 1;
-            break;
-          case 'Rejected':
-            c.rejected += 1;
-            break;
-          case 'Unprocessed':
-            c.unprocessed += 1;
-            break;
-          case 'Unknown':
-            c.unknown += 1;
-            break;
-          case 'NotSent':
-            c.notSent += 1;
-            break;
-          case 'DryRunPassed':
-            c.dryRunPassed += 1;
-            break;
-        }
-      }
+      for (const k of keys.values()) c[countFor[k.outcome.status]] += 1;
       return c;
     }
 

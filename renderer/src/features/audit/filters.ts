@@ -6,6 +6,7 @@ import {
   DAY_MS,
   HOUR_MS,
   auditStatuses,
+  auditTextColumns,
   type AuditColumn,
   type AuditFilter,
   type AuditRange,
@@ -26,25 +27,7 @@ export type ExplorerFilters = {
 
 export const emptyFilters: ExplorerFilters = { columns: {}, statuses: [], from: '', to: '' };
 
-const TEXT = new Set<string>([
-  'eventId',
-  'eventName',
-  'customerIdentifier',
-  'customerAwsAccountId',
-  'licenseArn',
-  'productCode',
-  'dimension',
-  'allocations',
-  'status',
-  'meteringRecordId',
-  'errorCode',
-  'errorMessage',
-  'callerArn',
-  'userName',
-  'accessKeyId',
-  'region',
-  'accountId',
-]);
+const TEXT: ReadonlySet<string> = new Set(auditTextColumns);
 
 function isTextColumn(column: string): column is AuditTextColumn {
   return TEXT.has(column);
