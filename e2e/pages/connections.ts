@@ -61,6 +61,22 @@ export class ConnectionsPage {
     return this.addForm.getByRole('note');
   }
 
+  /** The edit form of a connection (open it with `edit`). */
+  editForm(name: string): Locator {
+    return this.page.getByRole('region', { name: `Edit ${name}`, exact: true });
+  }
+
+  editButton(name: string): Locator {
+    return this.page.getByRole('button', { name: `Edit ${name}`, exact: true });
+  }
+
+  async edit(name: string): Promise<Locator> {
+    await this.editButton(name).click();
+    const form = this.editForm(name);
+    await expect(form).toBeVisible();
+    return form;
+  }
+
   async test(name: string): Promise<Locator> {
     await this.page.getByRole('button', { name: `Test ${name}`, exact: true }).click();
     const panel = this.page.getByRole('region', { name: `Self-test of ${name}` });

@@ -1,9 +1,10 @@
 // Connections: the built-in Sandbox, AWS profiles and pasted keys; which one every screen acts
 // on; and a permission self-test per connection. The renderer never sees a secret: pasted keys go
 // to the core in the one call that adds them and are cleared from the form at once.
-import { useId, useRef, useState, type SyntheticEvent } from 'react';
+import { useEffect, useId, useRef, useState, type SyntheticEvent } from 'react';
 import {
   addConnectionInputSchema,
+  updateConnectionInputSchema,
   type AddConnectionInput,
   type ConnectionInfo,
   type ProfileInfo,
@@ -16,6 +17,7 @@ import {
   useProfiles,
   useRemoveConnection,
   useSelfTest,
+  useUpdateConnection,
 } from '../../api/connections';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Facts } from '../../components/Facts';
@@ -137,11 +139,15 @@ function SelfTestGrid({ result, onRetry }: { result: SelfTestResult; onRetry: ()
 function ConnectionRow({
   connection,
   isActive,
+  isEditing,
   onTested,
+  onEdit,
 }: {
   connection: ConnectionInfo;
   isActive: boolean;
+  isEditing: boolean;
   onTested: (result: SelfTestResult | null, id: string) => void;
+  onEdit: (id: string) => void;
 }) {
   const activate = useActivateConnection();
   const remove = useRemoveConnection();
@@ -183,6 +189,18 @@ function ConnectionRow({
           {!connection.isSandbox && (
             <button
               type="button"
+              id={editButtonId(connection.id)}
+              aria-expanded={isEditing}
+              aria-controls={isEditing ? editFormId(connection.id) : undefined}
+              onClick={() => onEdit(connection.id)}
+              aria-label={`Edit ${connection.name}`}
+            >
+              Edit
+            </button>
+          )}
+          {!connection.isSandbox && (
+            <button
+              type="button"
               disabled={remove.isPending}
               onClick={() => remove.mutate({ id: connection.id })}
               aria-label={`Remove ${connection.name}`}
@@ -204,6 +222,14 @@ function ConnectionRow({
 function ConnectionsTable() {
   const connections = useConnections();
   const [tested, setTested] = useState<{ id: string; result: SelfTestResult | null } | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const closeEditor = (id: string, savedName?: string): void => {
+    setEditingId(null);
+    setSaved(savedName ?? null);
+    // Back to the button that opened the form, so keyboard users keep their place.
+    requestAnimationFrame(() => document.getElementById(editButtonId(id))?.focus());
+  };
   if (connections.isPending) return <Loading label="Loading connections…" />;
   if (connections.isError) {
     return (
@@ -216,6 +242,7 @@ function ConnectionsTable() {
   }
   const { connections: all, activeId } = connections.data;
   const testedConnection = all.find((c) => c.id === tested?.id);
+  const editing = all.find((c) => c.id === editingId && !c.isSandbox);
   return (
     <section className="panel" aria-labelledby="connections-heading">
       <h2 id="connections-heading">Connections</h2>
@@ -236,11 +263,26 @@ function ConnectionsTable() {
               key={connection.id}
               connection={connection}
               isActive={connection.id === activeId}
+              isEditing={connection.id === editing?.id}
               onTested={(result, id) => setTested({ id, result })}
+              onEdit={(id) => {
+                setSaved(null);
+                setEditingId((current) => (current === id ? null : id));
+              }}
             />
           ))}
         </tbody>
       </table>
+      {editing && (
+        <EditConnectionForm
+          key={editing.id}
+          connection={editing}
+          onClose={(savedName) => closeEditor(editing.id, savedName)}
+        />
+      )}
+      <p className="save-status" role="status">
+        {saved !== null ? `Saved “${saved}”.` : ''}
+      </p>
       {tested && testedConnection && (
         <section className="panel" aria-label={`Self-test of ${testedConnection.name}`}>
           <h3>Self-test: {testedConnection.name}</h3>
@@ -684,6 +726,303 @@ function AddConnectionForm() {
         <p className="save-status" role="status">
           {added !== null ? `Added “${added}”.` : ''}
         </p>
+      </form>
+    </section>
+  );
+}
+
+type EditDraft = {
+  name: string;
+  region: string;
+  regions: string;
+  roleArn: string;
+  externalId: string;
+  sessionName: string;
+  durationSeconds: string;
+  endpoint: string;
+};
+
+function editButtonId(connectionId: string): string {
+  return `edit-connection-button-${connectionId}`;
+}
+
+function editFormId(connectionId: string): string {
+  return `edit-connection-${connectionId}`;
+}
+
+/** The connection's non-secret settings as the form shows them. */
+function editDraftOf(connection: ConnectionInfo): EditDraft {
+  return {
+    name: connection.name,
+    region: connection.region,
+    regions: connection.regions.filter((r) => r !== connection.region).join(', '),
+    roleArn: connection.role?.roleArn ?? '',
+    // Never echoed back by the core: only whether one is set.
+    externalId: '',
+    sessionName: connection.role?.sessionName ?? '',
+    durationSeconds:
+      connection.role?.durationSeconds !== undefined ? String(connection.role.durationSeconds) : '',
+    endpoint: connection.endpoint ?? '',
+  };
+}
+
+/**
+ * Edits a connection's non-secret settings through connections:update. How it signs in (the
+ * profile, or the pasted keys) is not part of that channel: it is shown, never sent back.
+ */
+function EditConnectionForm({
+  connection,
+  onClose,
+}: {
+  connection: ConnectionInfo;
+  onClose: (savedName?: string) => void;
+}) {
+  const initial = editDraftOf(connection);
+  const [draft, setDraft] = useState<EditDraft>(initial);
+  const [attempted, setAttempted] = useState(false);
+  const update = useUpdateConnection();
+  const nameRef = useRef<HTMLInputElement>(null);
+  const [now] = useState(() => Date.now());
+
+  useEffect(() => {
+    nameRef.current?.focus();
+  }, []);
+
+  const set = (patch: Partial<EditDraft>): void => {
+    setDraft((current) => ({ ...current, ...patch }));
+  };
+
+  const build = (): unknown => {
+    const region = draft.region.trim();
+    const others = draft.regions
+      .split(/[\s,]+/)
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
+    const roleArn = draft.roleArn.trim();
+    const roleUnchanged =
+      connection.role !== undefined &&
+      roleArn === initial.roleArn &&
+      draft.sessionName.trim() === initial.sessionName &&
+      draft.durationSeconds.trim() === initial.durationSeconds &&
+      draft.externalId.trim() === '';
+    const role =
+      roleArn === ''
+        ? connection.role
+          ? null
+          : undefined
+        : roleUnchanged
+          ? undefined
+          : {
+              roleArn,
+              ...(draft.externalId.trim() === '' ? {} : { externalId: draft.externalId.trim() }),
+              ...(draft.sessionName.trim() === '' ? {} : { sessionName: draft.sessionName.trim() }),
+              ...(draft.durationSeconds.trim() === ''
+                ? {}
+                : { durationSeconds: Number(draft.durationSeconds) }),
+            };
+    const endpoint = draft.endpoint.trim();
+    const endpointChange =
+      endpoint === ''
+        ? connection.endpoint !== undefined
+          ? null
+          : undefined
+        : endpoint === connection.endpoint
+          ? undefined
+          : endpoint;
+    return {
+      id: connection.id,
+      name: draft.name,
+      region,
+      // Always the whole list, default first: leaving "other regions" empty removes them.
+      regions: [region, ...others],
+      ...(role === undefined ? {} : { role }),
+      ...(endpointChange === undefined ? {} : { endpoint: endpointChange }),
+    };
+  };
+
+  // The same schema the core enforces.
+  const check = updateConnectionInputSchema.safeParse(build());
+  const errors = new Map<string, string>();
+  if (!check.success) {
+    for (const issue of check.error.issues) {
+      // regions[0] is the default region, whose error shows next to that field.
+      if (issue.path[0] === 'regions' && issue.path[1] === 0) continue;
+      const key = issue.path.filter((p) => typeof p === 'string').join('.');
+      if (!errors.has(key)) errors.set(key, issue.message);
+    }
+  }
+  const show = (key: string): string | undefined => (attempted ? errors.get(key) : undefined);
+
+  const onSubmit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    setAttempted(true);
+    if (!check.success) return;
+    update.mutate(check.data, { onSuccess: (saved) => onClose(saved.name) });
+  };
+
+  const signsIn =
+    connection.kind === 'profile'
+      ? { label: 'Profile', value: connection.profile ?? '' }
+      : { label: 'Access key', value: credentialsLabel(connection, now) };
+
+  return (
+    <section
+      className="panel"
+      id={editFormId(connection.id)}
+      aria-label={`Edit ${connection.name}`}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          onClose();
+        }
+      }}
+    >
+      <h3>Edit “{connection.name}”</h3>
+      <form className="conn-form" onSubmit={onSubmit} noValidate>
+        <Field label="Name" error={show('name')}>
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              ref={nameRef}
+              aria-describedby={describedBy}
+              value={draft.name}
+              onChange={(e) => set({ name: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label={signsIn.label}
+          help={
+            connection.kind === 'keys'
+              ? 'The stored keys stay as they are; they are never shown. To use other keys, add a new connection.'
+              : 'To sign in with another profile, add a new connection.'
+          }
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              readOnly
+              value={signsIn.value}
+            />
+          )}
+        </Field>
+        <Field label="Default region" error={show('region')}>
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              value={draft.region}
+              onChange={(e) => set({ region: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Other regions to work across (optional)"
+          error={show('regions')}
+          help="Separated by commas, e.g. us-west-2, eu-west-1."
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              value={draft.regions}
+              onChange={(e) => set({ regions: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Role to assume on top (optional)"
+          error={show('role.roleArn')}
+          help={connection.role ? 'Empty it to stop assuming a role.' : undefined}
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              placeholder="arn:aws:iam::111122223333:role/MeterdeskOperator"
+              value={draft.roleArn}
+              onChange={(e) => set({ roleArn: e.target.value })}
+            />
+          )}
+        </Field>
+        {draft.roleArn.trim() !== '' && (
+          <>
+            <Field
+              label="External id (optional)"
+              error={show('role.externalId')}
+              help={
+                connection.role?.hasExternalId === true
+                  ? 'One is set and never shown. Left empty, it is kept while the role settings stay the same; if you change them, type it again or it is removed.'
+                  : undefined
+              }
+            >
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  autoComplete="off"
+                  value={draft.externalId}
+                  onChange={(e) => set({ externalId: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Session name (optional)" error={show('role.sessionName')}>
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  value={draft.sessionName}
+                  onChange={(e) => set({ sessionName: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label="Session duration in seconds (optional)"
+              error={show('role.durationSeconds')}
+              help="900 to 43200; the role's own maximum applies."
+            >
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  inputMode="numeric"
+                  value={draft.durationSeconds}
+                  onChange={(e) => set({ durationSeconds: e.target.value })}
+                />
+              )}
+            </Field>
+          </>
+        )}
+        <Field
+          label="Custom endpoint (optional)"
+          error={show('endpoint')}
+          help="For LocalStack and the like; used for every service, STS included."
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              className="mono"
+              placeholder="http://localhost:4566"
+              value={draft.endpoint}
+              onChange={(e) => set({ endpoint: e.target.value })}
+            />
+          )}
+        </Field>
+        <div className="conn-actions">
+          <button type="submit" className="primary" disabled={update.isPending}>
+            {update.isPending ? 'Saving…' : 'Save changes'}
+          </button>
+          <button type="button" onClick={() => onClose()}>
+            Cancel
+          </button>
+        </div>
+        {update.isError && <ErrorPanel title="The changes were not saved." error={update.error} />}
       </form>
     </section>
   );
