@@ -112,7 +112,7 @@ test('expired and unknown tokens are explained with the next step, the raw error
   await screenshot(page, 'customers-invalid');
 });
 
-test('bulk resolve: paced run with progress, results table, safe CSV export, and history', async ({
+test('bulk resolve: paced run with progress, results table, safe CSV export, and history (then cleared)', async ({
   mdesk,
 }) => {
   test.skip(mdesk.kind !== 'browser', 'mints tokens through the browser host’s local API');
@@ -172,4 +172,30 @@ test('bulk resolve: paced run with progress, results table, safe CSV export, and
   await expect(history).toContainText('Failed: Expired');
   await expect(history).toContainText(customer.awsAccountId);
   await screenshot(page, 'customers-history');
+
+  // Clearing the history needs CLEAR typed in the confirmation dialog.
+  await customers.main.getByRole('button', { name: 'Clear history…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Clear the resolution history?' });
+  await expect(dialog).toBeVisible();
+  const confirm = dialog.getByRole('button', { name: 'Clear history', exact: true });
+  await expect(confirm).toBeDisabled();
+  const typed = dialog.getByLabel('Type CLEAR to confirm');
+  await typed.fill('clear');
+  await expect(confirm).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Keep the history' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(history).toContainText(customer.awsAccountId);
+
+  await customers.main.getByRole('button', { name: 'Clear history…' }).click();
+  await typed.fill('CLEAR');
+  await confirm.click();
+  await expect(dialog).toBeHidden();
+  await expect(
+    customers.main.getByRole('status').filter({ hasText: 'History cleared' }),
+  ).toBeVisible();
+  await expect(history).toContainText('The history was cleared.');
+  await expect(history).not.toContainText(customer.awsAccountId);
+  await expect(customers.main.getByRole('button', { name: 'Clear history…' })).toBeDisabled();
+  expect(await api<{ total: number }>(mdesk, 'customers:history', {})).toMatchObject({ total: 0 });
+  await screenshot(page, 'customers-history-cleared');
 });

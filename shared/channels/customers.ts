@@ -195,6 +195,16 @@ export const customersChannels = {
       total: z.number().int().nonnegative(),
     }),
   },
+  /** Empties the resolution history for good (a repeat is no longer recognised afterwards). */
+  'customers:history-clear': {
+    input: z
+      .object({
+        /** The user typed it: the history cannot be brought back. */
+        confirm: z.literal('CLEAR'),
+      })
+      .strict(),
+    output: z.object({ removed: z.number().int().nonnegative() }),
+  },
   /** Starts a paced bulk resolve of a list (lines or CSV); progress on `task:progress`. */
   'customers:bulk-start': {
     input: z

@@ -125,6 +125,22 @@ describe('customers channels through the browser host', () => {
     const history = await value<{ entries: unknown[]; total: number }>('customers:history', {});
     expect(history.total).toBeGreaterThanOrEqual(5);
   });
+
+  it('clears the history only with the typed confirmation', async () => {
+    for (const input of [{}, { confirm: 'yes' }, { confirm: 'clear' }]) {
+      expect(await call('customers:history-clear', input)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+    }
+    const before = await value<{ total: number }>('customers:history', {});
+    expect(before.total).toBeGreaterThan(0);
+    const cleared = await value<{ removed: number }>('customers:history-clear', {
+      confirm: 'CLEAR',
+    });
+    expect(cleared.removed).toBe(before.total);
+    expect(await value('customers:history', {})).toEqual({ entries: [], total: 0 });
+  });
 });
 
 describe('containers channels through the browser host', () => {

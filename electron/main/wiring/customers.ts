@@ -72,6 +72,7 @@ export function wireCustomers(deps: CoreDeps): AreaWiring<CustomersChannel> {
     handlers: {
       'customers:resolve': (input) => service.resolve(input.pasted),
       'customers:history': (input) => service.history(input.limit),
+      'customers:history-clear': (input) => service.clearHistory(input.confirm),
       'customers:bulk-start': (input) => service.bulkStart(input.text),
       'customers:bulk-status': (input) => service.bulkStatus(input.taskId, input.from),
       'customers:bulk-cancel': (input) => service.bulkCancel(input.taskId),

@@ -420,3 +420,53 @@ describe('customers service: bulk resolve', () => {
     expect(done.rows).toHaveLength(12);
   });
 });
+
+describe('customers service: clearing the history', () => {
+  beforeAll(() => {
+    appDir = mkdtempSync(join(tmpdir(), 'meterdesk-customers-clear-'));
+  });
+  afterAll(() => {
+    expectNoTokenOnDisk();
+    rmSync(appDir, { recursive: true, force: true });
+  });
+
+  it('needs the typed confirmation: anything but "CLEAR" is VALIDATION and keeps the history', async () => {
+    const token = await mint(world.ca.productCode, world.caSub.customerAwsAccountId);
+    const s = service();
+    await s.resolve(token);
+    for (const confirm of ['', 'clear', 'yes', 'CLEAR ']) {
+      expect(() => s.clearHistory(confirm)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION' }),
+      );
+    }
+    expect(s.history().total).toBe(1);
+    expect(service().history().total).toBe(1);
+  });
+
+  it('empties the history for good (a reload too), and a repeat is no longer recognised', async () => {
+    const token = await mint(world.ca.productCode, world.caSub.customerAwsAccountId);
+    const s = service();
+    await s.resolve(token);
+    expect((await s.resolve(formBody(token))).previous).toHaveLength(1);
+    const before = s.history().total;
+    expect(before).toBeGreaterThanOrEqual(2);
+
+    expect(s.clearHistory('CLEAR')).toEqual({ removed: before });
+    expect(s.history()).toEqual({ entries: [], total: 0 });
+    expect(readFileSync(join(appDir, 'customers', 'resolutions.jsonl'), 'utf8')).toBe('');
+    // A fresh service over the same file (the app restarted) reads it empty.
+    expect(service().history()).toEqual({ entries: [], total: 0 });
+
+    // The same token again: nothing earlier to point at, in a single resolve or a bulk run.
+    const again = await s.resolve(token);
+    expect(again.previous).toEqual([]);
+    const run = s.bulkStart(token);
+    while (s.bulkStatus(run.taskId).state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(s.bulkStatus(run.taskId).rows[0]?.resolvedBefore).toBe(again.entry.at);
+    expect(s.clearHistory('CLEAR').removed).toBe(2);
+    const fresh = service();
+    expect((await fresh.resolve(token)).previous).toEqual([]);
+  });
+});

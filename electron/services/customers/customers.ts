@@ -28,7 +28,12 @@ export type ResolutionHistoryStore = {
   append: (entry: ResolutionEntry) => void;
   /** Oldest first. */
   list: () => readonly ResolutionEntry[];
+  /** Forgets every entry (on disk too); answers how many there were. */
+  clear: () => number;
 };
+
+/** What the user types to confirm clearing the history (the channel's input checks it too). */
+export const HISTORY_CLEAR_CONFIRMATION = 'CLEAR';
 
 export type ProductLookup = (
   connection: ConnectionSummary,
@@ -54,6 +59,8 @@ export type CustomersDeps = {
 export type CustomersService = {
   resolve: (pasted: string) => Promise<ResolveResult>;
   history: (limit?: number) => { entries: ResolutionEntry[]; total: number };
+  /** Empties the history; `confirm` must be exactly "CLEAR" (VALIDATION otherwise). */
+  clearHistory: (confirm: string) => { removed: number };
   bulkStart: (text: string) => BulkStatus;
   bulkStatus: (taskId: string, from?: number) => BulkStatus;
   bulkCancel: (taskId: string) => BulkStatus;
@@ -497,6 +504,14 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
     history(limit = 500) {
       const all = deps.history.list();
       return { entries: all.slice(-limit).reverse(), total: all.length };
+    },
+    clearHistory(confirm) {
+      if (confirm !== HISTORY_CLEAR_CONFIRMATION) {
+        throw new AppError('VALIDATION', 'Clearing the history needs the typed confirmation.', {
+          hint: `Type ${HISTORY_CLEAR_CONFIRMATION} to confirm.`,
+        });
+      }
+      return { removed: deps.history.clear() };
     },
     bulkStart,
     bulkStatus: (taskId, from) => statusOf(taskOf(taskId), from),

@@ -33,6 +33,15 @@ export function useResolutionHistory() {
   });
 }
 
+/** Empties the resolution history (the user typed CLEAR in the dialog first). */
+export function useClearResolutionHistory() {
+  const queryClient = useQueryClient();
+  return useMutation<{ removed: number }>({
+    mutationFn: () => request('customers:history-clear', { confirm: 'CLEAR' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: customersKeys.history }),
+  });
+}
+
 /** The Sandbox's products and customers; only asked for while the Sandbox is active. */
 export function useSandboxWorld(enabled: boolean) {
   return useQuery<SandboxWorld>({

@@ -1,8 +1,11 @@
 // Every resolution made from this machine: when, with which connection, what came back. The
 // token is not kept, only a short hash of it, enough to recognise a repeat.
+// It can be cleared (the user types CLEAR to confirm); main also keeps only the newest 10,000.
+import { useState } from 'react';
 import type { ResolutionEntry } from '../../../../shared/channels/customers';
-import { useResolutionHistory } from '../../api/customers';
-import { DataTable, type DataColumn } from '../../components/DataTable';
+import { useClearResolutionHistory, useResolutionHistory } from '../../api/customers';
+import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
+import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
 import { failureLabels, sourceLabels, utc } from './format';
@@ -78,6 +81,9 @@ const columns: DataColumn<ResolutionEntry>[] = [
 
 export function HistoryTable() {
   const history = useResolutionHistory();
+  const clear = useClearResolutionHistory();
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState('');
   if (history.isPending) return <Loading label="Loading the history…" />;
   if (history.isError) {
     return (
@@ -88,22 +94,77 @@ export function HistoryTable() {
       />
     );
   }
+  const total = history.data.total;
+  const cleared = clear.data !== undefined && total === 0;
   return (
     <section className="panel" aria-labelledby="customers-history-heading">
-      <h2 id="customers-history-heading">Resolution history</h2>
+      <div className="cu-history-head">
+        <h2 id="customers-history-heading">Resolution history</h2>
+        <button
+          type="button"
+          disabled={total === 0 || clear.isPending}
+          onClick={() => {
+            setTyped('');
+            clear.reset();
+            setConfirming(true);
+          }}
+        >
+          Clear history…
+        </button>
+      </div>
       <p className="cu-help">
-        Kept on this computer. The token itself is never stored: the hash (first 12 hex digits of
-        its SHA-256) only recognises a token resolved again.
+        Kept on this computer (the newest 10,000 resolutions). The token itself is never stored: the
+        hash (first 12 hex digits of its SHA-256) only recognises a token resolved again.
       </p>
+      {cleared && (
+        <p role="status" className="cu-muted">
+          History cleared: {formatNumber(clear.data.removed)}{' '}
+          {clear.data.removed === 1 ? 'entry' : 'entries'} removed.
+        </p>
+      )}
       <DataTable
         tableId="customers-history"
         label="Resolution history"
         rows={history.data.entries}
         columns={columns}
         getRowId={(e) => e.id}
-        totalCount={history.data.total}
-        emptyMessage="No tokens resolved yet. Paste one under “Resolve a token”."
+        totalCount={total}
+        emptyMessage={
+          cleared
+            ? 'The history was cleared. Tokens resolved from now on appear here.'
+            : 'No tokens resolved yet. Paste one under “Resolve a token”.'
+        }
       />
+      <Dialog
+        title="Clear the resolution history?"
+        open={confirming}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>
+          This forgets all {formatNumber(total)} resolutions kept on this computer. A token resolved
+          again afterwards is no longer recognised as a repeat. This cannot be undone.
+        </p>
+        <label>
+          Type CLEAR to confirm{' '}
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+        </label>
+        {clear.error && (
+          <ErrorPanel title="The history could not be cleared." error={clear.error} />
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep the history
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={typed !== 'CLEAR' || clear.isPending}
+            onClick={() => clear.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+          >
+            Clear history
+          </button>
+        </div>
+      </Dialog>
     </section>
   );
 }
