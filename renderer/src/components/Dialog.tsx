@@ -1,6 +1,7 @@
 // A modal dialog on the native <dialog> element: focus is trapped and restored by the browser,
 // Escape cancels. Shown while mounted with `open`.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import './Dialog.css';
 
 type DialogProps = {
   title: string;
