@@ -2,40 +2,15 @@
 // for this run only) is renamed and given other regions; the form shows its non-secret settings,
 // checks them with the core's schema before sending, and the stored keys keep working. The secret
 // is never in the form, in what the edit sends, nor in any /api/* answer of the flow.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Request, Response } from '@playwright/test';
-import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { expect, test } from '../fixtures';
+import { useOwnSandbox } from '../own-sandbox';
 import { ConnectionsPage } from '../pages/connections';
 import { Shell } from '../pages/shell';
 
 type Phase = 'add' | 'edit';
-type Minted = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-
-let sandbox: RunningSandbox;
-let sandboxDir: string;
-
-test.beforeAll(async () => {
-  // A sandbox of the test's own, so the key pasted below is one the app never saw before.
-  sandboxDir = await mkdtemp(join(tmpdir(), 'meterdesk-e2e-sandbox-'));
-  sandbox = await startSandbox({ dataDir: sandboxDir, port: 0, rateLimits: false });
-});
-
-test.afterAll(async () => {
-  await sandbox.close();
-  await rm(sandboxDir, { recursive: true, force: true });
-});
-
-async function mint(body: Record<string, unknown>): Promise<Minted> {
-  const response = await fetch(`${sandbox.endpoint}/_sandbox/credentials`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Minted;
-}
+const ownSandbox = useOwnSandbox();
+const { mint } = ownSandbox;
 
 test('edit a pasted-key connection: new name and regions in the table and the top bar, keys kept, secret never sent back', async ({
   mdesk,
@@ -76,7 +51,7 @@ test('edit a pasted-key connection: new name and regions in the table and the to
     secretAccessKey: keys.secretAccessKey,
     region: 'us-east-1',
     regions: 'eu-west-1',
-    endpoint: sandbox.endpoint,
+    endpoint: ownSandbox.endpoint(),
   });
   await connections.useForThisRunOnly.first().click();
   await expect(page.getByRole('status').filter({ hasText: 'Added “Edit me”.' })).toBeVisible();
@@ -93,7 +68,7 @@ test('edit a pasted-key connection: new name and regions in the table and the to
   await expect(name).toHaveValue('Edit me');
   await expect(form.getByLabel('Default region')).toHaveValue('us-east-1');
   await expect(form.getByLabel('Other regions to work across (optional)')).toHaveValue('eu-west-1');
-  await expect(form.getByLabel('Custom endpoint (optional)')).toHaveValue(sandbox.endpoint);
+  await expect(form.getByLabel('Custom endpoint (optional)')).toHaveValue(ownSandbox.endpoint());
   const keyField = form.getByLabel('Access key', { exact: true });
   await expect(keyField).toHaveValue(new RegExp(`…${keys.accessKeyId.slice(-4)}`));
   await expect(keyField).toHaveJSProperty('readOnly', true);

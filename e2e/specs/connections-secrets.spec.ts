@@ -2,40 +2,17 @@
 // browser host refuses to save keys (no OS encryption) and the keys are used for this run only;
 // afterwards the secret is nowhere the renderer can reach (DOM, Web Storage, IndexedDB, any
 // /api/* answer of the flow) nor anywhere under the data folder (logs included).
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Response } from '@playwright/test';
-import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { expect, test } from '../fixtures';
+import { useOwnSandbox } from '../own-sandbox';
 import { ConnectionsPage } from '../pages/connections';
 import { Shell } from '../pages/shell';
 import { screenshot } from '../pages/customers';
 
-type Minted = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-
-let sandbox: RunningSandbox;
-let sandboxDir: string;
-
-test.beforeAll(async () => {
-  // A sandbox of the test's own, so the key pasted below is one the app never saw before.
-  sandboxDir = await mkdtemp(join(tmpdir(), 'meterdesk-e2e-sandbox-'));
-  sandbox = await startSandbox({ dataDir: sandboxDir, port: 0, rateLimits: false });
-});
-
-test.afterAll(async () => {
-  await sandbox.close();
-  await rm(sandboxDir, { recursive: true, force: true });
-});
-
-async function mint(body: Record<string, unknown>): Promise<Minted> {
-  const response = await fetch(`${sandbox.endpoint}/_sandbox/credentials`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Minted;
-}
+const ownSandbox = useOwnSandbox();
+const { mint } = ownSandbox;
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -94,7 +71,7 @@ test('pasted keys: saving refused in the browser host, used for this run, the se
     accessKeyId: keys.accessKeyId,
     secretAccessKey: keys.secretAccessKey,
     region: 'us-east-1',
-    endpoint: sandbox.endpoint,
+    endpoint: ownSandbox.endpoint(),
   });
   // The refusal and its reason are shown before anything is sent.
   await expect(connections.saveRefusal).toContainText('Keys cannot be saved here');
@@ -167,7 +144,7 @@ test('the top bar switches connection and region; every screen shows which it ac
     secretAccessKey: keys.secretAccessKey,
     region: 'us-east-1',
     regions: 'eu-west-1',
-    endpoint: sandbox.endpoint,
+    endpoint: ownSandbox.endpoint(),
   });
   await connections.addForm.getByRole('button', { name: 'Use for this run only' }).first().click();
   await expect(connections.row('Two regions')).toContainText('us-east-1, eu-west-1');

@@ -61,15 +61,3 @@ export function useJournalExport() {
       request('journal:export', input),
   });
 }
-
-/** Saves text as a file through the browser's download (works in both hosts). */
-export function downloadText(fileName: string, mimeType: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/audit';
 import type { AuditExplorerRow } from '../../../../shared/channels/audit';
 import { useAuditEvidence, useAuditExport, useAuditInfo, useAuditLive } from '../../api/audit';
-import { downloadText } from '../../api/journal';
+import { downloadText } from '../../components/download';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
@@ -51,7 +51,7 @@ export function AuditScreen() {
       { filter, ...(sort === undefined ? {} : { sort }), format },
       {
         onSuccess: (file) => {
-          downloadText(file.fileName, file.mimeType, file.text);
+          downloadText(file.fileName, file.text, file.mimeType);
           setNotice(
             `Exported ${formatNumber(file.rows)} rows to ${file.fileName}${file.truncated ? ' (the first rows only: narrow the filters for the rest)' : ''}.`,
           );
@@ -87,7 +87,7 @@ export function AuditScreen() {
         onClick={() =>
           evidence.mutate(picked, {
             onSuccess: (file) => {
-              downloadText(file.fileName, file.mimeType, file.text);
+              downloadText(file.fileName, file.text, file.mimeType);
               setNotice(
                 `Evidence pack for ${String(picked.length)} events saved as ${file.fileName}, with a SHA-256 for each of its ${String(file.files.length)} files.`,
               );

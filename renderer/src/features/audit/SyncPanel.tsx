@@ -11,7 +11,7 @@ import {
   useAuditSyncStart,
 } from '../../api/audit';
 import { formatNumber } from '../../components/DataTable';
-import { Dialog } from '../../components/Dialog';
+import { TypedConfirmDialog } from '../../components/TypedConfirmDialog';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { formatDuration } from './format';
 
@@ -113,7 +113,6 @@ export function SyncPanel({ info, live }: { info: AuditInfo; live: AuditSyncStat
   const clear = useAuditClear();
   const [mode, setMode] = useState<AuditSyncMode>('BatchMeterUsage');
   const [confirming, setConfirming] = useState(false);
-  const [typed, setTyped] = useState('');
   const status = live ?? info.running ?? info.lastSync;
   const running = status?.state === 'running';
 
@@ -144,10 +143,7 @@ export function SyncPanel({ info, live }: { info: AuditInfo; live: AuditSyncStat
           type="button"
           className="audit-clear"
           disabled={running || info.events === 0}
-          onClick={() => {
-            setTyped('');
-            setConfirming(true);
-          }}
+          onClick={() => setConfirming(true)}
         >
           Clear cache…
         </button>
@@ -155,35 +151,22 @@ export function SyncPanel({ info, live }: { info: AuditInfo; live: AuditSyncStat
       {start.error && <ErrorPanel error={toDisplayableError(start.error)} />}
       {status && <Progress status={status} onCancel={() => cancel.mutate(status.taskId)} />}
       <DayStrip days={90} />
-      <Dialog
+      <TypedConfirmDialog
         title="Clear the audit cache?"
         open={confirming}
         onCancel={() => setConfirming(false)}
+        onConfirm={() => clear.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+        keepLabel="Keep the cache"
+        confirmLabel="Clear cache"
+        pending={clear.isPending}
+        error={clear.error && <ErrorPanel error={toDisplayableError(clear.error)} />}
       >
         <p>
           This forgets every cached CloudTrail event of account{' '}
           <span className="mono">{info.accountId}</span> ({formatNumber(info.events)} events).
           Events older than 90 days are no longer in CloudTrail and cannot be fetched again.
         </p>
-        <label>
-          Type CLEAR to confirm{' '}
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
-        </label>
-        {clear.error && <ErrorPanel error={toDisplayableError(clear.error)} />}
-        <div className="dialog-actions">
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep the cache
-          </button>
-          <button
-            type="button"
-            className="danger"
-            disabled={typed !== 'CLEAR' || clear.isPending}
-            onClick={() => clear.mutate(undefined, { onSuccess: () => setConfirming(false) })}
-          >
-            Clear cache
-          </button>
-        </div>
-      </Dialog>
+      </TypedConfirmDialog>
     </section>
   );
 }

@@ -300,12 +300,8 @@ function ConnectionsTable() {
   );
 }
 
-type Draft = {
-  name: string;
-  sourceKind: 'profile' | 'keys';
-  profile: string;
-  accessKeyId: string;
-  expiresAt: string;
+/** The settings every connection has beyond how it signs in: regions, a role on top, endpoint. */
+type TargetSettingsDraft = {
   region: string;
   regions: string;
   roleArn: string;
@@ -313,6 +309,132 @@ type Draft = {
   sessionName: string;
   durationSeconds: string;
   endpoint: string;
+};
+
+/** The region, role and endpoint fields, the same in the add and the edit form. */
+function TargetSettingsFields({
+  draft,
+  set,
+  show,
+  roleHelp,
+  externalIdHelp,
+}: {
+  draft: TargetSettingsDraft;
+  set: (patch: Partial<TargetSettingsDraft>) => void;
+  show: (key: string) => string | undefined;
+  roleHelp?: string | undefined;
+  externalIdHelp?: string | undefined;
+}) {
+  return (
+    <>
+      <Field label="Default region" error={show('region')}>
+        {({ id, describedBy }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            className="mono"
+            value={draft.region}
+            onChange={(e) => set({ region: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field
+        label="Other regions to work across (optional)"
+        error={show('regions')}
+        help="Separated by commas, e.g. us-west-2, eu-west-1."
+      >
+        {({ id, describedBy }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            className="mono"
+            value={draft.regions}
+            onChange={(e) => set({ regions: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field label="Role to assume on top (optional)" error={show('role.roleArn')} help={roleHelp}>
+        {({ id, describedBy }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            className="mono"
+            placeholder="arn:aws:iam::111122223333:role/MeterdeskOperator"
+            value={draft.roleArn}
+            onChange={(e) => set({ roleArn: e.target.value })}
+          />
+        )}
+      </Field>
+      {draft.roleArn.trim() !== '' && (
+        <>
+          <Field
+            label="External id (optional)"
+            error={show('role.externalId')}
+            help={externalIdHelp}
+          >
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                aria-describedby={describedBy}
+                autoComplete="off"
+                value={draft.externalId}
+                onChange={(e) => set({ externalId: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Session name (optional)" error={show('role.sessionName')}>
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                aria-describedby={describedBy}
+                value={draft.sessionName}
+                onChange={(e) => set({ sessionName: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            label="Session duration in seconds (optional)"
+            error={show('role.durationSeconds')}
+            help="900 to 43200; the role's own maximum applies."
+          >
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                aria-describedby={describedBy}
+                inputMode="numeric"
+                value={draft.durationSeconds}
+                onChange={(e) => set({ durationSeconds: e.target.value })}
+              />
+            )}
+          </Field>
+        </>
+      )}
+      <Field
+        label="Custom endpoint (optional)"
+        error={show('endpoint')}
+        help="For LocalStack and the like; used for every service, STS included."
+      >
+        {({ id, describedBy }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            className="mono"
+            placeholder="http://localhost:4566"
+            value={draft.endpoint}
+            onChange={(e) => set({ endpoint: e.target.value })}
+          />
+        )}
+      </Field>
+    </>
+  );
+}
+
+type Draft = TargetSettingsDraft & {
+  name: string;
+  sourceKind: 'profile' | 'keys';
+  profile: string;
+  accessKeyId: string;
+  expiresAt: string;
 };
 
 const emptyDraft: Draft = {
@@ -607,100 +729,7 @@ function AddConnectionForm() {
             )}
           </>
         )}
-        <Field label="Default region" error={show('region')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              value={draft.region}
-              onChange={(e) => set({ region: e.target.value })}
-            />
-          )}
-        </Field>
-        <Field
-          label="Other regions to work across (optional)"
-          error={show('regions')}
-          help="Separated by commas, e.g. us-west-2, eu-west-1."
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              value={draft.regions}
-              onChange={(e) => set({ regions: e.target.value })}
-            />
-          )}
-        </Field>
-        <Field label="Role to assume on top (optional)" error={show('role.roleArn')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              placeholder="arn:aws:iam::111122223333:role/MeterdeskOperator"
-              value={draft.roleArn}
-              onChange={(e) => set({ roleArn: e.target.value })}
-            />
-          )}
-        </Field>
-        {draft.roleArn.trim() !== '' && (
-          <>
-            <Field label="External id (optional)" error={show('role.externalId')}>
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  autoComplete="off"
-                  value={draft.externalId}
-                  onChange={(e) => set({ externalId: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="Session name (optional)" error={show('role.sessionName')}>
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  value={draft.sessionName}
-                  onChange={(e) => set({ sessionName: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field
-              label="Session duration in seconds (optional)"
-              error={show('role.durationSeconds')}
-              help="900 to 43200; the role's own maximum applies."
-            >
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  inputMode="numeric"
-                  value={draft.durationSeconds}
-                  onChange={(e) => set({ durationSeconds: e.target.value })}
-                />
-              )}
-            </Field>
-          </>
-        )}
-        <Field
-          label="Custom endpoint (optional)"
-          error={show('endpoint')}
-          help="For LocalStack and the like; used for every service, STS included."
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              placeholder="http://localhost:4566"
-              value={draft.endpoint}
-              onChange={(e) => set({ endpoint: e.target.value })}
-            />
-          )}
-        </Field>
+        <TargetSettingsFields draft={draft} set={set} show={show} />
         <div className="conn-actions">
           {draft.sourceKind === 'keys' && !canSave ? (
             <button type="submit" className="primary" disabled={adder.isPending}>
@@ -731,16 +760,7 @@ function AddConnectionForm() {
   );
 }
 
-type EditDraft = {
-  name: string;
-  region: string;
-  regions: string;
-  roleArn: string;
-  externalId: string;
-  sessionName: string;
-  durationSeconds: string;
-  endpoint: string;
-};
+type EditDraft = TargetSettingsDraft & { name: string };
 
 function editButtonId(connectionId: string): string {
   return `edit-connection-button-${connectionId}`;
@@ -908,112 +928,17 @@ function EditConnectionForm({
             />
           )}
         </Field>
-        <Field label="Default region" error={show('region')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              value={draft.region}
-              onChange={(e) => set({ region: e.target.value })}
-            />
-          )}
-        </Field>
-        <Field
-          label="Other regions to work across (optional)"
-          error={show('regions')}
-          help="Separated by commas, e.g. us-west-2, eu-west-1."
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              value={draft.regions}
-              onChange={(e) => set({ regions: e.target.value })}
-            />
-          )}
-        </Field>
-        <Field
-          label="Role to assume on top (optional)"
-          error={show('role.roleArn')}
-          help={connection.role ? 'Empty it to stop assuming a role.' : undefined}
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              placeholder="arn:aws:iam::111122223333:role/MeterdeskOperator"
-              value={draft.roleArn}
-              onChange={(e) => set({ roleArn: e.target.value })}
-            />
-          )}
-        </Field>
-        {draft.roleArn.trim() !== '' && (
-          <>
-            <Field
-              label="External id (optional)"
-              error={show('role.externalId')}
-              help={
-                connection.role?.hasExternalId === true
-                  ? 'One is set and never shown. Left empty, it is kept while the role settings stay the same; if you change them, type it again or it is removed.'
-                  : undefined
-              }
-            >
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  autoComplete="off"
-                  value={draft.externalId}
-                  onChange={(e) => set({ externalId: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="Session name (optional)" error={show('role.sessionName')}>
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  value={draft.sessionName}
-                  onChange={(e) => set({ sessionName: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field
-              label="Session duration in seconds (optional)"
-              error={show('role.durationSeconds')}
-              help="900 to 43200; the role's own maximum applies."
-            >
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  aria-describedby={describedBy}
-                  inputMode="numeric"
-                  value={draft.durationSeconds}
-                  onChange={(e) => set({ durationSeconds: e.target.value })}
-                />
-              )}
-            </Field>
-          </>
-        )}
-        <Field
-          label="Custom endpoint (optional)"
-          error={show('endpoint')}
-          help="For LocalStack and the like; used for every service, STS included."
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              className="mono"
-              placeholder="http://localhost:4566"
-              value={draft.endpoint}
-              onChange={(e) => set({ endpoint: e.target.value })}
-            />
-          )}
-        </Field>
+        <TargetSettingsFields
+          draft={draft}
+          set={set}
+          show={show}
+          roleHelp={connection.role ? 'Empty it to stop assuming a role.' : undefined}
+          externalIdHelp={
+            connection.role?.hasExternalId === true
+              ? 'One is set and never shown. Left empty, it is kept while the role settings stay the same; if you change them, type it again or it is removed.'
+              : undefined
+          }
+        />
         <div className="conn-actions">
           <button type="submit" className="primary" disabled={update.isPending}>
             {update.isPending ? 'Saving…' : 'Save changes'}

@@ -6,7 +6,9 @@ import { bulkRowsToCsv, bulkRowsToJson, parseBulkInput } from '../../../../share
 import { useBulkResolve } from '../../api/customers';
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { downloadText, duration, failureLabels, utc } from './format';
+import { downloadText } from '../../components/download';
+import { duration, failureLabels, utc } from './format';
+import { customerIdentityColumns } from './columns';
 
 const outcomeLabel: Record<BulkRow['outcome'], string> = {
   resolved: 'Resolved',
@@ -42,34 +44,7 @@ const columns: DataColumn<BulkRow>[] = [
       </span>
     ),
   },
-  {
-    id: 'account',
-    header: 'Customer account',
-    kind: 'id',
-    width: 150,
-    value: (r) => r.customer?.customerAwsAccountId,
-  },
-  {
-    id: 'license',
-    header: 'LicenseArn',
-    kind: 'id',
-    width: 300,
-    value: (r) => r.customer?.licenseArn,
-  },
-  {
-    id: 'identifier',
-    header: 'Customer identifier',
-    kind: 'id',
-    width: 170,
-    value: (r) => r.customer?.customerIdentifier,
-  },
-  {
-    id: 'product',
-    header: 'Product code',
-    kind: 'id',
-    width: 220,
-    value: (r) => r.customer?.productCode,
-  },
+  ...customerIdentityColumns(),
   { id: 'problem', header: 'Problem', width: 260, value: (r) => r.message },
   { id: 'next', header: 'Next step', width: 320, value: (r) => r.nextStep, defaultHidden: true },
   {

@@ -5,10 +5,11 @@ import { useState } from 'react';
 import type { ResolutionEntry } from '../../../../shared/channels/customers';
 import { useClearResolutionHistory, useResolutionHistory } from '../../api/customers';
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
-import { Dialog } from '../../components/Dialog';
+import { TypedConfirmDialog } from '../../components/TypedConfirmDialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
 import { failureLabels, sourceLabels, utc } from './format';
+import { customerIdentityColumns } from './columns';
 
 const outcomeText = (e: ResolutionEntry): string =>
   e.outcome === 'resolved'
@@ -28,34 +29,7 @@ const columns: DataColumn<ResolutionEntry>[] = [
       </span>
     ),
   },
-  {
-    id: 'account',
-    header: 'Customer account',
-    kind: 'id',
-    width: 150,
-    value: (e) => e.customer?.customerAwsAccountId,
-  },
-  {
-    id: 'license',
-    header: 'LicenseArn',
-    kind: 'id',
-    width: 300,
-    value: (e) => e.customer?.licenseArn,
-  },
-  {
-    id: 'identifier',
-    header: 'Customer identifier',
-    kind: 'id',
-    width: 170,
-    value: (e) => e.customer?.customerIdentifier,
-  },
-  {
-    id: 'product',
-    header: 'Product code',
-    kind: 'id',
-    width: 220,
-    value: (e) => e.customer?.productCode,
-  },
+  ...customerIdentityColumns(),
   { id: 'connection', header: 'Connection', width: 130, value: (e) => e.connectionName },
   { id: 'region', header: 'Region', width: 110, value: (e) => e.region, defaultHidden: true },
   {
@@ -83,7 +57,6 @@ export function HistoryTable() {
   const history = useResolutionHistory();
   const clear = useClearResolutionHistory();
   const [confirming, setConfirming] = useState(false);
-  const [typed, setTyped] = useState('');
   if (history.isPending) return <Loading label="Loading the history…" />;
   if (history.isError) {
     return (
@@ -104,7 +77,6 @@ export function HistoryTable() {
           type="button"
           disabled={total === 0 || clear.isPending}
           onClick={() => {
-            setTyped('');
             clear.reset();
             setConfirming(true);
           }}
@@ -135,36 +107,25 @@ export function HistoryTable() {
             : 'No tokens resolved yet. Paste one under “Resolve a token”.'
         }
       />
-      <Dialog
+      <TypedConfirmDialog
         title="Clear the resolution history?"
         open={confirming}
         onCancel={() => setConfirming(false)}
+        onConfirm={() => clear.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+        keepLabel="Keep the history"
+        confirmLabel="Clear history"
+        pending={clear.isPending}
+        error={
+          clear.error && (
+            <ErrorPanel title="The history could not be cleared." error={clear.error} />
+          )
+        }
       >
         <p>
           This forgets all {formatNumber(total)} resolutions kept on this computer. A token resolved
           again afterwards is no longer recognised as a repeat. This cannot be undone.
         </p>
-        <label>
-          Type CLEAR to confirm{' '}
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
-        </label>
-        {clear.error && (
-          <ErrorPanel title="The history could not be cleared." error={clear.error} />
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep the history
-          </button>
-          <button
-            type="button"
-            className="danger"
-            disabled={typed !== 'CLEAR' || clear.isPending}
-            onClick={() => clear.mutate(undefined, { onSuccess: () => setConfirming(false) })}
-          >
-            Clear history
-          </button>
-        </div>
-      </Dialog>
+      </TypedConfirmDialog>
     </section>
   );
 }

@@ -47,15 +47,3 @@ export function duration(seconds: number): string {
   if (seconds < 90) return `about ${String(Math.round(seconds))} s`;
   return `about ${String(Math.round(seconds / 60))} min`;
 }
-
-/** Saves text as a file through the browser's download (the renderer has no file system). */
-export function downloadText(fileName: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

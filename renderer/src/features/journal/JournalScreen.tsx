@@ -8,10 +8,10 @@ import type {
   JournalRowStatus,
 } from '../../../../shared/channels/journal';
 import { DataTable, type DataColumn } from '../../components/DataTable';
+import { downloadText } from '../../components/download';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Screen } from '../../components/Screen';
 import {
-  downloadText,
   useInterruptedSubmissions,
   useJournalExport,
   useJournalQuery,
@@ -294,7 +294,7 @@ export function JournalScreen() {
   const save = (format: 'csv' | 'json'): void => {
     exporter.mutate(
       { filter, format },
-      { onSuccess: (file) => downloadText(file.fileName, file.mimeType, file.text) },
+      { onSuccess: (file) => downloadText(file.fileName, file.text, file.mimeType) },
     );
   };
 

@@ -9,7 +9,7 @@ import {
   type CatalogView,
 } from '../../api/metering';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
-import { downloadText } from './download';
+import { downloadText } from '../../components/download';
 
 type Props = { catalog: CatalogView };
 
@@ -83,7 +83,8 @@ export function CatalogPanel({ catalog }: Props) {
             type="button"
             onClick={() =>
               exportCatalog.mutate(undefined, {
-                onSuccess: (file) => downloadText(file.fileName, file.text, 'application/json'),
+                onSuccess: (file) =>
+                  downloadText(file.fileName, file.text, 'application/json;charset=utf-8'),
               })
             }
           >

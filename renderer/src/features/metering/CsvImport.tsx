@@ -14,7 +14,7 @@ import {
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { windowLeft } from './editor-model';
-import { downloadText } from './download';
+import { downloadText } from '../../components/download';
 
 const REASON_LABEL: Record<string, string> = {
   invalid: 'Invalid',
@@ -72,7 +72,7 @@ export function CsvImport({
 
   const downloadTemplate = (): void => {
     template.mutate(defaultProductId === '' ? undefined : defaultProductId, {
-      onSuccess: (file) => downloadText(file.fileName, file.text, 'text/csv'),
+      onSuccess: (file) => downloadText(file.fileName, file.text, 'text/csv;charset=utf-8'),
     });
   };
 
