@@ -35,7 +35,12 @@ export async function findChromium(): Promise<ChromiumChoice> {
     if (!existsSync(fromEnv)) {
       throw new Error(`MDESK_CHROMIUM points to "${fromEnv}", which does not exist.`);
     }
-    return { executablePath: fromEnv, source: 'MDESK_CHROMIUM', env: {} };
+    const fonts = process.env.FONTCONFIG_PATH;
+    return {
+      executablePath: fromEnv,
+      source: 'MDESK_CHROMIUM',
+      env: fonts === undefined ? {} : { FONTCONFIG_PATH: fonts },
+    };
   }
   const system = systemCandidates.find((candidate) => existsSync(candidate));
   if (system !== undefined) return { executablePath: system, source: 'system', env: {} };

@@ -16,6 +16,7 @@ import { chromiumArgs, findChromium } from './chromium';
 import { electronAvailability } from './electron';
 import { startBrowserHost, type BrowserHost } from './host';
 import { repoRoot } from './paths';
+import { pinnedClock } from '../electron/testing/time';
 
 export type HostKind = 'browser' | 'electron';
 
@@ -40,6 +41,11 @@ export type MeterdeskApp = {
   readonly origin: string | null;
   readonly token: string | null;
   dataDir: string;
+  /**
+   * The test's pinned clock (epoch ms), shared by the host, its built-in sandbox and the page:
+   * build every timestamp from it, never from Date.now.
+   */
+  now: () => number;
   /** Stops the host and starts it again on the same data folder, then reopens the app. */
   restart: () => Promise<void>;
 };
@@ -78,7 +84,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   mdesk: async ({ hostKind, hostBrowser, sandboxHistory }, use, testInfo) => {
-    const hostOptions = sandboxHistory === undefined ? {} : { sandboxHistory };
+    const clock = pinnedClock();
+    // Each host process (and each restart) starts its clock where the test's clock is now, so
+    // time never runs backwards across a restart.
+    const hostOptions = () => ({
+      ...(sandboxHistory === undefined ? {} : { sandboxHistory }),
+      clockStart: new Date(clock.now()).toISOString(),
+    });
     let electronPath: string | undefined;
     if (hostKind === 'electron') {
       const electron = electronAvailability();
@@ -91,12 +103,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const open = async (): Promise<typeof current> => {
       if (hostKind === 'browser') {
         if (!hostBrowser) throw new Error('No browser was launched for the browser host.');
-        const host = await startBrowserHost(dataDir, undefined, hostOptions);
+        const host = await startBrowserHost(dataDir, undefined, hostOptions());
         // A fixed light OS preference, so a dark screen can only come from the setting.
         const context: BrowserContext = await hostBrowser.newContext({
           viewport,
           colorScheme: 'light',
         });
+        await context.clock.install({ time: clock.now() });
         const page = await context.newPage();
         await page.goto(host.url);
         return {
@@ -117,8 +130,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           dataDir,
           ...(sandboxHistory === undefined ? [] : ['--sandbox-history', String(sandboxHistory)]),
         ],
-        env: { ...process.env, NODE_ENV: 'test' },
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          MDESK_TEST_NOW: new Date(clock.now()).toISOString(),
+        },
       });
+      await app.context().clock.install({ time: clock.now() });
       const page = await app.firstWindow();
       await page.setViewportSize(viewport);
       return { page, host: null, close: () => app.close() };
@@ -128,7 +146,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const restartBrowserHost = async (): Promise<void> => {
       // Same browser tab, new host process: the new URL carries the new token and port.
       await current.host?.stop();
-      const host = await startBrowserHost(dataDir, undefined, hostOptions);
+      const host = await startBrowserHost(dataDir, undefined, hostOptions());
       const context = current.page.context();
       current = {
         page: current.page,
@@ -153,6 +171,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         return current.host?.token ?? null;
       },
       dataDir,
+      now: clock.now,
       restart: async () => {
         if (hostKind === 'browser') {
           await restartBrowserHost();

@@ -29,6 +29,8 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 export type BrowserHostOptions = {
   /** Seeded CloudTrail history of the built-in sandbox (default: the app's 5,000). */
   sandboxHistory?: number;
+  /** The instant (ISO-8601) the host's clock starts at: the test's pinned clock. */
+  clockStart?: string;
 };
 
 export async function startBrowserHost(
@@ -42,7 +44,11 @@ export async function startBrowserHost(
   }
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      ...(options.clockStart === undefined ? {} : { MDESK_TEST_NOW: options.clockStart }),
+    },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8');

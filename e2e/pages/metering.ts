@@ -49,8 +49,8 @@ export function billableSubscriptions(
   );
 }
 
-/** The UTC hour `hoursAgo` hours before now, as ISO ("2026-07-20T13:00:00Z"). */
-export function utcHour(hoursAgo: number, now = Date.now()): string {
+/** The UTC hour `hoursAgo` hours before `now` (the test's pinned clock), as ISO ("2026-07-20T13:00:00Z"). */
+export function utcHour(hoursAgo: number, now: number): string {
   const ms = Math.floor(now / 3_600_000) * 3_600_000 - hoursAgo * 3_600_000;
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

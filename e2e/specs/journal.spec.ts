@@ -35,7 +35,7 @@ async function api<T>(
 /** Legacy SaaS records by customer account id: one per (product, customer, dimension, hour). */
 async function sandboxRecords(request: APIRequestContext, mdesk: MeterdeskApp, count: number) {
   const world = await api<World>(request, mdesk, 'sandbox:world', {});
-  const top = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const top = Math.floor(mdesk.now() / 3_600_000) * 3_600_000;
   const records = [];
   for (let hour = 2; hour < 22 && records.length < count; hour += 1) {
     for (const product of world.products) {

@@ -24,12 +24,12 @@ test('CSV import: ready vs needs review, fix a row in the editor, preview', asyn
   await metering.open();
 
   const world = await readSandboxWorld(mdesk.dataDir);
-  const subs = billableSubscriptions(world, PRODUCT, Date.now() - 3 * 3_600_000);
+  const subs = billableSubscriptions(world, PRODUCT, mdesk.now() - 3 * 3_600_000);
   expect(subs.length).toBeGreaterThanOrEqual(3);
   const [a, b, c] = subs;
   if (!a || !b || !c) throw new Error('not enough sandbox subscriptions');
-  const hour = utcHour(1);
-  const old = utcHour(30);
+  const hour = utcHour(1, mdesk.now());
+  const old = utcHour(30, mdesk.now());
 
   // Semicolons, a BOM, CRLF and headers in mixed case — the way a spreadsheet exports them.
   const lines = [
@@ -164,7 +164,7 @@ test('editing a record live: unknown dimension needs an explicit acknowledgement
 test('the customers screen can link to a prefilled record', async ({ mdesk }) => {
   const page = mdesk.page;
   const world = await readSandboxWorld(mdesk.dataDir);
-  const sub = billableSubscriptions(world, PRODUCT, Date.now())[0];
+  const sub = billableSubscriptions(world, PRODUCT, mdesk.now())[0];
   if (!sub?.licenseArn) throw new Error('no subscription');
   const product = world.products.find((p) => p.name === PRODUCT);
   const query = new URLSearchParams({

@@ -9,6 +9,7 @@ import { createConfStore } from '../adapters/storage/conf-store';
 import { createFileLogger } from '../adapters/file-logger';
 import { defaultDataFolder, readFlag } from '../adapters/paths';
 import { startHttpHost } from '../hosts/http';
+import { appClock } from '../adapters/clock';
 import { startCore } from './core';
 
 async function main(): Promise<void> {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     dataDir,
     settingsStore: createConfStore(dataDir, 'settings'),
     logger,
+    now: appClock(),
     ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
   });
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));

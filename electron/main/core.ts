@@ -62,6 +62,7 @@ function currentOsUser(): string {
 
 export async function startCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
+  const now = options.now ?? Date.now;
   mkdirSync(dataDir, { recursive: true });
   const bus = createEventBus();
   const settings = createSettingsService(options.settingsStore, (next) =>
@@ -75,6 +76,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       dataDir: join(dataDir, 'sandbox'),
       port: 0,
       historyEvents: options.sandboxHistoryEvents ?? 5_000,
+      now,
     });
     sandboxEndpoint = {
       endpoint: sandbox.endpoint,
@@ -104,6 +106,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       onSettled: (requestId) => bus.emit('connections:mfaSettled', { requestId }),
       newId: () => randomUUID(),
     }),
+    // Credential expiry is judged by the real wall clock, as the SDK and STS judge it.
     now: Date.now,
     onChange: () => bus.emit('connections:changed', { reason: 'connections' }),
   });
@@ -120,7 +123,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     pacer: createPacer(realTime),
     sandbox,
     osUser: currentOsUser(),
-    now: options.now ?? Date.now,
+    now,
   };
   const connectionsArea = wireConnections(deps, { profiles });
   const meteringArea = wireMetering(deps);

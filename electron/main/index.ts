@@ -25,6 +25,7 @@ import { handleAppProtocol, registerAppScheme } from '../app/protocol';
 import { hardenApp, hardenSession } from '../app/security';
 import { mainWindowOptions, showWhenReady } from '../app/window';
 import { startIpcHost } from '../hosts/ipc';
+import { appClock } from '../adapters/clock';
 import { startCore, type Core } from './core';
 
 const outDir = fileURLToPath(new URL('..', import.meta.url));
@@ -116,6 +117,7 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         dataDir,
         settingsStore: createElectronStore(dataDir, 'settings'),
         logger,
+        now: appClock(),
         ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
         // safeStorage is usable only once the app is ready, which it is here.
         secrets: createSafeStorageSecretStore({

@@ -28,10 +28,10 @@ describe('rate limits and faults', () => {
       const i = n++;
       const dims = f.legacy.dimensions.length;
       return {
-        Timestamp: new Date(Date.now() - ((i % 22) + 1) * HOUR),
-        Dimension: f.legacy.dimensions[Math.floor(i / 22) % dims]?.name ?? '',
+        Timestamp: new Date(t.now() - ((i % 6) + 1) * HOUR),
+        Dimension: f.legacy.dimensions[Math.floor(i / 6) % dims]?.name ?? '',
         Quantity: i,
-        CustomerIdentifier: customers[Math.floor(i / (22 * dims)) % customers.length] ?? '',
+        CustomerIdentifier: customers[Math.floor(i / (6 * dims)) % customers.length] ?? '',
       };
     });
   const batch = (client = t.metering(), n = 1) =>

@@ -86,7 +86,7 @@ describe('LookupEvents over the SDK', () => {
         new LookupEventsCommand({
           MaxResults: 10,
           NextToken: first.NextToken,
-          StartTime: new Date(Date.now() - 86_400_000),
+          StartTime: new Date(t.now() - 86_400_000),
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidNextTokenException);
@@ -121,7 +121,7 @@ describe('LookupEvents over the SDK', () => {
     const { legacy, legacySub, ca, caSub } = fixtures(state);
     const metering = t.metering();
     const cloudTrail = t.cloudTrail();
-    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    const hour = new Date(Math.floor(t.now() / 3_600_000) * 3_600_000);
     const dimension = legacy.dimensions[0]?.name ?? '';
     const legacyOut = await metering.send(
       new BatchMeterUsageCommand({
@@ -224,7 +224,7 @@ describe('LookupEvents over the SDK', () => {
   });
 
   it('logs ResolveCustomer without the registration token', async () => {
-    const token = state.tokens.find((tk) => tk.expiresAt > Date.now());
+    const token = state.tokens.find((tk) => tk.expiresAt > t.now());
     expect(token).toBeDefined();
     const out = await t
       .metering()
@@ -255,7 +255,7 @@ describe('LookupEvents after a restart', () => {
         ProductCode: legacy.productCode,
         UsageRecords: [
           {
-            Timestamp: new Date(),
+            Timestamp: new Date(first.now()),
             CustomerIdentifier: legacySub.customerIdentifier,
             Dimension: legacy.dimensions[0]?.name ?? '',
             Quantity: 1,

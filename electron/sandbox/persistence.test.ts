@@ -17,7 +17,7 @@ describe('persistence', () => {
     const state = (await first.admin<AdminState>('GET', '/_sandbox/state')).body;
     const f = fixtures(state);
     const record = {
-      Timestamp: new Date(Date.now() - 3_600_000),
+      Timestamp: new Date(first.now() - 3_600_000),
       Dimension: f.legacy.dimensions[0]?.name ?? '',
       Quantity: 12,
       CustomerIdentifier: f.legacySub.customerIdentifier,

@@ -24,7 +24,7 @@ describe('protocol and SigV4', () => {
       ProductCode: f.legacy.productCode,
       UsageRecords: [
         {
-          Timestamp: Date.now() / 1000 - 60,
+          Timestamp: t.now() / 1000 - 60,
           Dimension: f.legacy.dimensions[0]?.name,
           Quantity: 1,
           CustomerIdentifier: f.legacySub.customerIdentifier,

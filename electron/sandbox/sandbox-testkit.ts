@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { pinnedClock } from '../testing/time';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from './index';
 import type {
   LedgerEntry,
@@ -21,6 +22,8 @@ import type {
 export type TestSandbox = {
   sandbox: RunningSandbox;
   dataDir: string;
+  /** The sandbox's clock (epoch ms): pinned by default, so dates do not depend on the day. */
+  now: () => number;
   metering(options?: {
     maxAttempts?: number;
     accessKeyId?: string;
@@ -43,11 +46,13 @@ export async function startTestSandbox(
   options: Omit<SandboxOptions, 'dataDir'> & { dataDir?: string } = {},
 ): Promise<TestSandbox> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'meterdesk-sandbox-'));
-  const sandbox = await startSandbox({ rateLimits: false, ...options, dataDir, port: 0 });
+  const now = options.now ?? pinnedClock().now;
+  const sandbox = await startSandbox({ rateLimits: false, ...options, now, dataDir, port: 0 });
   const clients: { destroy(): void }[] = [];
   return {
     sandbox,
     dataDir,
+    now,
     metering(o = {}) {
       const client = new MarketplaceMeteringClient({
         region: sandbox.region,

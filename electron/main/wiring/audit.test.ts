@@ -20,12 +20,14 @@ import type { AdminState } from '../../sandbox/sandbox-testkit';
 import type { LookupEventsPort } from '../../services/audit/sync';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { startCore, type Core } from '../core';
+import { pinnedClock } from '../../testing/time';
 
 const HISTORY = 1_000;
 
 let dataDir: string;
 let core: Core;
 let offset = 0;
+const clock = pinnedClock();
 const events: AnyEvent[] = [];
 let lookups = 0;
 let logger = createMemoryLogger();
@@ -44,7 +46,7 @@ async function boot(): Promise<Core> {
     settingsStore: createConfStore(dataDir, 'settings'),
     logger,
     sandboxHistoryEvents: HISTORY,
-    now: () => Date.now() + offset,
+    now: () => clock.now() + offset,
     audit: { wrapLookup: counting },
   });
   started.bus.subscribe((e) => events.push(e));
@@ -64,11 +66,11 @@ async function callError(channel: Channel, input: unknown) {
 }
 
 async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
+  const end = performance.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
+    if (performance.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -88,7 +90,7 @@ function adminState(): AdminState {
 /** Good records for the sandbox's first legacy SaaS product, `hoursBack` hours ago. */
 function records(count: number, hoursBack: number, quantityBase: number): UsageRecord[] {
   const state = adminState();
-  const now = Date.now();
+  const now = clock.now() + offset;
   const product = state.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
   const suspended = new Set(state.customers.filter((c) => c.suspended).map((c) => c.awsAccountId));
   const subs = state.subscriptions.filter(
@@ -161,9 +163,9 @@ describe('audit channels through the real core and sandbox', () => {
   it('syncs 1,000 events at the sandbox’s real 2 requests/s with no throttling error surfacing', async () => {
     const before = await call('audit:info', {});
     expect(before).toMatchObject({ events: 0, rows: 0, running: null, isSandbox: true });
-    const started = Date.now();
+    const started = performance.now();
     const status = await syncToEnd({ mode: 'all-metering' });
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     expect(status.state).toBe('finished');
     expect(status.regions.every((r) => r.outcome === 'complete' && r.error === undefined)).toBe(
       true,
@@ -240,7 +242,7 @@ describe('audit channels through the real core and sandbox', () => {
   });
 
   it('reports each day as complete, partial, missing or cache-only', async () => {
-    const now = Date.now();
+    const now = clock.now();
     const days = await call('audit:completeness', { days: 90 });
     expect(days.days).toHaveLength(90);
     const today = days.days.at(-1);

@@ -16,6 +16,7 @@ import { createFileLogger } from '../../adapters/file-logger';
 import { createConfStore } from '../../adapters/storage/conf-store';
 import { startHttpHost, type HttpHost } from '../../hosts/http';
 import { startCore, type Core } from '../core';
+import { pinnedClock } from '../../testing/time';
 
 let dataDir: string;
 let core: Core;
@@ -71,6 +72,7 @@ beforeAll(async () => {
     settingsStore: createConfStore(dataDir, 'settings'),
     logger,
     sandboxHistoryEvents: 0,
+    now: pinnedClock().now,
   });
   host = await startHttpHost({
     router: core.router,

@@ -14,7 +14,9 @@ import { createJournal } from '../../services/journal/journal';
 import type { AdminState } from '../../sandbox/sandbox-testkit';
 import { startCore, type Core } from '../core';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
+import { pinnedClock } from '../../testing/time';
 
+const clock = pinnedClock();
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -27,6 +29,7 @@ async function boot(dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-
     settingsStore: createMemoryStore(),
     logger: createMemoryLogger(),
     sandboxHistoryEvents: 0,
+    now: clock.now,
   });
   const events: AnyEvent[] = [];
   core.bus.subscribe((e) => events.push(e));
@@ -82,11 +85,11 @@ function adminState(dataDir: string): AdminState {
 }
 
 async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
+  const end = performance.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
+    if (performance.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -95,7 +98,7 @@ describe('metering:submit and the journal channels', () => {
   it('submits, streams outcomes, and the journal shows, exports and verifies them', async () => {
     const { core, events, dataDir } = await boot();
     const state = adminState(dataDir);
-    const recs = records(state, 30, Date.now());
+    const recs = records(state, 30, clock.now());
     const { submissionId, total } = await call(core, 'metering:submit', {
       operation: 'BatchMeterUsage',
       records: recs,
@@ -173,7 +176,7 @@ describe('metering:submit and the journal channels', () => {
     // First run: learn the world, then stop.
     const first = await boot(dataDir);
     const state = adminState(dataDir);
-    const recs = records(state, 6, Date.now());
+    const recs = records(state, 6, clock.now());
     await first.core.close();
     cleanups.length = 0;
 

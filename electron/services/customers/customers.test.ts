@@ -28,6 +28,7 @@ import {
   type CustomersDeps,
   type CustomersService,
 } from './customers';
+import { testInstant } from '../../testing/time';
 
 let box: TestSandbox;
 let world: Fixtures;
@@ -326,7 +327,7 @@ describe('customers service: bulk resolve', () => {
     };
     const events: TaskProgress[] = [];
     // A clock that moves half a second per reading, so the rate has a sample to show.
-    let clock = Date.now();
+    let clock = testInstant();
     const s = service({ pacer, emitProgress: (p) => events.push(p), now: () => (clock += 500) });
     const text = [
       formBody(good),

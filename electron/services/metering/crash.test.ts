@@ -78,7 +78,7 @@ function runAndKill(configPath: string, killAfterCalls: number, extraDelayMs: nu
 describe('crash test', () => {
   it(`SIGKILL at ${RUNS} random moments, then resume: billed exactly once every time`, async () => {
     const state = (await sb.admin<AdminState>('GET', '/_sandbox/state')).body;
-    const intended = uniqueRecords(state, RECORDS, Date.now());
+    const intended = uniqueRecords(state, RECORDS, sb.now());
     const rng = createRng(20261126);
     const context = {
       connectionId: 'sandbox',

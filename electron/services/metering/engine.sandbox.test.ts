@@ -125,7 +125,7 @@ const faultCases: [string, Faults][] = [
 
 describe('submission engine against the sandbox', () => {
   it.each(faultCases)('bills every record exactly once under %s', async (_name, faults) => {
-    const intended = uniqueRecords(state, 300, Date.now());
+    const intended = uniqueRecords(state, 300, sb.now());
     await sb.admin('PUT', '/_sandbox/faults', faults);
     const { engine, journal, calls } = setup();
     const handle = await submit(engine, intended);
@@ -143,7 +143,7 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('plans one product per call, at most 25 records each', async () => {
-    const intended = uniqueRecords(state, 120, Date.now());
+    const intended = uniqueRecords(state, 120, sb.now());
     const { engine, journal } = setup();
     const result = await (await submit(engine, intended)).done;
     expect(result.counts.success).toBe(120);
@@ -164,7 +164,7 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('bisects a rejected batch to isolate one unknown dimension among 25', async () => {
-    const intended = uniqueRecords(state, 25, Date.now());
+    const intended = uniqueRecords(state, 25, sb.now());
     const bad = intended[13] as IntendedRecord;
     bad.record = { ...bad.record, Dimension: 'no_such_dimension' };
     const { engine, journal } = setup();
@@ -183,9 +183,9 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('bisects to isolate one out-of-window timestamp', async () => {
-    const intended = uniqueRecords(state, 25, Date.now());
+    const intended = uniqueRecords(state, 25, sb.now());
     const bad = intended[0] as IntendedRecord;
-    bad.record = { ...bad.record, Timestamp: new Date(Date.now() - 30 * 3_600_000).toISOString() };
+    bad.record = { ...bad.record, Timestamp: new Date(sb.now() - 30 * 3_600_000).toISOString() };
     const { engine } = setup();
     const result = await (await submit(engine, intended)).done;
     expect(result.counts).toMatchObject({ success: 24, rejected: 1 });
@@ -208,7 +208,7 @@ describe('submission engine against the sandbox', () => {
         s.customerAwsAccountId === f.suspended.awsAccountId &&
         s.customerIdentifier !== undefined,
     );
-    const legacyRecords = uniqueRecords(state, 400, Date.now()).filter(
+    const legacyRecords = uniqueRecords(state, 400, sb.now()).filter(
       (r) => r.productCode === f.legacy.productCode,
     );
     const intended = legacyRecords.slice(0, 5);
@@ -217,7 +217,7 @@ describe('submission engine against the sandbox', () => {
       key: 'cns',
       productCode: f.legacy.productCode,
       record: {
-        Timestamp: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+        Timestamp: new Date(sb.now() - 2 * 3_600_000).toISOString(),
         Dimension: dimension,
         Quantity: 5,
         CustomerIdentifier: sub?.customerIdentifier ?? 'missing-fixture',
@@ -236,7 +236,7 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('cancel stops after the call in flight', async () => {
-    const intended = uniqueRecords(state, 100, Date.now());
+    const intended = uniqueRecords(state, 100, sb.now());
     await sb.admin('PUT', '/_sandbox/faults', { latencyMs: 250 });
     const { engine, journal, calls } = setup({ concurrency: 1 });
     const handle = await submit(engine, intended);
@@ -257,7 +257,7 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('expired credentials stop before the next call, and the submission resumes exactly', async () => {
-    const intended = uniqueRecords(state, 300, Date.now());
+    const intended = uniqueRecords(state, 300, sb.now());
     const temp = (
       await sb.admin<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }>(
         'POST',
@@ -307,7 +307,7 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('access denied stops the submission too', async () => {
-    const intended = uniqueRecords(state, 50, Date.now());
+    const intended = uniqueRecords(state, 50, sb.now());
     await sb.admin('PUT', '/_sandbox/faults', {
       denyActions: [{ action: 'aws-marketplace:BatchMeterUsage' }],
     });
@@ -321,7 +321,7 @@ describe('submission engine against the sandbox', () => {
   });
 
   it('a resend reports DuplicateRecord instead of hiding it', async () => {
-    const intended = uniqueRecords(state, 3, Date.now());
+    const intended = uniqueRecords(state, 3, sb.now());
     const { engine } = setup();
     await (
       await submit(engine, intended)

@@ -1,7 +1,7 @@
 // Test and bench helpers for the submission engine: unique billable records out of the sandbox's
 // seeded world, and a check that the sandbox ledger holds exactly the intended records.
 // Not shipped in the renderer; imported by tests, the crash child and bench/submit.ts.
-import { HOUR_MS } from '../../../shared/aws/metering-rules';
+import { batchTimestampViolation, HOUR_MS } from '../../../shared/aws/metering-rules';
 import type { AdminState } from '../../sandbox/sandbox-testkit';
 import type { LedgerEntry, SandboxProduct, SandboxSubscription } from '../../sandbox/types';
 import type { EngineRecord } from './engine';
@@ -44,7 +44,8 @@ export function billableSources(state: AdminState, now: number): Source[] {
 
 /**
  * `count` records, each its own dedup bucket (customer × dimension × hour of the last `hours`
- * hours before `now`), spread over all SaaS products; keys `r00001`…; order grouped by product.
+ * hours before `now` that AWS still accepts — on the 1st after 06:00 UTC that excludes last
+ * month's hours), spread over all SaaS products; keys `r00001`…; order grouped by product.
  */
 export function uniqueRecords(
   state: AdminState,
@@ -61,7 +62,10 @@ export function uniqueRecords(
   for (const source of sources) {
     for (const dimension of source.product.dimensions) {
       for (let h = firstHourAgo; h < firstHourAgo + hours; h += 1) {
-        slots.push({ source, dimension: dimension.name, hourStart: top - h * HOUR_MS });
+        const hourStart = top - h * HOUR_MS;
+        // The earliest minute a record of this hour gets; later minutes are newer.
+        if (batchTimestampViolation(hourStart + 60_000, now) !== null) continue;
+        slots.push({ source, dimension: dimension.name, hourStart });
       }
     }
   }
