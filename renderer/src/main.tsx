@@ -1,5 +1,7 @@
 // Renderer entry. Order matters: the bridge takes the session token out of the URL before
 // the router normalises the hash.
+// The base stylesheet first, so components' and screens' own rules come after it.
+import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -8,7 +10,6 @@ import { createQueryClient } from './api/queries';
 import { App } from './app/App';
 import { ensureRouteInHash } from './app/router';
 import { applyCachedTheme } from './app/theme';
-import './styles.css';
 
 getBridge();
 ensureRouteInHash();

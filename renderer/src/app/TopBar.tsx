@@ -6,7 +6,6 @@ import { useId } from 'react';
 import type { AppInfo } from '../../../shared/contract';
 import { useActivateConnection, useConnections, useConnectionsSync } from '../api/connections';
 import { MfaPrompt } from '../features/connections/MfaPrompt';
-import '../features/connections/connections.css';
 import { hrefFor } from './router';
 
 function ConnectionSummary({ appInfo }: { appInfo: UseQueryResult<AppInfo> }) {

@@ -2,6 +2,7 @@
 // typed it exactly, so nothing is cleared by a stray Enter or click.
 import { useState, type ReactNode } from 'react';
 import { Dialog } from './Dialog';
+import { Field } from './Field';
 
 type TypedConfirmDialogProps = {
   title: string;
@@ -41,10 +42,17 @@ function ConfirmBody({
   return (
     <>
       {children}
-      <label>
-        Type {word} to confirm{' '}
-        <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
-      </label>
+      <Field label={`Type ${word} to confirm`}>
+        {(control) => (
+          <input
+            {...control}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+      </Field>
       {error}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>

@@ -14,8 +14,10 @@ import { useAuditEvidence, useAuditExport, useAuditInfo, useAuditLive } from '..
 import { downloadText } from '../../components/download';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import { AuditCharts } from './AuditCharts';
 import { AuditTable } from './AuditTable';
 import { CompareEvents, EventDetail } from './EventDetail';
@@ -149,52 +151,58 @@ export function AuditScreen() {
         <>
           <UnseenPanel />
           <div className="audit-filters" role="search" aria-label="Audit filters">
-            <label>
-              Event time from (UTC){' '}
-              <input
-                type="date"
-                value={filters.from}
-                onChange={(e) => setFilters((f) => ({ ...f, from: e.target.value }))}
-              />
-            </label>
-            <label>
-              to{' '}
-              <input
-                type="date"
-                value={filters.to}
-                onChange={(e) => setFilters((f) => ({ ...f, to: e.target.value }))}
-              />
-            </label>
-            <label>
-              Status{' '}
-              <select
-                value={
-                  filters.statuses.length === 1
-                    ? (filters.statuses[0] ?? '')
-                    : filters.statuses.length > 1
-                      ? 'not-success'
-                      : ''
-                }
-                onChange={(e) => {
-                  const v = e.target.value;
-                  const statuses: AuditStatus[] =
-                    v === ''
-                      ? []
-                      : v === 'not-success'
-                        ? auditStatuses.filter((s) => s !== 'Success')
-                        : [v as AuditStatus];
-                  setFilters((f) => ({ ...f, statuses }));
-                }}
-              >
-                <option value="">any</option>
-                <option value="not-success">anything but Success</option>
-                {auditStatuses.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label="Event time from (UTC)">
+              {(control) => (
+                <input
+                  {...control}
+                  type="date"
+                  value={filters.from}
+                  onChange={(e) => setFilters((f) => ({ ...f, from: e.target.value }))}
+                />
+              )}
+            </Field>
+            <Field label="to (UTC)">
+              {(control) => (
+                <input
+                  {...control}
+                  type="date"
+                  value={filters.to}
+                  onChange={(e) => setFilters((f) => ({ ...f, to: e.target.value }))}
+                />
+              )}
+            </Field>
+            <Field label="Status">
+              {(control) => (
+                <select
+                  {...control}
+                  value={
+                    filters.statuses.length === 1
+                      ? (filters.statuses[0] ?? '')
+                      : filters.statuses.length > 1
+                        ? 'not-success'
+                        : ''
+                  }
+                  onChange={(e) => {
+                    const v = e.target.value;
+                    const statuses: AuditStatus[] =
+                      v === ''
+                        ? []
+                        : v === 'not-success'
+                          ? auditStatuses.filter((s) => s !== 'Success')
+                          : [v as AuditStatus];
+                    setFilters((f) => ({ ...f, statuses }));
+                  }}
+                >
+                  <option value="">any</option>
+                  <option value="not-success">anything but Success</option>
+                  {auditStatuses.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
             <button type="button" onClick={() => setFilters(emptyFilters)}>
               Clear filters
             </button>
@@ -206,45 +214,37 @@ export function AuditScreen() {
             {notice}
           </p>
           {notice !== '' && <p className="audit-note">{notice}</p>}
-          <div className="audit-tabs" role="tablist" aria-label="Audit views">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'records'}
-              onClick={() => setTab('records')}
-            >
-              Records
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'charts'}
-              onClick={() => setTab('charts')}
-            >
-              Charts and totals
-            </button>
-          </div>
-          {tab === 'records' ? (
-            <div className={`audit-explorer${selected ? ' with-detail' : ''}`}>
-              <AuditTable
-                filter={filter}
-                sort={sort}
-                onSort={setSort}
-                columnFilters={filters.columns}
-                invalidFilters={invalid}
-                onColumnFilter={setColumn}
-                selected={selected}
-                onSelect={(row: AuditExplorerRow) => setSelected(row.eventId)}
-                picked={picked}
-                onPick={pick}
-                onTotal={setTotal}
-                toolbar={actions}
-              />
-              {selected && <EventDetail eventId={selected} onClose={() => setSelected(null)} />}
-            </div>
-          ) : (
-            <AuditCharts filter={filter} />
-          )}
+          <Tabs
+            label="Audit views"
+            tabs={[
+              { id: 'records', label: 'Records' },
+              { id: 'charts', label: 'Charts and totals' },
+            ]}
+            selected={tab}
+            onSelect={setTab}
+          >
+            {tab === 'records' ? (
+              <div className={`audit-explorer${selected ? ' with-detail' : ''}`}>
+                <AuditTable
+                  filter={filter}
+                  sort={sort}
+                  onSort={setSort}
+                  columnFilters={filters.columns}
+                  invalidFilters={invalid}
+                  onColumnFilter={setColumn}
+                  selected={selected}
+                  onSelect={(row: AuditExplorerRow) => setSelected(row.eventId)}
+                  picked={picked}
+                  onPick={pick}
+                  onTotal={setTotal}
+                  toolbar={actions}
+                />
+                {selected && <EventDetail eventId={selected} onClose={() => setSelected(null)} />}
+              </div>
+            ) : (
+              <AuditCharts filter={filter} />
+            )}
+          </Tabs>
           {comparing && picked.length === 2 && (
             <CompareEvents
               left={picked[0] ?? ''}

@@ -1,16 +1,15 @@
 // Asks for an MFA code when main is resolving credentials that need one (a profile with
 // mfa_serial). The resolution waits until this answers; Cancel makes it fail with CANCELLED.
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMfaAnswer, useMfaRequests } from '../../api/connections';
 import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 
 export function MfaPrompt() {
   const pending = useMfaRequests();
   const answer = useMfaAnswer();
   const [code, setCode] = useState('');
-  const inputId = useId();
-  const helpId = useId();
   const request = pending[0];
   const valid = /^\d{6}$/.test(code);
 
@@ -33,20 +32,26 @@ export function MfaPrompt() {
             if (valid) send(false);
           }}
         >
-          <p id={helpId}>
-            Connection <strong>{request.connectionName}</strong> needs a code from the MFA device{' '}
-            <span className="mono">{request.mfaSerial}</span>.
-          </p>
-          <label htmlFor={inputId}>MFA code</label>
-          <input
-            id={inputId}
-            aria-describedby={helpId}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={code}
-            onChange={(event) => setCode(event.target.value.replace(/\D/g, ''))}
-          />
+          <Field
+            label="MFA code"
+            help={
+              <>
+                Connection <strong>{request.connectionName}</strong> needs a code from the MFA
+                device <span className="mono">{request.mfaSerial}</span>.
+              </>
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                value={code}
+                onChange={(event) => setCode(event.target.value.replace(/\D/g, ''))}
+              />
+            )}
+          </Field>
           {answer.isError && <ErrorPanel error={answer.error} />}
           <div className="dialog-actions">
             <button type="button" onClick={() => send(true)}>

@@ -15,7 +15,7 @@
 // (true) or cancels (false). The connection and region named in the dialog are the ones the call
 // will go to (the active connection). `required` tells a screen up front whether a dialog will
 // show, e.g. to label its button "Review and submit…".
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import {
   BILLING_CONFIRMATION_PHRASE,
   billingConfirmationRequired,
@@ -23,6 +23,7 @@ import {
 } from '../../../../shared/billing-confirmation';
 import { useAppInfo } from '../../api/queries';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 
 export { BILLING_CONFIRMATION_PHRASE };
 
@@ -50,8 +51,6 @@ export function useBillingConfirmation(): BillingConfirmation {
   const [request, setRequest] = useState<BillingConfirmationRequest | null>(null);
   const [typed, setTyped] = useState('');
   const resolver = useRef<((ok: boolean) => void) | null>(null);
-  const inputId = useId();
-  const helpId = useId();
 
   const settle = (ok: boolean): void => {
     resolver.current?.(ok);
@@ -100,19 +99,25 @@ export function useBillingConfirmation(): BillingConfirmation {
           {request.details !== undefined && (
             <div className="billing-details">{request.details}</div>
           )}
-          <p id={helpId}>
-            This is real AWS: what is sent is billed to customers and cannot be taken back. Type{' '}
-            <strong>{BILLING_CONFIRMATION_PHRASE}</strong> to go ahead.
-          </p>
-          <label htmlFor={inputId}>Type “{BILLING_CONFIRMATION_PHRASE}”</label>
-          <input
-            id={inputId}
-            aria-describedby={helpId}
-            autoComplete="off"
-            spellCheck={false}
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-          />
+          <Field
+            label={`Type “${BILLING_CONFIRMATION_PHRASE}”`}
+            help={
+              <>
+                This is real AWS: what is sent is billed to customers and cannot be taken back. Type{' '}
+                <strong>{BILLING_CONFIRMATION_PHRASE}</strong> to go ahead.
+              </>
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                autoComplete="off"
+                spellCheck={false}
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+              />
+            )}
+          </Field>
           <div className="dialog-actions">
             <button type="button" onClick={() => settle(false)}>
               Cancel

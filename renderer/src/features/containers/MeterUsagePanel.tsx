@@ -7,6 +7,7 @@ import { meterUsageRecordSchema } from '../../../../shared/channels/containers';
 import { useMeterUsageSubmission } from '../../api/containers';
 import { useCatalog } from '../../api/metering';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { useBillingConfirmation } from '../connections/useBillingConfirmation';
 
 type FormState = {
@@ -111,64 +112,60 @@ export function MeterUsagePanel() {
         }}
       >
         <div className="cu-row">
-          <div className="cu-field cu-field-wide">
-            <label htmlFor={`${id}-product`}>Product</label>
-            <select
-              id={`${id}-product`}
-              value={effective.productId}
-              aria-invalid={errors.productId !== undefined}
-              onChange={(event) =>
-                setForm({ ...form, productId: event.target.value, dimension: '' })
-              }
-            >
-              {meterable.length === 0 && <option value="">No AMI or container product</option>}
-              {meterable.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} ({p.kind === 'ami' ? 'AMI' : 'container'})
-                </option>
-              ))}
-            </select>
-            <p className="cu-field-error">{errors.productId}</p>
-          </div>
-          <div className="cu-field">
-            <label htmlFor={`${id}-dimension`}>UsageDimension</label>
-            <select
-              id={`${id}-dimension`}
-              className="mono"
-              value={effective.dimension}
-              aria-invalid={errors.dimension !== undefined}
-              onChange={(event) => set('dimension', event.target.value)}
-            >
-              {(product?.dimensions ?? []).map((d) => (
-                <option key={d.name} value={d.name}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-            <p className="cu-field-error">{errors.dimension}</p>
-          </div>
-          <div className="cu-field">
-            <label htmlFor={`${id}-quantity`}>UsageQuantity</label>
-            <input
-              id={`${id}-quantity`}
-              inputMode="numeric"
-              value={form.quantity}
-              aria-invalid={errors.quantity !== undefined}
-              onChange={(event) => set('quantity', event.target.value)}
-            />
-            <p className="cu-field-error">{errors.quantity}</p>
-          </div>
-          <div className="cu-field">
-            <label htmlFor={`${id}-hour`}>Usage time (UTC)</label>
-            <input
-              id={`${id}-hour`}
-              type="datetime-local"
-              value={form.hour}
-              aria-invalid={errors.timestamp !== undefined}
-              onChange={(event) => set('hour', event.target.value)}
-            />
-            <p className="cu-field-error">{errors.timestamp}</p>
-          </div>
+          <Field label="Product" error={errors.productId} className="cu-field-wide">
+            {(control) => (
+              <select
+                {...control}
+                value={effective.productId}
+                onChange={(event) =>
+                  setForm({ ...form, productId: event.target.value, dimension: '' })
+                }
+              >
+                {meterable.length === 0 && <option value="">No AMI or container product</option>}
+                {meterable.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({p.kind === 'ami' ? 'AMI' : 'container'})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="UsageDimension" error={errors.dimension}>
+            {(control) => (
+              <select
+                {...control}
+                className="mono"
+                value={effective.dimension}
+                onChange={(event) => set('dimension', event.target.value)}
+              >
+                {(product?.dimensions ?? []).map((d) => (
+                  <option key={d.name} value={d.name}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="UsageQuantity" error={errors.quantity}>
+            {(control) => (
+              <input
+                {...control}
+                inputMode="numeric"
+                value={form.quantity}
+                onChange={(event) => set('quantity', event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Usage time (UTC)" error={errors.timestamp}>
+            {(control) => (
+              <input
+                {...control}
+                type="datetime-local"
+                value={form.hour}
+                onChange={(event) => set('hour', event.target.value)}
+              />
+            )}
+          </Field>
         </div>
         {product?.productCode !== undefined && (
           <p className="cu-help">
@@ -177,7 +174,7 @@ export function MeterUsagePanel() {
           </p>
         )}
         <div className="cu-actions">
-          <button type="submit" className="cu-primary" disabled={submit.isPending}>
+          <button type="submit" className="primary" disabled={submit.isPending}>
             {submit.isPending && submit.variables.dryRun ? 'Checking…' : 'Dry run'}
           </button>
           <button type="button" disabled={submit.isPending} onClick={() => void send(false)}>

@@ -11,6 +11,7 @@ import { useRegisterUsage, useSandboxPublicKey, useVerifySignature } from '../..
 import { useSandboxWorld } from '../../api/customers';
 import { CopyValue } from '../../components/CopyValue';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { local, utc } from '../customers/format';
 
 type FormState = { productCode: string; publicKeyVersion: string; nonce: string };
@@ -137,56 +138,46 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
           }}
         >
           <div className="cu-row">
-            <div className="cu-field cu-field-wide">
-              <label htmlFor={`${id}-product`}>ProductCode</label>
-              <input
-                id={`${id}-product`}
-                className="mono"
-                value={form.productCode}
-                list={`${id}-products`}
-                aria-invalid={errors.productCode !== undefined}
-                aria-describedby={`${id}-product-error`}
-                onChange={(event) => set('productCode', event.target.value)}
-              />
-              <datalist id={`${id}-products`}>
-                {containerProducts.map((p) => (
-                  <option key={p.productCode} value={p.productCode}>
-                    {p.name}
-                  </option>
-                ))}
-              </datalist>
-              <p id={`${id}-product-error`} className="cu-field-error">
-                {errors.productCode}
-              </p>
-            </div>
-            <div className="cu-field">
-              <label htmlFor={`${id}-version`}>PublicKeyVersion</label>
-              <input
-                id={`${id}-version`}
-                inputMode="numeric"
-                value={form.publicKeyVersion}
-                aria-invalid={errors.publicKeyVersion !== undefined}
-                aria-describedby={`${id}-version-error`}
-                onChange={(event) => set('publicKeyVersion', event.target.value)}
-              />
-              <p id={`${id}-version-error`} className="cu-field-error">
-                {errors.publicKeyVersion}
-              </p>
-            </div>
-            <div className="cu-field">
-              <label htmlFor={`${id}-nonce`}>Nonce (optional)</label>
-              <input
-                id={`${id}-nonce`}
-                className="mono"
-                value={form.nonce}
-                aria-invalid={errors.nonce !== undefined}
-                aria-describedby={`${id}-nonce-error`}
-                onChange={(event) => set('nonce', event.target.value)}
-              />
-              <p id={`${id}-nonce-error`} className="cu-field-error">
-                {errors.nonce}
-              </p>
-            </div>
+            <Field label="ProductCode" error={errors.productCode} className="cu-field-wide">
+              {(control) => (
+                <>
+                  <input
+                    {...control}
+                    className="mono"
+                    value={form.productCode}
+                    list={`${id}-products`}
+                    onChange={(event) => set('productCode', event.target.value)}
+                  />
+                  <datalist id={`${id}-products`}>
+                    {containerProducts.map((p) => (
+                      <option key={p.productCode} value={p.productCode}>
+                        {p.name}
+                      </option>
+                    ))}
+                  </datalist>
+                </>
+              )}
+            </Field>
+            <Field label="PublicKeyVersion" error={errors.publicKeyVersion}>
+              {(control) => (
+                <input
+                  {...control}
+                  inputMode="numeric"
+                  value={form.publicKeyVersion}
+                  onChange={(event) => set('publicKeyVersion', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label="Nonce (optional)" error={errors.nonce}>
+              {(control) => (
+                <input
+                  {...control}
+                  className="mono"
+                  value={form.nonce}
+                  onChange={(event) => set('nonce', event.target.value)}
+                />
+              )}
+            </Field>
           </div>
           {containerProducts.length > 0 && (
             <p className="cu-help">
@@ -203,7 +194,7 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
             </p>
           )}
           <div className="cu-actions">
-            <button type="submit" className="cu-primary" disabled={register.isPending}>
+            <button type="submit" className="primary" disabled={register.isPending}>
               {register.isPending ? 'Calling…' : 'Call RegisterUsage'}
             </button>
             <button type="button" onClick={() => set('nonce', crypto.randomUUID())}>
@@ -293,32 +284,36 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
           }}
         >
           <div className="cu-two">
-            <div className="cu-field">
-              <label htmlFor={`${id}-signature`}>Signature (JWT)</label>
-              <textarea
-                id={`${id}-signature`}
-                rows={7}
-                spellCheck={false}
-                value={signature}
-                onChange={(event) => setSignature(event.target.value)}
-              />
-            </div>
-            <div className="cu-field">
-              <label htmlFor={`${id}-pem`}>Public key (PEM)</label>
-              <textarea
-                id={`${id}-pem`}
-                rows={7}
-                spellCheck={false}
-                placeholder="-----BEGIN PUBLIC KEY-----"
-                value={pem}
-                onChange={(event) => setPem(event.target.value)}
-              />
-            </div>
+            <Field label="Signature (JWT)">
+              {(control) => (
+                <textarea
+                  {...control}
+                  className="cu-paste"
+                  rows={7}
+                  spellCheck={false}
+                  value={signature}
+                  onChange={(event) => setSignature(event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label="Public key (PEM)">
+              {(control) => (
+                <textarea
+                  {...control}
+                  className="cu-paste"
+                  rows={7}
+                  spellCheck={false}
+                  placeholder="-----BEGIN PUBLIC KEY-----"
+                  value={pem}
+                  onChange={(event) => setPem(event.target.value)}
+                />
+              )}
+            </Field>
           </div>
           <div className="cu-actions">
             <button
               type="submit"
-              className="cu-primary"
+              className="primary"
               disabled={signature.trim() === '' || pem.trim() === '' || verify.isPending}
             >
               Verify signature

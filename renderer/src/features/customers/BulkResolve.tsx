@@ -6,6 +6,7 @@ import { bulkRowsToCsv, bulkRowsToJson, parseBulkInput } from '../../../../share
 import { useBulkResolve } from '../../api/customers';
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { downloadText } from '../../components/download';
 import { duration, failureLabels, utc } from './format';
 import { customerIdentityColumns } from './columns';
@@ -88,21 +89,21 @@ export function BulkResolve() {
             if (counts.tokens > 0 && !running) run.start(text);
           }}
         >
-          <div className="cu-field">
-            <label htmlFor={`${id}-list`}>Tokens to resolve</label>
-            <p className="cu-help" id={`${id}-help`}>
-              One token or form body per line, or a CSV with a “token” column. Repeated tokens are
-              resolved once. Calls are paced at ResolveCustomer’s rate.
-            </p>
-            <textarea
-              id={`${id}-list`}
-              aria-describedby={`${id}-help`}
-              rows={6}
-              spellCheck={false}
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-            />
-          </div>
+          <Field
+            label="Tokens to resolve"
+            help="One token or form body per line, or a CSV with a “token” column. Repeated tokens are resolved once. Calls are paced at ResolveCustomer’s rate."
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                className="cu-paste"
+                rows={6}
+                spellCheck={false}
+                value={text}
+                onChange={(event) => setText(event.target.value)}
+              />
+            )}
+          </Field>
           {parsed && (
             <p className="cu-help" role="status">
               {formatNumber(counts.tokens)} token{counts.tokens === 1 ? '' : 's'} to resolve
@@ -121,7 +122,7 @@ export function BulkResolve() {
           <div className="cu-actions">
             <button
               type="submit"
-              className="cu-primary"
+              className="primary"
               disabled={counts.tokens === 0 || running || run.starting}
             >
               {counts.tokens > 0

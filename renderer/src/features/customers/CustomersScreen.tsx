@@ -1,8 +1,9 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { useResolveToken } from '../../api/customers';
 import { useCatalog } from '../../api/metering';
 import { useAppInfo } from '../../api/queries';
 import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import { BulkResolve } from './BulkResolve';
 import { HistoryTable } from './HistoryTable';
 import { ResolveResultCard } from './ResolveResultCard';
@@ -63,40 +64,12 @@ export function CustomersScreen() {
   const appInfo = useAppInfo();
   const connection = appInfo.data?.activeConnection ?? undefined;
 
-  const onTabKey = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const at = tabs.findIndex((t) => t.id === tab);
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
-    event.preventDefault();
-    const next = tabs[(at + step + tabs.length) % tabs.length];
-    if (next) {
-      setTab(next.id);
-      document.getElementById(`customers-tab-${next.id}`)?.focus();
-    }
-  };
-
   return (
     <Screen
       title="Customers"
       purpose="Resolve the registration tokens buyers’ browsers post to your sign-up page into the customer’s account, license and product (ResolveCustomer)."
     >
-      <div className="cu-tabs" role="tablist" aria-label="Customers" onKeyDown={onTabKey}>
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            id={`customers-tab-${t.id}`}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            aria-controls={`customers-panel-${t.id}`}
-            tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => setTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div id={`customers-panel-${tab}`} role="tabpanel" aria-labelledby={`customers-tab-${tab}`}>
+      <Tabs label="Customers" tabs={tabs} selected={tab} onSelect={setTab}>
         {tab === 'resolve' && (
           <ResolveTab
             isSandbox={connection?.isSandbox === true}
@@ -105,7 +78,7 @@ export function CustomersScreen() {
         )}
         {tab === 'bulk' && <BulkResolve />}
         {tab === 'history' && <HistoryTable />}
-      </div>
+      </Tabs>
     </Screen>
   );
 }

@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import { useMintToken, useSandboxWorld } from '../../api/customers';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { utc } from './format';
 
@@ -45,42 +46,48 @@ export function SandboxTools({ onUse }: { onUse: (formBody: string) => void }) {
           }
         }}
       >
-        <div className="cu-field">
-          <label htmlFor={`${id}-customer`}>Sandbox customer</label>
-          <select
-            id={`${id}-customer`}
-            value={customer?.awsAccountId ?? ''}
-            onChange={(event) => {
-              setCustomerId(event.target.value);
-              setProductCode('');
-            }}
-          >
-            {customers.map((c) => (
-              <option key={c.awsAccountId} value={c.awsAccountId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          {customer && (
-            <p className="cu-help">
-              Account <span className="mono">{customer.awsAccountId}</span>
-            </p>
+        <Field
+          label="Sandbox customer"
+          help={
+            customer ? (
+              <>
+                Account <span className="mono">{customer.awsAccountId}</span>
+              </>
+            ) : undefined
+          }
+        >
+          {(control) => (
+            <select
+              {...control}
+              value={customer?.awsAccountId ?? ''}
+              onChange={(event) => {
+                setCustomerId(event.target.value);
+                setProductCode('');
+              }}
+            >
+              {customers.map((c) => (
+                <option key={c.awsAccountId} value={c.awsAccountId}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
           )}
-        </div>
-        <div className="cu-field">
-          <label htmlFor={`${id}-product`}>Product</label>
-          <select
-            id={`${id}-product`}
-            value={product?.productCode ?? ''}
-            onChange={(event) => setProductCode(event.target.value)}
-          >
-            {offered.map((p) => (
-              <option key={p.productCode} value={p.productCode}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <Field label="Product">
+          {(control) => (
+            <select
+              {...control}
+              value={product?.productCode ?? ''}
+              onChange={(event) => setProductCode(event.target.value)}
+            >
+              {offered.map((p) => (
+                <option key={p.productCode} value={p.productCode}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <label className="cu-check">
           <input
             type="checkbox"
@@ -98,10 +105,17 @@ export function SandboxTools({ onUse }: { onUse: (formBody: string) => void }) {
       {mint.isError && <ErrorPanel title="No token was minted." error={mint.error} />}
       {mint.data && (
         <div className="cu-stack cu-next">
-          <div className="cu-field">
-            <label htmlFor={`${id}-minted`}>Form body the buyer’s browser would post</label>
-            <textarea id={`${id}-minted`} readOnly rows={4} value={mint.data.formBody} />
-          </div>
+          <Field label="Form body the buyer’s browser would post">
+            {(control) => (
+              <textarea
+                {...control}
+                className="cu-paste"
+                readOnly
+                rows={4}
+                value={mint.data.formBody}
+              />
+            )}
+          </Field>
           <p className="cu-help">
             {expired ? 'Expired at' : 'Expires at'} {utc(mint.data.expiresAt)}.
           </p>

@@ -5,6 +5,7 @@ import { useId, useMemo } from 'react';
 import { extractRegistrationToken } from '../../../../shared/tokens';
 import type { BridgeError } from '../../api/queries';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { sourceLabels } from './format';
 
 type TokenConsoleProps = {
@@ -18,8 +19,7 @@ type TokenConsoleProps = {
 
 export function TokenConsole(props: TokenConsoleProps) {
   const { text, onTextChange, onResolve, resolving, connectionName, error } = props;
-  const inputId = useId();
-  const helpId = useId();
+  const headingId = useId();
   const extraction = useMemo(
     () => (text.trim() === '' ? null : extractRegistrationToken(text)),
     [text],
@@ -27,8 +27,8 @@ export function TokenConsole(props: TokenConsoleProps) {
   const canResolve = extraction?.ok === true && !resolving && connectionName !== undefined;
 
   return (
-    <section className="panel" aria-labelledby={`${inputId}-heading`}>
-      <h2 id={`${inputId}-heading`}>Resolve a registration token</h2>
+    <section className="panel" aria-labelledby={headingId}>
+      <h2 id={headingId}>Resolve a registration token</h2>
       <form
         className="cu-stack"
         onSubmit={(event) => {
@@ -36,23 +36,28 @@ export function TokenConsole(props: TokenConsoleProps) {
           if (canResolve) onResolve(text);
         }}
       >
-        <div className="cu-field">
-          <label htmlFor={inputId}>Token or request</label>
-          <p id={helpId} className="cu-help">
-            Paste the raw token, the form body the buyer’s browser posted (
-            <span className="mono">x-amzn-marketplace-token=…</span>), a URL, a curl command or a
-            HAR entry. Quotes and whitespace around it are fine.
-          </p>
-          <textarea
-            id={inputId}
-            aria-describedby={helpId}
-            rows={4}
-            spellCheck={false}
-            autoComplete="off"
-            value={text}
-            onChange={(event) => onTextChange(event.target.value)}
-          />
-        </div>
+        <Field
+          label="Token or request"
+          help={
+            <>
+              Paste the raw token, the form body the buyer’s browser posted (
+              <span className="mono">x-amzn-marketplace-token=…</span>), a URL, a curl command or a
+              HAR entry. Quotes and whitespace around it are fine.
+            </>
+          }
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              className="cu-paste"
+              rows={4}
+              spellCheck={false}
+              autoComplete="off"
+              value={text}
+              onChange={(event) => onTextChange(event.target.value)}
+            />
+          )}
+        </Field>
         {extraction && !extraction.ok && (
           <p className="cu-field-error" role="status">
             {extraction.reason}
@@ -94,7 +99,7 @@ export function TokenConsole(props: TokenConsoleProps) {
           </div>
         )}
         <div className="cu-actions">
-          <button type="submit" className="cu-primary" disabled={!canResolve}>
+          <button type="submit" className="primary" disabled={!canResolve}>
             {resolving ? 'Resolving…' : `Resolve with ${connectionName ?? 'the active connection'}`}
           </button>
           <span className="cu-muted">

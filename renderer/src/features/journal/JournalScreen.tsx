@@ -1,7 +1,7 @@
 // The Journal: every record of every submission with what AWS answered, filterable and
 // exportable; the chain check; interrupted submissions with a one-click resume; one
 // submission's calls in detail.
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type {
   JournalFilter,
   JournalRow,
@@ -10,6 +10,7 @@ import type {
 import { DataTable, type DataColumn } from '../../components/DataTable';
 import { downloadText } from '../../components/download';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { Screen } from '../../components/Screen';
 import {
   useInterruptedSubmissions,
@@ -260,7 +261,6 @@ function SubmissionDetail({
 
 export function JournalScreen() {
   useJournalSync();
-  const ids = useId();
   const [customer, setCustomer] = useState('');
   const [dimension, setDimension] = useState('');
   const [status, setStatus] = useState<JournalRowStatus | ''>('');
@@ -311,73 +311,75 @@ export function JournalScreen() {
         aria-label="Filter the journal"
         onSubmit={(e) => e.preventDefault()}
       >
-        <div className="journal-filter">
-          <label htmlFor={`${ids}-customer`}>Customer</label>
-          <input
-            id={`${ids}-customer`}
-            value={customer}
-            onChange={(e) => setCustomer(e.target.value)}
-            placeholder="Account id, identifier or LicenseArn"
-          />
-        </div>
-        <div className="journal-filter">
-          <label htmlFor={`${ids}-dimension`}>Dimension</label>
-          <select
-            id={`${ids}-dimension`}
-            value={dimension}
-            onChange={(e) => setDimension(e.target.value)}
-          >
-            <option value="">All dimensions</option>
-            {(facets?.dimensions ?? []).map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="journal-filter">
-          <label htmlFor={`${ids}-status`}>Status</label>
-          <select
-            id={`${ids}-status`}
-            value={status}
-            onChange={(e) => setStatus(e.target.value as JournalRowStatus | '')}
-          >
-            <option value="">All statuses</option>
-            {(Object.keys(statusLabels) as JournalRowStatus[]).map((s) => (
-              <option key={s} value={s}>
-                {statusLabels[s]} ({number.format(facets?.statuses[s] ?? 0)})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="journal-filter">
-          <label htmlFor={`${ids}-from`}>From (UTC date)</label>
-          <input
-            id={`${ids}-from`}
-            type="date"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-        </div>
-        <div className="journal-filter">
-          <label htmlFor={`${ids}-to`}>To (UTC date)</label>
-          <input id={`${ids}-to`} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </div>
-        <div className="journal-filter">
-          <label htmlFor={`${ids}-connection`}>Connection</label>
-          <select
-            id={`${ids}-connection`}
-            value={connectionId}
-            onChange={(e) => setConnectionId(e.target.value)}
-          >
-            <option value="">All connections</option>
-            {(facets?.connections ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Customer" className="journal-filter">
+          {(control) => (
+            <input
+              {...control}
+              value={customer}
+              onChange={(e) => setCustomer(e.target.value)}
+              placeholder="Account id, identifier or LicenseArn"
+            />
+          )}
+        </Field>
+        <Field label="Dimension" className="journal-filter">
+          {(control) => (
+            <select {...control} value={dimension} onChange={(e) => setDimension(e.target.value)}>
+              <option value="">All dimensions</option>
+              {(facets?.dimensions ?? []).map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Status" className="journal-filter">
+          {(control) => (
+            <select
+              {...control}
+              value={status}
+              onChange={(e) => setStatus(e.target.value as JournalRowStatus | '')}
+            >
+              <option value="">All statuses</option>
+              {(Object.keys(statusLabels) as JournalRowStatus[]).map((s) => (
+                <option key={s} value={s}>
+                  {statusLabels[s]} ({number.format(facets?.statuses[s] ?? 0)})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="From (UTC date)" className="journal-filter">
+          {(control) => (
+            <input
+              {...control}
+              type="date"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="To (UTC date)" className="journal-filter">
+          {(control) => (
+            <input {...control} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Connection" className="journal-filter">
+          {(control) => (
+            <select
+              {...control}
+              value={connectionId}
+              onChange={(e) => setConnectionId(e.target.value)}
+            >
+              <option value="">All connections</option>
+              {(facets?.connections ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="journal-actions">
           <button type="button" onClick={() => save('csv')} disabled={exporter.isPending}>
             Export CSV

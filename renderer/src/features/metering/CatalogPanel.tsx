@@ -9,6 +9,7 @@ import {
   type CatalogView,
 } from '../../api/metering';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
 import { downloadText } from '../../components/download';
 
 type Props = { catalog: CatalogView };
@@ -126,81 +127,94 @@ export function CatalogPanel({ catalog }: Props) {
         <fieldset key={index} className="md-product">
           <legend>{p.name || 'Unnamed product'}</legend>
           <div className="md-product-fields">
-            <label className="md-field">
-              <span>Name</span>
-              <input value={p.name} onChange={(e) => update(index, { name: e.target.value })} />
-            </label>
-            <label className="md-field">
-              <span>Id</span>
-              <input
-                className="mono"
-                value={p.id}
-                onChange={(e) => update(index, { id: e.target.value })}
-              />
-            </label>
-            <label className="md-field">
-              <span>Kind</span>
-              <select
-                value={p.kind}
-                onChange={(e) => {
-                  const kind =
-                    e.target.value === 'ami'
-                      ? 'ami'
-                      : e.target.value === 'container'
-                        ? 'container'
-                        : 'saas';
-                  update(index, {
-                    kind,
-                    ...(kind !== 'saas' ? { identityModel: 'legacy' as const } : {}),
-                  });
-                }}
-              >
-                <option value="saas">SaaS (BatchMeterUsage)</option>
-                <option value="ami">AMI (MeterUsage)</option>
-                <option value="container">Container (MeterUsage)</option>
-              </select>
-            </label>
-            <label className="md-field">
-              <span>Customers named by</span>
-              <select
-                value={p.identityModel}
-                disabled={p.kind !== 'saas'}
-                onChange={(e) => {
-                  const model = e.target.value === 'legacy' ? 'legacy' : 'concurrent-agreements';
-                  setDraft(
-                    products.map((x, i) =>
-                      i === index
-                        ? { ...(model === 'legacy' ? p : withoutCode(p)), identityModel: model }
-                        : x,
-                    ),
-                  );
-                }}
-              >
-                <option value="concurrent-agreements">
-                  Account id + license ARN (concurrent agreements)
-                </option>
-                <option value="legacy">Product code + customer identifier (legacy)</option>
-              </select>
-            </label>
-            {p.identityModel === 'legacy' && (
-              <label className="md-field">
-                <span>Product code</span>
+            <Field label="Name">
+              {(control) => (
                 <input
+                  {...control}
+                  value={p.name}
+                  onChange={(e) => update(index, { name: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Id">
+              {(control) => (
+                <input
+                  {...control}
                   className="mono"
-                  value={p.productCode ?? ''}
+                  value={p.id}
+                  onChange={(e) => update(index, { id: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Kind">
+              {(control) => (
+                <select
+                  {...control}
+                  value={p.kind}
                   onChange={(e) => {
+                    const kind =
+                      e.target.value === 'ami'
+                        ? 'ami'
+                        : e.target.value === 'container'
+                          ? 'container'
+                          : 'saas';
+                    update(index, {
+                      kind,
+                      ...(kind !== 'saas' ? { identityModel: 'legacy' as const } : {}),
+                    });
+                  }}
+                >
+                  <option value="saas">SaaS (BatchMeterUsage)</option>
+                  <option value="ami">AMI (MeterUsage)</option>
+                  <option value="container">Container (MeterUsage)</option>
+                </select>
+              )}
+            </Field>
+            <Field label="Customers named by">
+              {(control) => (
+                <select
+                  {...control}
+                  value={p.identityModel}
+                  disabled={p.kind !== 'saas'}
+                  onChange={(e) => {
+                    const model = e.target.value === 'legacy' ? 'legacy' : 'concurrent-agreements';
                     setDraft(
                       products.map((x, i) =>
                         i === index
-                          ? e.target.value === ''
-                            ? withoutCode(p)
-                            : { ...p, productCode: e.target.value }
+                          ? { ...(model === 'legacy' ? p : withoutCode(p)), identityModel: model }
                           : x,
                       ),
                     );
                   }}
-                />
-              </label>
+                >
+                  <option value="concurrent-agreements">
+                    Account id + license ARN (concurrent agreements)
+                  </option>
+                  <option value="legacy">Product code + customer identifier (legacy)</option>
+                </select>
+              )}
+            </Field>
+            {p.identityModel === 'legacy' && (
+              <Field label="Product code">
+                {(control) => (
+                  <input
+                    {...control}
+                    className="mono"
+                    value={p.productCode ?? ''}
+                    onChange={(e) => {
+                      setDraft(
+                        products.map((x, i) =>
+                          i === index
+                            ? e.target.value === ''
+                              ? withoutCode(p)
+                              : { ...p, productCode: e.target.value }
+                            : x,
+                        ),
+                      );
+                    }}
+                  />
+                )}
+              </Field>
             )}
             <button
               type="button"
@@ -265,7 +279,7 @@ export function CatalogPanel({ catalog }: Props) {
         <div className="md-actions md-save-row">
           <button
             type="button"
-            className="md-primary"
+            className="primary"
             onClick={onSave}
             disabled={save.isPending || problems.some((x) => x !== null)}
           >

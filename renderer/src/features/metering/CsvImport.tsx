@@ -13,6 +13,8 @@ import {
 } from '../../api/metering';
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { Field } from '../../components/Field';
+import { Tabs } from '../../components/Tabs';
 import { windowLeft } from './editor-model';
 import { downloadText } from '../../components/download';
 
@@ -88,26 +90,33 @@ export function CsvImport({
         </span>
       </div>
       <div className="md-import-controls">
-        <label className="md-field">
-          <span>CSV file</span>
-          <input
-            type="file"
-            accept=".csv,.txt,text/csv"
-            onChange={(e) => void onFile(e)}
-            disabled={importCsv.isPending}
-          />
-        </label>
-        <label className="md-field">
-          <span>Product for rows without one</span>
-          <select value={defaultProductId} onChange={(e) => setDefaultProductId(e.target.value)}>
-            <option value="">None (the file names it)</option>
-            {products.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="CSV file">
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              accept=".csv,.txt,text/csv"
+              onChange={(e) => void onFile(e)}
+              disabled={importCsv.isPending}
+            />
+          )}
+        </Field>
+        <Field label="Product for rows without one">
+          {(control) => (
+            <select
+              {...control}
+              value={defaultProductId}
+              onChange={(e) => setDefaultProductId(e.target.value)}
+            >
+              <option value="">None (the file names it)</option>
+              {products.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <label
           className="md-check"
           title="AWS keeps only the first record per customer, dimension and hour; summing on our side bills the whole usage."
@@ -177,35 +186,30 @@ export function CsvImport({
               ))}
             </ul>
           )}
-          <div className="md-tabs" role="tablist" aria-label="Imported rows">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={view === 'review'}
-              onClick={() => setView('review')}
-            >
-              Needs review ({formatNumber(summary.review - excluded.size)})
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={view === 'ready'}
-              onClick={() => setView('ready')}
-            >
-              Ready ({formatNumber(summary.ready)})
-            </button>
-          </div>
-          <ImportTable
-            key={`${summary.handle}-${view}`}
-            handle={summary.handle}
-            filter={view}
-            initial={view === 'review' ? imported.review : imported.ready}
-            total={view === 'review' ? summary.review : summary.ready}
-            excluded={excluded}
-            products={products}
-            now={now}
-            onFix={onFix}
-          />
+          <Tabs
+            label="Imported rows"
+            tabs={[
+              {
+                id: 'review',
+                label: `Needs review (${formatNumber(summary.review - excluded.size)})`,
+              },
+              { id: 'ready', label: `Ready (${formatNumber(summary.ready)})` },
+            ]}
+            selected={view}
+            onSelect={setView}
+          >
+            <ImportTable
+              key={`${summary.handle}-${view}`}
+              handle={summary.handle}
+              filter={view}
+              initial={view === 'review' ? imported.review : imported.ready}
+              total={view === 'review' ? summary.review : summary.ready}
+              excluded={excluded}
+              products={products}
+              now={now}
+              onFix={onFix}
+            />
+          </Tabs>
         </>
       )}
     </section>

@@ -16,6 +16,7 @@ import { useAppInfo } from '../../api/queries';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import { useBillingConfirmation } from '../connections/useBillingConfirmation';
 import { CatalogPanel } from './CatalogPanel';
 import { CsvImport } from './CsvImport';
@@ -183,93 +184,85 @@ export function MeteringScreen() {
       title="Metering"
       purpose="Enter or import usage records, fix what AWS would reject, preview exactly what will be sent, then submit."
     >
-      <div className="md-tabs md-screen-tabs" role="tablist" aria-label="Metering">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'records'}
-          onClick={() => setTab('records')}
-        >
-          Records
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'catalog'}
-          onClick={() => setTab('catalog')}
-        >
-          Product catalog ({products.length})
-        </button>
-      </div>
-      {catalogQuery.isPending && <Loading label="Loading the product catalog…" />}
-      {catalogQuery.error && (
-        <ErrorPanel
-          title="The product catalog could not be read"
-          error={toDisplayableError(catalogQuery.error)}
-          onRetry={() => void catalogQuery.refetch()}
-        />
-      )}
-      {catalogQuery.data && tab === 'catalog' && <CatalogPanel catalog={catalogQuery.data} />}
-      {catalogQuery.data && tab === 'records' && (
-        <>
-          {products.length === 0 && (
-            <p className="md-note">
-              Start by adding the products you meter for in the{' '}
-              <button type="button" className="md-link" onClick={() => setTab('catalog')}>
-                product catalog
-              </button>
-              .
-            </p>
-          )}
-          <CsvImport
-            products={products}
-            imported={imported}
-            excluded={excluded}
-            now={now}
-            onImported={onImported}
-            onFix={onFix}
-            onDiscard={() => {
-              setImported(null);
-              setExcluded(new Set());
-              setVersion((v) => v + 1);
-            }}
+      <Tabs
+        label="Metering"
+        tabs={[
+          { id: 'records', label: 'Records' },
+          { id: 'catalog', label: `Product catalog (${String(products.length)})` },
+        ]}
+        selected={tab}
+        onSelect={setTab}
+      >
+        {catalogQuery.isPending && <Loading label="Loading the product catalog…" />}
+        {catalogQuery.error && (
+          <ErrorPanel
+            title="The product catalog could not be read"
+            error={toDisplayableError(catalogQuery.error)}
+            onRetry={() => void catalogQuery.refetch()}
           />
-          <RecordEditor
-            rows={rows}
-            products={products}
-            validations={validations}
-            now={now}
-            onChange={(rowId, patch) =>
-              changeRows((prev) => prev.map((r) => (r.rowId === rowId ? { ...r, ...patch } : r)))
-            }
-            onRemove={(rowId) => changeRows((prev) => prev.filter((r) => r.rowId !== rowId))}
-            onAdd={() =>
-              changeRows((prev) => [
-                ...prev,
-                emptyRow(now, prev[prev.length - 1]?.productId ?? products[0]?.id ?? ''),
-              ])
-            }
-            onClear={() => changeRows(() => [])}
-          />
-          <Preview
-            plan={plan.data ?? null}
-            planning={plan.isPending}
-            planError={plan.error}
-            stale={plan.data !== undefined && planVersion !== version}
-            nothingToPreview={rows.length === 0 && importReady === 0}
-            now={now}
-            onPreview={onPreview}
-            submitting={submit.isPending}
-            submitError={submit.error}
-            confirmRequired={billing.required}
-            onSubmit={(options) => void onSubmit(options)}
-          />
-          {billing.element}
-          {submit.data && (
-            <SubmitResult submissionId={submit.data.submissionId} total={submit.data.total} />
-          )}
-        </>
-      )}
+        )}
+        {catalogQuery.data && tab === 'catalog' && <CatalogPanel catalog={catalogQuery.data} />}
+        {catalogQuery.data && tab === 'records' && (
+          <>
+            {products.length === 0 && (
+              <p className="md-note">
+                Start by adding the products you meter for in the{' '}
+                <button type="button" className="md-link" onClick={() => setTab('catalog')}>
+                  product catalog
+                </button>
+                .
+              </p>
+            )}
+            <CsvImport
+              products={products}
+              imported={imported}
+              excluded={excluded}
+              now={now}
+              onImported={onImported}
+              onFix={onFix}
+              onDiscard={() => {
+                setImported(null);
+                setExcluded(new Set());
+                setVersion((v) => v + 1);
+              }}
+            />
+            <RecordEditor
+              rows={rows}
+              products={products}
+              validations={validations}
+              now={now}
+              onChange={(rowId, patch) =>
+                changeRows((prev) => prev.map((r) => (r.rowId === rowId ? { ...r, ...patch } : r)))
+              }
+              onRemove={(rowId) => changeRows((prev) => prev.filter((r) => r.rowId !== rowId))}
+              onAdd={() =>
+                changeRows((prev) => [
+                  ...prev,
+                  emptyRow(now, prev[prev.length - 1]?.productId ?? products[0]?.id ?? ''),
+                ])
+              }
+              onClear={() => changeRows(() => [])}
+            />
+            <Preview
+              plan={plan.data ?? null}
+              planning={plan.isPending}
+              planError={plan.error}
+              stale={plan.data !== undefined && planVersion !== version}
+              nothingToPreview={rows.length === 0 && importReady === 0}
+              now={now}
+              onPreview={onPreview}
+              submitting={submit.isPending}
+              submitError={submit.error}
+              confirmRequired={billing.required}
+              onSubmit={(options) => void onSubmit(options)}
+            />
+            {billing.element}
+            {submit.data && (
+              <SubmitResult submissionId={submit.data.submissionId} total={submit.data.total} />
+            )}
+          </>
+        )}
+      </Tabs>
     </Screen>
   );
 }

@@ -154,7 +154,7 @@ export function Preview(props: Props) {
               )}
               <button
                 type="button"
-                className="md-primary"
+                className="primary"
                 disabled={!canSubmit}
                 onClick={() => props.onSubmit({ dryRun: hasMeterUsage && dryRun })}
               >
