@@ -216,11 +216,22 @@ describe('metering semantics', () => {
         legacyRecord({
           Dimension: d,
           Quantity: 1,
-          UsageAllocations: [{ AllocatedUsageQuantity: 1, Tags: [tag('cost#center', 'x')] }],
+          // The model's pattern ^[a-zA-Z0-9+ -=._:\/@]+$ has no '>' (its ' -=' range ends at '=').
+          UsageAllocations: [{ AllocatedUsageQuantity: 1, Tags: [tag('cost>center', 'x')] }],
         }),
       ]),
       'InvalidTagException',
     );
+    // ...but the range admits '&', ',' and '#': "R&D, EMEA" is a valid tag value (AWS-FACTS §0.1).
+    const ampersand = await batch([
+      legacyRecord({
+        Dimension: d,
+        Timestamp: new Date(clock - 2 * 3_600_000),
+        Quantity: 1,
+        UsageAllocations: [{ AllocatedUsageQuantity: 1, Tags: [tag('cost#center', 'R&D, EMEA')] }],
+      }),
+    ]);
+    expect(ampersand.Results?.[0]?.Status).toBe('Success');
     await expectAwsError(
       batch([
         legacyRecord({

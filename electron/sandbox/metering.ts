@@ -20,7 +20,7 @@ import {
   tagSetKey,
   type RuleViolation,
   type UsageAllocation,
-} from '../../shared/aws/metering-rules';
+} from './aws-rules';
 import { SandboxApiError } from './errors';
 import { signPs256, type RegisterUsageKeys } from './jwt';
 import { dedupKeyOf, type SandboxState } from './state';

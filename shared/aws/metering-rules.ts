@@ -1,5 +1,6 @@
-// AWS Marketplace Metering rules (AWS-FACTS.md §1), pure so the sandbox and the app's own
-// validators enforce exactly the same limits. No node:*, no DOM.
+// AWS Marketplace Metering rules (AWS-FACTS.md §1) as the app's validators apply them before
+// anything is sent. The sandbox keeps its own model of the service side (electron/sandbox/
+// aws-rules.ts). No node:*, no DOM.
 
 export const INT32_MAX = 2_147_483_647;
 
