@@ -1,8 +1,208 @@
-// Lint rules for every process: strict typed TypeScript, no `any`, hooks rules in the renderer.
+// Lint rules for every process: strict typed TypeScript, no `any`, hooks rules in the renderer,
+// and the layers of DESIGN.md as import rules (each message says what to do instead).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+
+/** Test code and test fixtures may reach across layers; product code may not. */
+const testFiles = [
+  '**/*.test.ts',
+  '**/*.test.tsx',
+  '**/testing/**',
+  // Test fixtures still to be moved into a testing/ folder.
+  'electron/sandbox/sandbox-testkit.ts',
+  'electron/services/metering/crash-child.ts',
+  'electron/services/metering/submit-testkit.ts',
+  'electron/services/journal/measure.ts',
+  'electron/services/audit/testing.ts',
+  'electron/services/audit/fake-time.ts',
+];
+
+/** testing/ folders hold fixtures for tests; product code never imports them. */
+const testingIsForTests = {
+  regex: '(^|/)testing(/|$)',
+  message: 'testing/ holds test fixtures: only tests import it.',
+};
+
+const nodeBuiltin = (message) => ({
+  regex:
+    '^(node:|(fs|path|os|net|http|https|child_process|crypto|worker_threads|stream|zlib|url|util|events|readline|timers)(/.*)?$)',
+  message,
+});
+
+const onlyIpcHostUsesIpcMain = {
+  name: 'electron',
+  importNames: ['ipcMain'],
+  message: 'Only electron/hosts/ipc.ts uses ipcMain: register channels through its host.',
+};
+const onlyPreloadUsesIpcRenderer = {
+  name: 'electron',
+  importNames: ['ipcRenderer'],
+  message: 'Only the preload uses ipcRenderer, and it exposes the contract only.',
+};
+
+/**
+ * DESIGN.md "Layers": who may import what. One entry per folder (a later entry for the same file
+ * would replace, not add to, an earlier one's no-restricted-imports); tests are exempt.
+ */
+const layerRules = [
+  {
+    name: 'layers/renderer',
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            testingIsForTests,
+            {
+              regex: '(^|/)(electron|e2e|bench|scripts)(/|$)',
+              message:
+                'The renderer knows only renderer/ and shared/: reach main through the bridge (renderer/src/api).',
+            },
+            {
+              regex: '^@(aws-sdk|smithy|duckdb)/',
+              message:
+                'AWS and database clients live in main (electron/adapters); the renderer asks through the bridge.',
+            },
+            nodeBuiltin(
+              'The renderer is sandboxed: no Node built-ins. Ask main through the bridge.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'layers/shared',
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            testingIsForTests,
+            {
+              regex: '(^|/)(electron|renderer|e2e|bench|scripts)(/|$)',
+              message:
+                'shared/ is imported by both processes: it may import only shared/ and pure libraries.',
+            },
+            {
+              regex: '^(react|react-dom)(/|$)',
+              message: 'shared/ has no UI: put components in renderer/.',
+            },
+            {
+              regex: '^@(aws-sdk|smithy|duckdb)/',
+              message: 'shared/ is pure: AWS and database clients live in electron/adapters.',
+            },
+            nodeBuiltin('shared/ runs in the renderer too: no Node built-ins.'),
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'HTMLElement',
+          'location',
+        ].map((name) => ({ name, message: 'shared/ runs in main too: no DOM.' })),
+        ...['process', 'Buffer', 'require', '__dirname', '__filename'].map((name) => ({
+          name,
+          message: 'shared/ runs in the renderer too: no Node globals.',
+        })),
+      ],
+    },
+  },
+  {
+    name: 'layers/services',
+    files: ['electron/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            testingIsForTests,
+            {
+              regex: '^electron(/|$)',
+              message:
+                'Services are pure: take Electron pieces as ports (electron/services/ports.ts), implemented in electron/adapters.',
+            },
+            {
+              regex: '^(node:)?(fs|net|child_process|worker_threads|http|https)(/.*)?$',
+              message:
+                'Services are pure: file system, network and processes go through a port implemented in electron/adapters.',
+            },
+            {
+              regex: '^@(aws-sdk|smithy|duckdb)/',
+              message:
+                'Services are pure: AWS and database clients live in electron/adapters behind a port.',
+            },
+            {
+              regex: '(^|/)(adapters|hosts|main|sandbox)(/|$)',
+              message: 'Services take ports; only electron/main wires adapters in.',
+            },
+            { regex: '(^|/)renderer(/|$)', message: 'Main never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'layers/sandbox',
+    files: ['electron/sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            testingIsForTests,
+            {
+              regex: '^\\.\\./',
+              message: 'The sandbox is a standalone model of AWS: it imports nothing from the app.',
+            },
+            { regex: '^electron(/|$)', message: 'The sandbox runs without Electron.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Services and the sandbox import no electron at all (above); elsewhere in main only the
+    // ipc host uses ipcMain, and only the preload uses ipcRenderer.
+    name: 'layers/electron-ipc',
+    files: ['electron/**/*.ts'],
+    ignores: [
+      'electron/services/**',
+      'electron/sandbox/**',
+      'electron/hosts/ipc.ts',
+      'electron/preload/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [onlyIpcHostUsesIpcMain, onlyPreloadUsesIpcRenderer],
+          patterns: [testingIsForTests],
+        },
+      ],
+    },
+  },
+  {
+    name: 'layers/preload',
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [onlyIpcHostUsesIpcMain], patterns: [testingIsForTests] },
+      ],
+    },
+  },
+].map((layer) => ({ ...layer, ignores: [...(layer.ignores ?? []), ...testFiles] }));
 
 export default tseslint.config(
   {
@@ -47,4 +247,5 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
     languageOptions: { globals: { ...globals.browser } },
   },
+  ...layerRules,
 );

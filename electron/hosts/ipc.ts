@@ -65,6 +65,17 @@ function originOf(url: string): string {
   }
 }
 
+/**
+ * The desktop app's ipc host on Electron's own ipcMain. Loaded lazily so that tests of the host
+ * (which pass a fake ipcMain to startIpcHost) never load the electron module.
+ */
+export async function startElectronIpcHost(
+  options: Omit<IpcHostOptions, 'ipcMain'>,
+): Promise<IpcHost> {
+  const { ipcMain } = await import('electron');
+  return startIpcHost({ ...options, ipcMain });
+}
+
 export function startIpcHost(options: IpcHostOptions): IpcHost {
   const { ipcMain, router, bus, logger } = options;
   const isTrusted = options.isTrustedUrl ?? isAppUrl;

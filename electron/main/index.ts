@@ -1,5 +1,5 @@
 // Composition root of the desktop app: creates the real adapters (electron-store, file logger,
-// the app:// protocol, ipcMain) and hands them to the core. Nothing else touches Electron's app.
+// the app:// protocol, the ipc host) and hands them to the core. Nothing else touches Electron's app.
 //   electron . [--data DIR]
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,6 @@ import {
   BrowserWindow,
   Menu,
   app,
-  ipcMain,
   nativeTheme,
   protocol,
   safeStorage,
@@ -24,7 +23,7 @@ import { APP_ENTRY_URL, APP_ORIGIN, createOriginMatcher, isAppUrl } from '../app
 import { handleAppProtocol, registerAppScheme } from '../app/protocol';
 import { hardenApp, hardenSession } from '../app/security';
 import { mainWindowOptions, showWhenReady } from '../app/window';
-import { startIpcHost } from '../hosts/ipc';
+import { startElectronIpcHost } from '../hosts/ipc';
 import { appClock } from '../adapters/clock';
 import { startCore, type Core } from './core';
 
@@ -126,14 +125,15 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
           dir: join(dataDir, 'secrets'),
         }),
       });
-      disposeIpc = startIpcHost({
-        ipcMain,
-        router: core.router,
-        bus: core.bus,
-        logger,
-        isTrustedUrl,
-        getWebContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
-      }).dispose;
+      disposeIpc = (
+        await startElectronIpcHost({
+          router: core.router,
+          bus: core.bus,
+          logger,
+          isTrustedUrl,
+          getWebContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
+        })
+      ).dispose;
       await createWindow();
     })
     .catch((error: unknown) => {
