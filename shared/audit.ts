@@ -9,12 +9,35 @@ export const auditStatuses = [
   'DuplicateRecord',
   'Unprocessed',
   'Failed',
+  /** CloudTrail left AWS's answer out of the record (truncated) and nothing else tells it. */
+  'Unknown',
 ] as const;
 export const auditStatusSchema = z.enum(auditStatuses);
 export type AuditStatus = z.infer<typeof auditStatusSchema>;
 
 /** Marks a request record that has neither a result nor an unprocessed entry in its event. */
 export const RESULT_MISSING_CODE = 'ResultMissing';
+
+/**
+ * Which part of the record CloudTrail replaced with `{"omitted": true}` because it exceeded
+ * CloudTrail's field size (CloudTrail record-contents documentation; AWS-FACTS §0.1).
+ */
+export const truncatedParts = ['requestParameters', 'responseElements', 'both'] as const;
+export const truncatedPartSchema = z.enum(truncatedParts);
+export type TruncatedPart = z.infer<typeof truncatedPartSchema>;
+
+/**
+ * How a usage record counts toward what AWS billed (shared/billing.ts is the one definition):
+ * billed — Success with a MeteringRecordId seen for the first time;
+ * replay — the same MeteringRecordId seen again (a retry, a resume, a second event): shown,
+ *          never added to billed totals;
+ * duplicate — DuplicateRecord: never billed, the quantity billed first for its key stands;
+ * not-billed — refused, failed or unprocessed;
+ * unknown — AWS's answer is not known (truncated by CloudTrail, or lost).
+ */
+export const billingKinds = ['billed', 'replay', 'duplicate', 'not-billed', 'unknown'] as const;
+export const billingKindSchema = z.enum(billingKinds);
+export type BillingKind = z.infer<typeof billingKindSchema>;
 
 export const auditRowSchema = z.object({
   /** CloudTrail event id; the raw record is reachable by it, rows never copy it. */
@@ -43,6 +66,24 @@ export const auditRowSchema = z.object({
   callerArn: z.string().optional(),
   userName: z.string().optional(),
   accessKeyId: z.string().optional(),
+  /** userIdentity.type as CloudTrail wrote it (IAMUser, AssumedRole, Root, AWSService, …). */
+  identityType: z.string().optional(),
+  /**
+   * Who acted, in words: the IAM user, the role session name of an assumed role (for IAM
+   * Identity Center, the person signed in, e.g. alice@example.com), the federated user, "root
+   * user", or the AWS service.
+   */
+  person: z.string().optional(),
+  /** The AWS request id of the call (CloudTrail's requestID; the SDK's $metadata.requestId). */
+  requestId: z.string().optional(),
+  /** Set when CloudTrail truncated the event: what it omitted. */
+  truncated: truncatedPartSchema.optional(),
+  /** The record (or its outcome) was filled in from this app's journal by request id. */
+  filledFrom: z.literal('journal').optional(),
+  /** Billed-once view of the record (computed over the whole cache, not stored per event). */
+  billing: billingKindSchema.optional(),
+  /** DuplicateRecord: the quantity billed first for the same customer, dimension and hour. */
+  standingQuantity: z.number().optional(),
   region: z.string(),
   accountId: z.string(),
 });
@@ -64,6 +105,11 @@ export const auditTextColumns = [
   'callerArn',
   'userName',
   'accessKeyId',
+  'identityType',
+  'person',
+  'requestId',
+  'truncated',
+  'filledFrom',
   'region',
   'accountId',
 ] as const;

@@ -17,7 +17,9 @@ import {
   type AuditServiceDeps,
   type AuditTarget,
 } from '../../services/audit/service';
+import type { JournalCallLookup } from '../../services/audit/journal-fill';
 import { createAuditStore } from '../../services/audit/store';
+import { callsByRequestId, type JournalIndex } from '../../services/journal/query';
 import type { LookupEventsPort } from '../../services/audit/sync';
 import { submissionArea } from './submission';
 import type { AreaWiring, CoreDeps } from './types';
@@ -34,6 +36,19 @@ function regionsOf(connection: { region: string; regions: readonly string[] }): 
   return [...new Set([connection.region, ...connection.regions])].filter((r) => r !== '');
 }
 
+/** This data folder's journal calls by AWS request id, rebuilt when the journal changes. */
+function journalCallLookup(deps: CoreDeps): () => Promise<JournalCallLookup> {
+  let cached: { index: JournalIndex; lookup: JournalCallLookup } | null = null;
+  return async () => {
+    const index = await submissionArea(deps).index();
+    if (cached?.index !== index) {
+      const calls = callsByRequestId(index);
+      cached = { index, lookup: (requestId) => calls.get(requestId) };
+    }
+    return cached.lookup;
+  };
+}
+
 export function wireAudit(
   deps: CoreDeps,
   options: AuditWiringOptions = {},
@@ -42,6 +57,7 @@ export function wireAudit(
   const cache = createAuditCache({
     files: createAuditCacheFiles(join(deps.dataDir, 'audit')),
     store,
+    journalCalls: journalCallLookup(deps),
   });
 
   function activeConnection() {

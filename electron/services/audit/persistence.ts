@@ -9,7 +9,9 @@
 // Warm start reads the snapshot, then replays any JSONL lines written after it (a crash between
 // append and snapshot loses nothing); without a usable snapshot it rebuilds from the JSONL.
 import { z } from 'zod';
-import { parseCloudTrailEvent, type ParsedAuditEvent } from './parse';
+import { ingestEvent } from './ingest';
+import type { JournalCallLookup } from './journal-fill';
+import type { ParsedAuditEvent } from './parse';
 import {
   EVENT_DICTS,
   isLazyStrings,
@@ -388,49 +390,17 @@ function scopeKey(scope: AuditScope): string {
   return `${scope.accountId}_${scope.region}`;
 }
 
-function parseForScope(
-  event: LookupEvent,
-  scope: AuditScope,
-): { parsed: ParsedAuditEvent | null; json: boolean } {
-  const result = parseCloudTrailEvent(event.cloudTrailEvent, {
-    eventId: event.eventId,
-    eventTime: event.eventTime,
-    ...(event.eventName === undefined ? {} : { eventName: event.eventName }),
-    ...(event.eventSource === undefined ? {} : { eventSource: event.eventSource }),
-    ...(event.username === undefined ? {} : { username: event.username }),
-    ...(event.accessKeyId === undefined ? {} : { accessKeyId: event.accessKeyId }),
-    region: scope.region,
-    accountId: scope.accountId,
-  });
-  if (!result.ok) {
-    // Kept as an event without rows: its raw text stays reachable and dedup still works.
-    const parsed: ParsedAuditEvent = {
-      eventId: event.eventId,
-      eventTime: event.eventTime,
-      eventName: event.eventName ?? '',
-      eventSource: event.eventSource ?? '',
-      region: scope.region,
-      accountId: scope.accountId,
-      rows: [],
-    };
-    return { parsed, json: false };
-  }
-  const parsed = result.event;
-  // The cache is per account+region: an event belongs where it was fetched from. The record's
-  // own awsRegion/recipientAccountId are the same in practice and stay visible in the raw view.
-  if (parsed.region !== scope.region || parsed.accountId !== scope.accountId) {
-    parsed.region = scope.region;
-    parsed.accountId = scope.accountId;
-    for (const row of parsed.rows) {
-      row.region = scope.region;
-      row.accountId = scope.accountId;
-    }
-  }
-  return { parsed, json: true };
-}
+export type AuditCacheDeps = {
+  files: AuditCacheFiles;
+  store: AuditStore;
+  /** This app's journal calls by request id, to fill in events CloudTrail truncated. */
+  journalCalls?: () => Promise<JournalCallLookup>;
+};
 
-export function createAuditCache(deps: { files: AuditCacheFiles; store: AuditStore }): AuditCache {
+export function createAuditCache(deps: AuditCacheDeps): AuditCache {
   const { files, store } = deps;
+  const journal = async (): Promise<JournalCallLookup | undefined> =>
+    deps.journalCalls ? await deps.journalCalls() : undefined;
   /** JSONL length per scope as we last knew it, and whether its last line was torn. */
   const jsonl = new Map<string, { bytes: number; torn: boolean }>();
   const locks = new Map<string, Promise<unknown>>();
@@ -467,6 +437,7 @@ export function createAuditCache(deps: { files: AuditCacheFiles; store: AuditSto
     let skipped = 0;
     let batch: ParsedAuditEvent[] = [];
     let refs: RawRef[] = [];
+    const calls = await journal();
     const flush = (): void => {
       events += store.append(batch, refs).events;
       batch = [];
@@ -479,9 +450,7 @@ export function createAuditCache(deps: { files: AuditCacheFiles; store: AuditSto
         skipped++;
         return;
       }
-      const { parsed } = parseForScope(event, scope);
-      if (!parsed) return;
-      batch.push(parsed);
+      batch.push(ingestEvent(event, scope, calls).parsed);
       refs.push({ offset: at, length: line.byteLength });
       if (batch.length >= 2000) flush();
     };
@@ -575,11 +544,11 @@ export function createAuditCache(deps: { files: AuditCacheFiles; store: AuditSto
       const refs: RawRef[] = [];
       const lines: string[] = [];
       let offset = state.bytes + (state.torn ? 1 : 0);
+      const calls = await journal();
       for (const event of events) {
         if (seen.has(event.eventId) || store.has(event.eventId)) continue;
         seen.add(event.eventId);
-        const { parsed, json } = parseForScope(event, scope);
-        if (!parsed) continue;
+        const { parsed, json } = ingestEvent(event, scope, calls);
         const line = encodeEventLine(event, json);
         const length = encoder.encode(line).byteLength;
         parsedEvents.push(parsed);

@@ -33,6 +33,7 @@ export const ROW_DICTS = [
   'errorCode',
   'errorMessage',
   'meteringRecordId',
+  'filledFrom',
 ] as const;
 export type RowDictName = (typeof ROW_DICTS)[number];
 
@@ -43,12 +44,16 @@ export const EVENT_DICTS = [
   'callerArn',
   'userName',
   'accessKeyId',
+  'identityType',
+  'person',
+  'requestId',
+  'truncated',
 ] as const;
 export type EventDictName = (typeof EVENT_DICTS)[number];
 export type DictName = RowDictName | EventDictName;
 
 /** Columns whose values are (nearly) unique per row: a lookup map would cost more than it saves. */
-export const UNINTERNED = new Set<DictName>(['meteringRecordId', 'allocations']);
+export const UNINTERNED = new Set<DictName>(['meteringRecordId', 'allocations', 'requestId']);
 
 /** Where an event's raw record sits in the persisted JSONL (bytes); -1 when unknown. */
 export type RawRef = { offset: number; length: number };
@@ -293,6 +298,10 @@ export function createAuditStore(): AuditStore {
       eventCodes.callerArn[e] = dicts.callerArn.code(event.callerArn);
       eventCodes.userName[e] = dicts.userName.code(event.userName);
       eventCodes.accessKeyId[e] = dicts.accessKeyId.code(event.accessKeyId);
+      eventCodes.identityType[e] = dicts.identityType.code(event.identityType);
+      eventCodes.person[e] = dicts.person.code(event.person);
+      eventCodes.requestId[e] = dicts.requestId.code(event.requestId);
+      eventCodes.truncated[e] = dicts.truncated.code(event.truncated);
       nEvents++;
       addedEvents++;
       ensureRowCap(nRows + event.rows.length);
@@ -862,14 +871,16 @@ export function createAuditStore(): AuditStore {
       region: dicts.region.values[eventCodes.region[e] ?? 0] ?? '',
       accountId: dicts.accountId.values[eventCodes.accountId[e] ?? 0] ?? '',
     };
+    const text = row as Record<string, unknown>;
     for (const name of ROW_DICTS) {
       if (name === 'dimension') continue;
       const code = rowCodes[name][r] ?? 0;
-      if (code !== 0) row[name] = dicts[name].at(code);
+      if (code !== 0) text[name] = dicts[name].at(code);
     }
-    for (const name of ['callerArn', 'userName', 'accessKeyId'] as const) {
+    for (const name of EVENT_DICTS) {
+      if (name === 'eventName' || name === 'region' || name === 'accountId') continue;
       const code = eventCodes[name][e] ?? 0;
-      if (code !== 0) row[name] = dicts[name].values[code] ?? '';
+      if (code !== 0) text[name] = dicts[name].at(code);
     }
     return row;
   }

@@ -7,7 +7,13 @@ import type {
   JournalRowStatus,
   JournalSubmission,
 } from '../../../shared/channels/journal';
-import type { JournalContext, JournalLine, JournalOperation } from '../../../shared/journal';
+import type {
+  JournalContext,
+  JournalLine,
+  JournalOperation,
+  JournalRecord,
+  RecordResult,
+} from '../../../shared/journal';
 import { finalRecordStatuses, type RecordStatus } from '../../../shared/journal';
 import { csvDocument, csvQuotedCell } from '../../../shared/csv';
 import { recordKey } from '../../../shared/metering';
@@ -16,7 +22,13 @@ type Wire = Record<string, unknown>;
 
 export type IndexedRow = JournalRow & { record: Wire };
 
-type Call = JournalSubmission['calls'][number] & { keys: string[] };
+type Call = JournalSubmission['calls'][number] & {
+  keys: string[];
+  /** What the intent said was sent, and AWS's answer per record (by key). */
+  sent: JournalRecord[];
+  productCode?: string;
+  results: Map<string, RecordResult>;
+};
 
 type SubmissionInfo = {
   submissionId: string;
@@ -139,6 +151,9 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
           at: entry.at,
           records: entry.records.length,
           keys: entry.records.map((r) => r.key),
+          sent: entry.records,
+          ...(entry.productCode === undefined ? {} : { productCode: entry.productCode }),
+          results: new Map(),
         });
         for (const r of entry.records) {
           let row = sub.rows.get(r.key);
@@ -160,6 +175,7 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
         const callError =
           entry.error === undefined ? undefined : `${entry.error.code}: ${entry.error.message}`;
         if (call) {
+          for (const result of entry.results) call.results.set(result.key, result);
           call.outcomeAt = entry.at;
           if (entry.requestId !== undefined) call.requestId = entry.requestId;
           if (entry.httpStatus !== undefined) call.httpStatus = entry.httpStatus;
@@ -304,6 +320,9 @@ export function submissionDetail(
     calls: [...sub.calls.values()].map((call) => {
       const out: Partial<Call> = { ...call };
       delete out.keys;
+      delete out.sent;
+      delete out.productCode;
+      delete out.results;
       return out as JournalSubmission['calls'][number];
     }),
     rows,
@@ -400,4 +419,48 @@ export function sentIndex(
     });
   }
   return map;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Calls by AWS request id (CloudTrail's requestID names the same call)
+
+export type JournalCallView = {
+  submissionId: string;
+  callId: string;
+  account: string;
+  region: string;
+  operation: JournalOperation;
+  productCode?: string;
+  /** The records as sent, in request order, each with AWS's answer when one was journaled. */
+  records: { key: string; record: Wire; status?: RecordStatus; meteringRecordId?: string }[];
+};
+
+/** Every answered call of the journal by the request id AWS gave it. */
+export function callsByRequestId(index: JournalIndex): Map<string, JournalCallView> {
+  const out = new Map<string, JournalCallView>();
+  for (const sub of index.submissions.values()) {
+    for (const call of sub.calls.values()) {
+      if (call.requestId === undefined) continue;
+      out.set(call.requestId, {
+        submissionId: sub.submissionId,
+        callId: call.callId,
+        account: sub.context.account,
+        region: sub.context.region,
+        operation: sub.operation,
+        ...(call.productCode === undefined ? {} : { productCode: call.productCode }),
+        records: call.sent.map((r) => {
+          const result = call.results.get(r.key);
+          return {
+            key: r.key,
+            record: r.record,
+            ...(result === undefined ? {} : { status: result.status }),
+            ...(result?.meteringRecordId === undefined
+              ? {}
+              : { meteringRecordId: result.meteringRecordId }),
+          };
+        }),
+      });
+    }
+  }
+  return out;
 }

@@ -1,0 +1,57 @@
+// The one way a CloudTrail event becomes cache rows, whoever brought it (LookupEvents sync or an
+// imported trail log file): parsed, scoped to the account and region it was fetched for, and —
+// when CloudTrail truncated a call this app sent — filled in from the journal by request id.
+// Storing it, deduplicated by event id, is the cache's job (AuditSyncSink.appendEvents).
+import { fillFromJournal, type JournalCallLookup } from './journal-fill';
+import { parseCloudTrailEvent, type ParsedAuditEvent } from './parse';
+import type { AuditScope } from './store';
+import type { LookupEvent } from './sync';
+
+export type IngestedEvent = {
+  parsed: ParsedAuditEvent;
+  /** The record is a JSON object (stored verbatim); false for text kept only as evidence. */
+  json: boolean;
+};
+
+export function ingestEvent(
+  event: LookupEvent,
+  scope: AuditScope,
+  journal?: JournalCallLookup,
+): IngestedEvent {
+  const result = parseCloudTrailEvent(event.cloudTrailEvent, {
+    eventId: event.eventId,
+    eventTime: event.eventTime,
+    ...(event.eventName === undefined ? {} : { eventName: event.eventName }),
+    ...(event.eventSource === undefined ? {} : { eventSource: event.eventSource }),
+    ...(event.username === undefined ? {} : { username: event.username }),
+    ...(event.accessKeyId === undefined ? {} : { accessKeyId: event.accessKeyId }),
+    region: scope.region,
+    accountId: scope.accountId,
+  });
+  if (!result.ok) {
+    // Kept as an event without rows: its raw text stays reachable and dedup still works.
+    const parsed: ParsedAuditEvent = {
+      eventId: event.eventId,
+      eventTime: event.eventTime,
+      eventName: event.eventName ?? '',
+      eventSource: event.eventSource ?? '',
+      region: scope.region,
+      accountId: scope.accountId,
+      rows: [],
+    };
+    return { parsed, json: false };
+  }
+  const parsed = result.event;
+  // The cache is per account+region: an event belongs where it was fetched from. The record's
+  // own awsRegion/recipientAccountId are the same in practice and stay visible in the raw view.
+  if (parsed.region !== scope.region || parsed.accountId !== scope.accountId) {
+    parsed.region = scope.region;
+    parsed.accountId = scope.accountId;
+    for (const row of parsed.rows) {
+      row.region = scope.region;
+      row.accountId = scope.accountId;
+    }
+  }
+  if (journal) fillFromJournal(parsed, journal);
+  return { parsed, json: true };
+}
