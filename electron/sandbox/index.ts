@@ -3,6 +3,7 @@
 // CLI all start it the same way.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { createAgreementBilling } from './agreement-billing';
 import { createCloudTrailStore } from './cloudtrail';
 import { generateHistory } from './history';
 import { loadOrCreateKeys } from './jwt';
@@ -80,6 +81,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     adminToken,
     region,
     now,
+    agreements: createAgreementBilling({ state, now }),
   });
   // Keep-alive sockets from SDK clients must not hold close() open.
   server.keepAliveTimeout = 5_000;

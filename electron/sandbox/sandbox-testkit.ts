@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { MarketplaceAgreementClient } from '@aws-sdk/client-marketplace-agreement';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { pinnedClock } from '../testing/time';
@@ -31,6 +32,7 @@ export type TestSandbox = {
     sessionToken?: string;
   }): MarketplaceMeteringClient;
   cloudTrail(options?: { maxAttempts?: number }): CloudTrailClient;
+  agreement(options?: { maxAttempts?: number }): MarketplaceAgreementClient;
   // The caller names the JSON shape it expects; the helper only casts.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
   admin<T = unknown>(
@@ -69,6 +71,19 @@ export async function startTestSandbox(
     },
     cloudTrail(o = {}) {
       const client = new CloudTrailClient({
+        region: sandbox.region,
+        endpoint: sandbox.endpoint,
+        maxAttempts: o.maxAttempts ?? 1,
+        credentials: {
+          accessKeyId: sandbox.accessKeyId,
+          secretAccessKey: sandbox.secretAccessKey,
+        },
+      });
+      clients.push(client);
+      return client;
+    },
+    agreement(o = {}) {
+      const client = new MarketplaceAgreementClient({
         region: sandbox.region,
         endpoint: sandbox.endpoint,
         maxAttempts: o.maxAttempts ?? 1,

@@ -5,6 +5,13 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudTrailStore } from './cloudtrail';
+import {
+  agreementAdmin,
+  agreementCall,
+  agreementOperationOf,
+  type AgreementOperation,
+} from './agreement';
+import type { AgreementBilling } from './agreement-billing';
 import { SandboxApiError } from './errors';
 import { generateHistory } from './history';
 import type { RegisterUsageKeys } from './jwt';
@@ -18,7 +25,7 @@ import { handleSts, stsActionOf, stsErrorXml, toStsError } from './sts';
 import type { MeteringCallRecord, SandboxCredential, SandboxRole } from './types';
 
 type MeteringOperation = MeteringCallRecord['operation'];
-type Operation = MeteringOperation | 'LookupEvents';
+type Operation = MeteringOperation | 'LookupEvents' | AgreementOperation;
 
 const METERING_PREFIX = 'AWSMPMeteringService.';
 const CLOUDTRAIL_TARGETS = new Set([
@@ -35,6 +42,8 @@ const METERING_OPERATIONS: readonly MeteringOperation[] = [
 /** Bodies past this are cut off unread; BatchMeterUsage's own limit (< 1 MiB) is checked later. */
 const MAX_BODY_BYTES = 4 * 1_048_576;
 const JSON_11 = 'application/x-amz-json-1.1';
+/** The Agreement API speaks AWS JSON 1.0. */
+const JSON_10 = 'application/x-amz-json-1.0';
 
 export type DenyRule = { accessKeyId?: string; action: string };
 
@@ -60,6 +69,8 @@ export type ServerContext = {
   adminToken: string;
   region: string;
   now: () => number;
+  /** Agreements, invoices and billing adjustments (the Agreement API and close-period). */
+  agreements: AgreementBilling;
 };
 
 export type SandboxServer = {
@@ -69,20 +80,31 @@ export type SandboxServer = {
 
 class DroppedConnection extends Error {}
 
-function send(res: ServerResponse, status: number, body: unknown, requestId: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  requestId: string,
+  contentType = JSON_11,
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': JSON_11,
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': requestId,
   });
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: SandboxApiError, requestId: string): void {
-  const text = JSON.stringify({ __type: error.code, message: error.message });
+function sendError(
+  res: ServerResponse,
+  error: SandboxApiError,
+  requestId: string,
+  contentType = JSON_11,
+): void {
+  const text = JSON.stringify({ __type: error.code, message: error.message, ...error.members });
   res.writeHead(error.status, {
-    'content-type': JSON_11,
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': requestId,
     'x-amzn-errortype': error.code,
@@ -233,6 +255,8 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
         operation = METERING_OPERATIONS.find((op) => op === name);
       } else if (CLOUDTRAIL_TARGETS.has(target)) {
         operation = 'LookupEvents';
+      } else {
+        operation = agreementOperationOf(target);
       }
     }
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
@@ -256,6 +280,9 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       return;
     }
     const isCloudTrail = operation === 'LookupEvents';
+    const agreementOperation =
+      typeof target === 'string' ? agreementOperationOf(target) : undefined;
+    const contentType = agreementOperation ? JSON_10 : JSON_11;
 
     let identity: SandboxCredential;
     try {
@@ -295,7 +322,8 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
 
     const time = ctx.now();
     const record = (response?: Record<string, unknown>, error?: SandboxApiError): void => {
-      if (isCloudTrail) return;
+      // Only metering calls go to the metering audit trail the app reads.
+      if (isCloudTrail || agreementOperation) return;
       try {
         recordCall(response, error);
       } catch (recordError) {
@@ -331,14 +359,19 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       const throttled = new SandboxApiError(
         'ThrottlingException',
         'Rate exceeded',
-        // Metering models ThrottlingException as a 400 client error; CloudTrail's shape is 429.
-        isCloudTrail ? 429 : 400,
+        // Metering models ThrottlingException as a 400 client error; CloudTrail's and the
+        // Agreement API's shapes are 429.
+        isCloudTrail || agreementOperation ? 429 : 400,
       );
-      if (!ctx.limiter.take(operation, identity.accessKeyId)) throw throttled;
+      // AWS publishes no Agreement API rates, so the sandbox limits only the metering APIs.
+      const limitedApi =
+        METERING_OPERATIONS.find((op) => op === operation) ??
+        (operation === 'LookupEvents' ? operation : undefined);
+      if (limitedApi && !ctx.limiter.take(limitedApi, identity.accessKeyId)) throw throttled;
       if (hit(faults.throttleRate)) throw throttled;
       if (hit(faults.serverErrorRate)) {
         throw new SandboxApiError(
-          'InternalServiceErrorException',
+          agreementOperation ? 'InternalServerException' : 'InternalServiceErrorException',
           'An internal error occurred (injected fault).',
           500,
         );
@@ -346,7 +379,13 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       if (hit(faults.dropConnectionRate)) throw new DroppedConnection();
 
       let response: Record<string, unknown>;
-      if (isCloudTrail) {
+      if (agreementOperation) {
+        response = agreementCall(
+          { billing: ctx.agreements, callerAccountId: identity.accountId, now: time },
+          agreementOperation,
+          request,
+        );
+      } else if (isCloudTrail) {
         response = ctx.cloudTrail.lookup(request);
       } else {
         const meteringCtx: MeteringContext = {
@@ -376,7 +415,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
         req.socket.destroy();
         return;
       }
-      send(res, 200, response, requestId);
+      send(res, 200, response, requestId, contentType);
     } catch (error) {
       if (error instanceof DroppedConnection) {
         req.socket.destroy();
@@ -384,7 +423,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       }
       const apiError = errorFrom(error);
       record(undefined, apiError);
-      sendError(res, apiError, requestId);
+      sendError(res, apiError, requestId, contentType);
     }
   }
 
@@ -500,6 +539,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
         case 'POST /_sandbox/reset': {
           ctx.state.reset(ctx.now());
           ctx.cloudTrail.reset();
+          ctx.agreements.reset();
           faults = {};
           faultRng = createRng(deriveSeed(ctx.state.seed, 'faults'));
           ctx.limiter.configure({});
@@ -595,8 +635,11 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           sendAdmin(res, 200, addRole(input));
           return;
         }
-        default:
-          sendAdmin(res, 404, { message: `No admin route ${route}.` });
+        default: {
+          const agreementAnswer = agreementAdmin(ctx.agreements, route, input);
+          if (agreementAnswer) sendAdmin(res, agreementAnswer.status, agreementAnswer.body);
+          else sendAdmin(res, 404, { message: `No admin route ${route}.` });
+        }
       }
     } catch (error) {
       sendAdmin(res, 400, { message: error instanceof Error ? error.message : String(error) });
