@@ -1,6 +1,5 @@
-// The Metering screen (input side: catalog, CSV import, record editor, preview), found by role
-// and label the way a screen reader would. The submission side extends this class (submit,
-// outcomes) — see `submit()` at the end.
+// The Metering screen (catalog, CSV import, record editor, preview, submit), found by role and
+// label the way a screen reader would.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
@@ -138,10 +137,7 @@ export class MeteringPage {
     return this.page.getByRole('button', { name: /^(Submit|Dry-run) \d/ });
   }
 
-  /**
-   * SUBMIT FOLLOWS HERE — the submission side (helper "metering-submit") extends this: after a
-   * preview, press Submit and follow the outcomes (and the journal entry).
-   */
+  /** After a preview: press Submit (the outcomes follow in the submission panel). */
   async submit(): Promise<void> {
     await expect(this.submitButton).toBeEnabled();
     await this.submitButton.click();

@@ -1,6 +1,6 @@
 // A finance user imports a CSV of usage corrections with good and bad rows, sees which are ready
-// and which need review (and why), fixes one in the editor, and previews what will be sent.
-// The submission side extends this spec after the preview (see the marked step).
+// and which need review (and why), fixes one in the editor, previews what will be sent, submits,
+// and finds the submission in the Journal.
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
@@ -110,9 +110,8 @@ test('CSV import: ready vs needs review, fix a row in the editor, preview', asyn
 
   await shoot(page, 'metering-preview');
 
-  // ── SUBMIT FOLLOWS HERE (helper "metering-submit"): metering.submit(), then the outcomes
-  // ── and the journal entry. Nothing above has sent anything.
-  await test.step('submit and outcomes (submission side)', async () => {
+  // Nothing above has sent anything.
+  await test.step('submit: outcomes, then the same submission in the Journal', async () => {
     await metering.submit();
     const progress = page.getByRole('region', { name: 'Submission progress and outcomes' });
     await expect(progress.getByRole('progressbar', { name: 'Records answered' })).toBeVisible();

@@ -215,6 +215,92 @@ export function tagViolation(tag: Tag): RuleViolation | null {
   return null;
 }
 
+/** 1..5 tags on one allocation, each key and value valid, no key repeated. */
+export function allocationTagsViolation(tags: readonly Tag[]): RuleViolation | null {
+  if (tags.length < TAGS_MIN || tags.length > TAGS_MAX) {
+    return {
+      code: 'InvalidTagException',
+      message: `Each allocation takes ${TAGS_MIN}-${TAGS_MAX} tags.`,
+    };
+  }
+  const keys = new Set<string>();
+  for (const tag of tags) {
+    const bad = tagViolation(tag);
+    if (bad) return bad;
+    if (keys.has(tag.Key)) {
+      return { code: 'InvalidTagException', message: `Tag key '${tag.Key}' is repeated.` };
+    }
+    keys.add(tag.Key);
+  }
+  return null;
+}
+
+/** 1..2500 allocations, each quantity an int32. */
+export function allocationCountViolation(
+  allocations: readonly UsageAllocation[],
+): RuleViolation | null {
+  if (allocations.length < ALLOCATIONS_MIN || allocations.length > ALLOCATIONS_MAX) {
+    return {
+      code: 'InvalidUsageAllocationsException',
+      message: `UsageAllocations must hold ${ALLOCATIONS_MIN}-${ALLOCATIONS_MAX} items.`,
+    };
+  }
+  if (!allocations.every((a) => isInt32Quantity(a.AllocatedUsageQuantity))) {
+    return {
+      code: 'InvalidUsageAllocationsException',
+      message: `AllocatedUsageQuantity must be an integer between 0 and ${INT32_MAX}.`,
+    };
+  }
+  return null;
+}
+
+/** Every allocation of a record has its own tag set (so one untagged bucket at most). */
+export function tagSetsViolation(allocations: readonly UsageAllocation[]): RuleViolation | null {
+  const tagSets = new Set<string>();
+  for (const allocation of allocations) {
+    const setKey = tagSetKey(allocation.Tags);
+    if (tagSets.has(setKey)) {
+      return {
+        code: 'InvalidUsageAllocationsException',
+        message: 'Each allocation in a record must have a unique tag set.',
+      };
+    }
+    tagSets.add(setKey);
+  }
+  return null;
+}
+
+/** How many distinct tag keys a record's allocations use. */
+export function distinctTagKeys(allocations: readonly UsageAllocation[]): number {
+  const keys = new Set<string>();
+  for (const allocation of allocations) for (const tag of allocation.Tags ?? []) keys.add(tag.Key);
+  return keys.size;
+}
+
+export function distinctTagKeysViolation(
+  allocations: readonly UsageAllocation[],
+): RuleViolation | null {
+  if (distinctTagKeys(allocations) <= DISTINCT_TAG_KEYS_PER_RECORD_MAX) return null;
+  return {
+    code: 'InvalidTagException',
+    message: `A record's allocations may use at most ${DISTINCT_TAG_KEYS_PER_RECORD_MAX} distinct tag keys.`,
+  };
+}
+
+/** The allocated quantities add up to the record's quantity. */
+export function allocationSumViolation(
+  quantity: number,
+  allocations: readonly UsageAllocation[],
+): RuleViolation | null {
+  let sum = 0;
+  for (const allocation of allocations) sum += allocation.AllocatedUsageQuantity;
+  if (sum === quantity) return null;
+  return {
+    code: 'InvalidUsageAllocationsException',
+    message: `The sum of AllocatedUsageQuantity (${sum}) does not equal the usage quantity (${quantity}).`,
+  };
+}
+
 /**
  * Allocation rules: 1..2500 allocations, each quantity int32, 1..5 tags per allocation with unique
  * keys, unique tag sets across allocations (one untagged bucket at most), ≤ 5 distinct keys per
@@ -224,68 +310,21 @@ export function allocationsViolation(
   quantity: number,
   allocations: UsageAllocation[],
 ): RuleViolation | null {
-  if (allocations.length < ALLOCATIONS_MIN || allocations.length > ALLOCATIONS_MAX) {
-    return {
-      code: 'InvalidUsageAllocationsException',
-      message: `UsageAllocations must hold ${ALLOCATIONS_MIN}-${ALLOCATIONS_MAX} items.`,
-    };
-  }
-  let sum = 0;
-  const tagSets = new Set<string>();
-  const distinctKeys = new Set<string>();
+  const countOrQuantity = allocationCountViolation(allocations);
+  if (countOrQuantity) return countOrQuantity;
   for (const allocation of allocations) {
-    if (!isInt32Quantity(allocation.AllocatedUsageQuantity)) {
-      return {
-        code: 'InvalidUsageAllocationsException',
-        message: `AllocatedUsageQuantity must be an integer between 0 and ${INT32_MAX}.`,
-      };
-    }
-    sum += allocation.AllocatedUsageQuantity;
-    const tags = allocation.Tags;
-    if (tags !== undefined) {
-      if (tags.length < TAGS_MIN || tags.length > TAGS_MAX) {
-        return {
-          code: 'InvalidTagException',
-          message: `Each allocation takes ${TAGS_MIN}-${TAGS_MAX} tags.`,
-        };
-      }
-      const keys = new Set<string>();
-      for (const tag of tags) {
-        const bad = tagViolation(tag);
-        if (bad) return bad;
-        if (keys.has(tag.Key)) {
-          return { code: 'InvalidTagException', message: `Tag key '${tag.Key}' is repeated.` };
-        }
-        keys.add(tag.Key);
-        distinctKeys.add(tag.Key);
-      }
-    }
-    const setKey = tagSetKey(tags);
-    if (tagSets.has(setKey)) {
-      return {
-        code: 'InvalidUsageAllocationsException',
-        message: 'Each allocation in a record must have a unique tag set.',
-      };
-    }
-    tagSets.add(setKey);
+    const tags = allocation.Tags === undefined ? null : allocationTagsViolation(allocation.Tags);
+    if (tags) return tags;
   }
-  if (distinctKeys.size > DISTINCT_TAG_KEYS_PER_RECORD_MAX) {
-    return {
-      code: 'InvalidTagException',
-      message: `A record's allocations may use at most ${DISTINCT_TAG_KEYS_PER_RECORD_MAX} distinct tag keys.`,
-    };
-  }
-  if (sum !== quantity) {
-    return {
-      code: 'InvalidUsageAllocationsException',
-      message: `The sum of AllocatedUsageQuantity (${sum}) does not equal the usage quantity (${quantity}).`,
-    };
-  }
-  return null;
+  return (
+    tagSetsViolation(allocations) ??
+    distinctTagKeysViolation(allocations) ??
+    allocationSumViolation(quantity, allocations)
+  );
 }
 
 /** Order-independent identity of a tag set; `undefined` is the untagged bucket. */
-export function tagSetKey(tags: Tag[] | undefined): string {
+export function tagSetKey(tags: readonly Tag[] | undefined): string {
   if (!tags) return '';
   return JSON.stringify(
     tags.map((t) => [t.Key, t.Value]).sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '')),

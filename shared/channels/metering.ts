@@ -1,6 +1,6 @@
 // Channels and events of the metering area; shared/contract.ts merges every area's table.
-// Two blocks, kept apart so both helpers edit additively: the INPUT side (catalog, validation,
-// CSV import, plan) and the SUBMISSION side (submit, cancel, resume, progress events).
+// Two blocks: the INPUT side (catalog, validation, CSV import, plan) here, and the SUBMISSION
+// side (submit, cancel, resume, progress events) from ./metering-submit.
 import { z } from 'zod';
 import {
   meteringOperationSchema,
@@ -185,7 +185,7 @@ export const meteringInputChannels = {
 } as const satisfies ChannelTable;
 
 // ---------------------------------------------------------------------------------------------
-// Submission side (helper "metering-submit"): metering:submit / cancel / resume + events.
+// Submission side (./metering-submit): metering:submit / cancel / resume + events.
 
 export const meteringChannels = {
   ...meteringInputChannels,

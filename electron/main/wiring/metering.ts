@@ -137,7 +137,7 @@ export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
   // The journal's index of sent records (recordKey → quantity), so the editor flags would-be
   // DuplicateRecords.
   const input = createMeteringInput(deps, journalSentIndex(deps));
-  // Submission side (metering-submit): submit, cancel, resume, status.
+  // Submission side: submit, cancel, resume, status.
   const submission = submitHandlers(deps, input);
   return {
     handlers: { ...input.handlers, ...submission },

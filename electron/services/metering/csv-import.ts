@@ -9,7 +9,7 @@ import { HOUR_MS, hourOf, tagSetKey } from '../../../shared/aws/metering-rules';
 import {
   looksScientific,
   parseQuantity,
-  parseUsageTimestamp,
+  parseIsoUsageTime,
   type AllocationDraft,
   type Product,
   type UsageRecordDraft,
@@ -271,7 +271,7 @@ export function aggregateRows(rows: readonly ParsedCsvRow[]): {
   for (const row of rows) {
     const d = row.draft;
     const q = parseQuantity(d.quantity);
-    const ts = parseUsageTimestamp(d.timestamp);
+    const ts = parseIsoUsageTime(d.timestamp);
     if (!q.ok || !ts) {
       out.push({ lines: [row.line], draft: d });
       continue;

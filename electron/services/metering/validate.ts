@@ -10,8 +10,9 @@ import {
 } from '../../../shared/metering';
 
 /**
- * What this app already sent, by recordKey (shared/metering.ts) → the quantity sent. Backed by the
- * journal (helper "metering-submit"); a stub answering nothing until that exists.
+ * What this app already sent, by recordKey (shared/metering/keys.ts) → the quantity sent. The
+ * journal answers it in the app (wiring/metering-submit.ts); `emptySentIndex` is for callers
+ * that have no journal, such as benchmarks.
  */
 export type SentRecordsIndex = {
   lookup: (keys: readonly string[]) => Promise<ReadonlyMap<string, number>>;

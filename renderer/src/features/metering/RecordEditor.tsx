@@ -8,7 +8,7 @@ import type {
   Product,
   RecordIssue,
 } from '../../../../shared/metering';
-import { parseUsageTimestamp } from '../../../../shared/metering';
+import { parseIsoUsageTime } from '../../../../shared/metering';
 import { localTime, windowLeft, type EditorRow } from './editor-model';
 
 type Props = {
@@ -116,7 +116,7 @@ function RecordLine({ row, number, products, validation, now, onChange, onRemove
   const issuesId = `${id}-issues`;
   const describe = issues.length > 0 ? issuesId : undefined;
   const label = (field: string): string => `${field}, record ${String(number)}`;
-  const ts = parseUsageTimestamp(row.timestamp);
+  const ts = parseIsoUsageTime(row.timestamp);
   const deadline = validation?.deadlineMs ?? null;
   const unknownDimension = issues.some(
     (i) => i.code === 'dimension-unknown' || i.code === 'dimension-unknown-acknowledged',

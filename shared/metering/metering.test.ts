@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, INT32_MAX } from './aws/metering-rules';
+import { HOUR_MS, INT32_MAX } from '../aws/metering-rules';
 import {
   acceptanceDeadline,
   looksScientific,
   parseQuantity,
-  parseUsageTimestamp,
+  parseIsoUsageTime,
   planBatches,
   productSchema,
   recordKey,
@@ -15,7 +15,7 @@ import {
   type UsageRecord,
   type UsageRecordDraft,
   type ValidateContext,
-} from './metering';
+} from '.';
 
 const NOW = Date.UTC(2026, 6, 15, 12, 30);
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -299,9 +299,9 @@ describe('validateRecord: timestamp windows', () => {
     expect(acceptanceDeadline(NOW, 'BatchMeterUsage')).toBe(NOW + 24 * HOUR_MS);
     expect(acceptanceDeadline(NOW, 'MeterUsage')).toBe(NOW + 6 * HOUR_MS);
   });
-  it('parseUsageTimestamp rejects impossible dates', () => {
-    expect(parseUsageTimestamp('2026-02-31T00:00Z')).toBeNull();
-    expect(parseUsageTimestamp('2026-07-15T25:00Z')).toBeNull();
+  it('parseIsoUsageTime rejects impossible dates', () => {
+    expect(parseIsoUsageTime('2026-02-31T00:00Z')).toBeNull();
+    expect(parseIsoUsageTime('2026-07-15T25:00Z')).toBeNull();
   });
 });
 
