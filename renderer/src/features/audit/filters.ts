@@ -33,7 +33,15 @@ function isTextColumn(column: string): column is AuditTextColumn {
   return TEXT.has(column);
 }
 
-/** A UTC period typed as a prefix of an ISO time: its [start, end). */
+/** Days in a month of a year (month 0–11), leap years included. */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+}
+
+/**
+ * A UTC period typed as a prefix of an ISO time: its [start, end). Only real calendar values:
+ * 2026-02-31, day 00 or hour 24 are refused, never rolled over into another period.
+ */
 export function parsePeriod(text: string): AuditRange | null {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}))?)?)?$/.exec(text.trim());
   if (!m) return null;
@@ -43,9 +51,13 @@ export function parsePeriod(text: string): AuditRange | null {
   if (month < 0 || month > 11) return null;
   if (m[3] === undefined)
     return { from: Date.UTC(year, month, 1), to: Date.UTC(year, month + 1, 1) };
-  const day = Date.UTC(year, month, Number(m[3]));
+  const dayOfMonth = Number(m[3]);
+  if (dayOfMonth < 1 || dayOfMonth > daysInMonth(year, month)) return null;
+  const day = Date.UTC(year, month, dayOfMonth);
   if (m[4] === undefined) return { from: day, to: day + DAY_MS };
-  const hour = day + Number(m[4]) * HOUR_MS;
+  const hourOfDay = Number(m[4]);
+  if (hourOfDay > 23) return null;
+  const hour = day + hourOfDay * HOUR_MS;
   return { from: hour, to: hour + HOUR_MS };
 }
 
