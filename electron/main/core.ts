@@ -81,6 +81,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     sandboxEndpoint = {
       endpoint: sandbox.endpoint,
       region: sandbox.region,
+      regions: sandbox.regions,
       accountId: sandbox.accountId,
       accessKeyId: sandbox.accessKeyId,
       secretAccessKey: sandbox.secretAccessKey,

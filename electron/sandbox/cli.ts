@@ -1,8 +1,9 @@
-// `npm run sandbox -- [--port N] [--data DIR] [--seed N] [--history-events N] [--no-rate-limits]`
+// `npm run sandbox -- [--port N] [--data DIR] [--seed N] [--regions us-east-1,eu-west-1]
+//   [--history-events N] [--no-rate-limits]`
 // Prints exactly one JSON line on stdout when ready (endpoint, region, keys, admin token) and
 // serves until SIGINT/SIGTERM. Everything else goes to stderr so the line is machine-readable.
 import { join } from 'node:path';
-import { startSandbox } from './index';
+import { parseRegionList, startSandbox } from './index';
 
 function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -37,10 +38,12 @@ async function main(): Promise<void> {
   const port = intArg(args, 'port');
   const seed = intArg(args, 'seed');
   const historyEvents = intArg(args, 'history-events');
+  const regions = args.get('regions');
   const sandbox = await startSandbox({
     dataDir: args.get('data') ?? join(process.cwd(), '.sandbox-data'),
     ...(port !== undefined ? { port } : {}),
     ...(seed !== undefined ? { seed } : {}),
+    ...(regions !== undefined ? { regions: parseRegionList(regions) } : {}),
     ...(historyEvents !== undefined ? { historyEvents } : {}),
     rateLimits: !args.has('no-rate-limits'),
   });
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       endpoint: sandbox.endpoint,
       region: sandbox.region,
+      regions: sandbox.regions,
       accessKeyId: sandbox.accessKeyId,
       secretAccessKey: sandbox.secretAccessKey,
       adminToken: sandbox.adminToken,

@@ -4,16 +4,17 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createAgreementBilling } from './agreement-billing';
-import { createCloudTrailStore } from './cloudtrail';
 import { generateHistory } from './history';
 import { loadOrCreateKeys } from './jwt';
 import { createRateLimiter, type RateLimitedApi } from './rate-limit';
+import { createRegionalCloudTrail, servedRegions } from './regions';
 import { createSandboxServer } from './server';
 import { openState } from './state';
 
 export type { Faults, DenyRule } from './server';
 export type { RateLimitedApi } from './rate-limit';
 export { DEFAULT_RATES } from './rate-limit';
+export { DEFAULT_REGIONS, parseRegionList } from './regions';
 export { verifyPs256 } from './jwt';
 
 export type SandboxOptions = {
@@ -22,7 +23,12 @@ export type SandboxOptions = {
   port?: number;
   /** World seed for a new data folder; an existing folder keeps the seed it was made with. */
   seed?: number;
-  /** Seeded CloudTrail history to generate when the data folder has none. */
+  /**
+   * Regions to serve (default us-east-1 and eu-west-1). The first is the home region of a new
+   * data folder; an existing folder's home region is always served too.
+   */
+  regions?: readonly string[];
+  /** Seeded CloudTrail history to generate, in the home region, when it has none. */
   historyEvents?: number;
   /** true (default): AWS's published rates; false: off; or per-API overrides. */
   rateLimits?: boolean | Partial<Record<RateLimitedApi, number>>;
@@ -32,7 +38,10 @@ export type SandboxOptions = {
 
 export type RunningSandbox = {
   endpoint: string;
+  /** The home region: where the seeded history is and where a one-region client points. */
   region: string;
+  /** Every served region, the home region first. */
+  regions: readonly string[];
   /** The seller account the built-in key belongs to. */
   accountId: string;
   accessKeyId: string;
@@ -49,15 +58,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     dataDir: options.dataDir,
     seed: options.seed ?? DEFAULT_SEED,
     now: now(),
+    ...(options.regions?.[0] === undefined ? {} : { region: options.regions[0] }),
   });
   const keys = loadOrCreateKeys(options.dataDir);
-  const cloudTrail = createCloudTrailStore({ dataDir: options.dataDir, now });
+  const region = state.world.region;
+  const cloudTrail = createRegionalCloudTrail({
+    dataDir: options.dataDir,
+    regions: servedRegions(region, options.regions),
+    now,
+  });
+  const home = cloudTrail.store(region);
   if (
+    home &&
     options.historyEvents !== undefined &&
     options.historyEvents > 0 &&
-    cloudTrail.count() === 0
+    home.count() === 0
   ) {
-    cloudTrail.addHistory(
+    home.addHistory(
       generateHistory(state.world, {
         events: options.historyEvents,
         seed: state.seed,
@@ -72,14 +89,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       : { enabled: true, rates: rateOption },
   );
   const adminToken = randomBytes(24).toString('base64url');
-  const region = state.world.region;
   const { server } = createSandboxServer({
     state,
     keys,
     cloudTrail,
     limiter,
     adminToken,
-    region,
     now,
     agreements: createAgreementBilling({ state, now }),
   });
@@ -100,6 +115,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   return {
     endpoint: `http://127.0.0.1:${port}`,
     region,
+    regions: cloudTrail.regions,
     accountId: seller.accountId,
     accessKeyId: seller.accessKeyId,
     secretAccessKey: seller.secretAccessKey,

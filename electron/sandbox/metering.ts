@@ -44,6 +44,8 @@ export type MeteringContext = {
   state: SandboxState;
   keys: RegisterUsageKeys;
   identity: SandboxCredential;
+  /** The region the request was signed for (one of the served regions). */
+  region: string;
   /** Epoch ms (the sandbox clock, which tests may fake). */
   now: number;
   /** Size of the raw request body, for the < 1 MB rule. */
@@ -422,6 +424,7 @@ export function batchMeterUsage(ctx: MeteringContext, body: Json): Json {
       customerAwsAccountId: subscription.customerAwsAccountId,
       ...(record.licenseArn !== undefined ? { licenseArn: record.licenseArn } : {}),
       dimension: record.dimension,
+      region: ctx.region,
       hour: hourOf(record.timestamp),
       timestamp: record.timestamp,
       quantity: record.quantity,
@@ -536,6 +539,7 @@ export function meterUsage(ctx: MeteringContext, body: Json): Json {
     productCode,
     customerAwsAccountId: ctx.identity.accountId,
     dimension,
+    region: ctx.region,
     // Non-AgentCore deployments round down to the hour for dedup.
     hour: hourOf(timestamp),
     timestamp,

@@ -1,6 +1,6 @@
-// Token-bucket rate limits per (API, access key), at AWS's published rates (AWS-FACTS §1.1, §2.4).
-// AWS quotas are per account and region; per access key is close enough for a single-seller
-// sandbox and lets a test isolate itself with its own key.
+// Token-bucket rate limits per (API, region, access key), at AWS's published rates (AWS-FACTS
+// §1.1, §2.4). AWS quotas are per account and region; per access key is close enough for a
+// single-seller sandbox and lets a test isolate itself with its own key.
 
 export type RateLimitedApi =
   'BatchMeterUsage' | 'MeterUsage' | 'RegisterUsage' | 'ResolveCustomer' | 'LookupEvents';
@@ -24,7 +24,7 @@ type Bucket = { tokens: number; updatedAt: number };
 
 export type RateLimiter = {
   /** True when the call may proceed (a token was taken). */
-  take(api: RateLimitedApi, accessKeyId: string): boolean;
+  take(api: RateLimitedApi, accessKeyId: string, region: string): boolean;
   configure(update: { enabled?: boolean; rates?: Partial<Record<RateLimitedApi, number>> }): void;
   config(): RateLimitConfig;
 };
@@ -40,11 +40,11 @@ export function createRateLimiter(
   };
   const buckets = new Map<string, Bucket>();
   return {
-    take(api, accessKeyId) {
+    take(api, accessKeyId, region) {
       if (!config.enabled) return true;
       const rate = config.rates[api];
       if (rate <= 0) return false;
-      const key = `${api}\n${accessKeyId}`;
+      const key = `${api}\n${region}\n${accessKeyId}`;
       const t = clock();
       const bucket = buckets.get(key) ?? { tokens: rate, updatedAt: t };
       bucket.tokens = Math.min(rate, bucket.tokens + ((t - bucket.updatedAt) / 1000) * rate);

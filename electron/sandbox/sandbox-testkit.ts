@@ -30,8 +30,10 @@ export type TestSandbox = {
     accessKeyId?: string;
     secretAccessKey?: string;
     sessionToken?: string;
+    /** The region the client signs for; default the sandbox's home region. */
+    region?: string;
   }): MarketplaceMeteringClient;
-  cloudTrail(options?: { maxAttempts?: number }): CloudTrailClient;
+  cloudTrail(options?: { maxAttempts?: number; region?: string }): CloudTrailClient;
   agreement(options?: { maxAttempts?: number }): MarketplaceAgreementClient;
   // The caller names the JSON shape it expects; the helper only casts.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
@@ -57,7 +59,7 @@ export async function startTestSandbox(
     now,
     metering(o = {}) {
       const client = new MarketplaceMeteringClient({
-        region: sandbox.region,
+        region: o.region ?? sandbox.region,
         endpoint: sandbox.endpoint,
         maxAttempts: o.maxAttempts ?? 1,
         credentials: {
@@ -71,7 +73,7 @@ export async function startTestSandbox(
     },
     cloudTrail(o = {}) {
       const client = new CloudTrailClient({
-        region: sandbox.region,
+        region: o.region ?? sandbox.region,
         endpoint: sandbox.endpoint,
         maxAttempts: o.maxAttempts ?? 1,
         credentials: {
@@ -156,12 +158,18 @@ export async function signedRawCall(
   sandbox: RunningSandbox,
   target: string,
   body: string,
-  options: { service?: string; sendBody?: string; secretAccessKey?: string } = {},
+  options: {
+    service?: string;
+    sendBody?: string;
+    secretAccessKey?: string;
+    /** The region in the signing scope; default the sandbox's home region. */
+    region?: string;
+  } = {},
 ): Promise<{ status: number; body: { __type?: string; message?: string } }> {
   const url = new URL(sandbox.endpoint);
   const signer = new SignatureV4({
     service: options.service ?? 'aws-marketplace',
-    region: sandbox.region,
+    region: options.region ?? sandbox.region,
     credentials: {
       accessKeyId: sandbox.accessKeyId,
       secretAccessKey: options.secretAccessKey ?? sandbox.secretAccessKey,
@@ -198,12 +206,14 @@ export type AdminState = {
   seed: number;
   sellerAccountId: string;
   region: string;
+  regions: string[];
   products: SandboxProduct[];
   customers: (SandboxCustomer & { subscriptions: SandboxSubscription[] })[];
   subscriptions: SandboxSubscription[];
   tokens: SandboxRegistrationToken[];
   ledger: LedgerEntry[];
   cloudTrailEvents: number;
+  cloudTrailEventsByRegion: Record<string, number>;
 };
 
 export type Fixtures = {

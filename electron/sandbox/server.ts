@@ -1,10 +1,10 @@
-// The sandbox's HTTP front: AWS JSON 1.1 on `POST /` routed by X-Amz-Target, SigV4-verified, with
-// rate limits and fault injection; STS over the query protocol (form body, no X-Amz-Target); plus a
-// bearer-token admin API under /_sandbox/.
+// The sandbox's HTTP front: AWS JSON 1.1 on `POST /` routed by X-Amz-Target, SigV4-verified for
+// any served region (the signing scope picks the region, as the regional endpoint does on AWS),
+// with rate limits and fault injection; STS over the query protocol (form body, no X-Amz-Target);
+// plus a bearer-token admin API under /_sandbox/.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CloudTrailStore } from './cloudtrail';
 import {
   agreementAdmin,
   agreementCall,
@@ -19,6 +19,7 @@ import { batchMeterUsage, meterUsage, registerUsage, resolveCustomer } from './m
 import type { MeteringContext } from './metering';
 import { createRng, deriveSeed, type Rng } from './prng';
 import type { RateLimiter } from './rate-limit';
+import type { RegionalCloudTrail } from './regions';
 import { verifySigV4 } from './sigv4';
 import type { SandboxState } from './state';
 import { handleSts, stsActionOf, stsErrorXml, toStsError } from './sts';
@@ -64,10 +65,10 @@ export type Faults = {
 export type ServerContext = {
   state: SandboxState;
   keys: RegisterUsageKeys;
-  cloudTrail: CloudTrailStore;
+  /** One Event history per served region; its `regions` are the regions the sandbox serves. */
+  cloudTrail: RegionalCloudTrail;
   limiter: RateLimiter;
   adminToken: string;
-  region: string;
   now: () => number;
   /** Agreements, invoices and billing adjustments (the Agreement API and close-period). */
   agreements: AgreementBilling;
@@ -285,17 +286,19 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     const contentType = agreementOperation ? JSON_10 : JSON_11;
 
     let identity: SandboxCredential;
+    let region: string;
     try {
       const verified = verifySigV4(
         { method: req.method, url: req.url ?? '/', headers: req.headers, body },
         credentialOf,
         isCloudTrail ? 'cloudtrail' : 'aws-marketplace',
-        ctx.region,
+        ctx.cloudTrail.regions,
         Date.now(),
       );
       const found = credentialOf(verified.accessKeyId);
       if (!found) throw new SandboxApiError('UnrecognizedClientException', 'Unknown key.', 403);
       identity = found;
+      region = verified.region;
     } catch (error) {
       // Unauthenticated calls have no identity to log, so they never reach CloudTrail.
       sendError(res, errorFrom(error), requestId);
@@ -321,6 +324,8 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     }
 
     const time = ctx.now();
+    const trail = ctx.cloudTrail.store(region);
+    if (!trail) throw new Error(`No CloudTrail store for served region ${region}.`);
     const record = (response?: Record<string, unknown>, error?: SandboxApiError): void => {
       // Only metering calls go to the metering audit trail the app reads.
       if (isCloudTrail || agreementOperation) return;
@@ -333,13 +338,13 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     };
     const recordCall = (response?: Record<string, unknown>, error?: SandboxApiError): void => {
       const userAgent = req.headers['user-agent'] ?? req.headers['x-amz-user-agent'];
-      ctx.cloudTrail.record({
+      trail.record({
         operation: operation as MeteringOperation,
         request,
         ...(response ? { response } : {}),
         ...(error ? { error: { code: error.code, message: error.message } } : {}),
         identity,
-        region: ctx.region,
+        region,
         time,
         sourceIpAddress: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: Array.isArray(userAgent) ? userAgent.join(' ') : (userAgent ?? ''),
@@ -367,7 +372,8 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       const limitedApi =
         METERING_OPERATIONS.find((op) => op === operation) ??
         (operation === 'LookupEvents' ? operation : undefined);
-      if (limitedApi && !ctx.limiter.take(limitedApi, identity.accessKeyId)) throw throttled;
+      if (limitedApi && !ctx.limiter.take(limitedApi, identity.accessKeyId, region))
+        throw throttled;
       if (hit(faults.throttleRate)) throw throttled;
       if (hit(faults.serverErrorRate)) {
         throw new SandboxApiError(
@@ -386,12 +392,13 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           request,
         );
       } else if (isCloudTrail) {
-        response = ctx.cloudTrail.lookup(request);
+        response = trail.lookup(request);
       } else {
         const meteringCtx: MeteringContext = {
           state: ctx.state,
           keys: ctx.keys,
           identity,
+          region,
           now: time,
           requestBytes: body.length,
           unprocessed: () => hit(faults.unprocessedRate),
@@ -447,7 +454,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
         { method: req.method, url: req.url ?? '/', headers: req.headers, body },
         credentialOf,
         'sts',
-        ctx.region,
+        ctx.cloudTrail.regions,
         Date.now(),
       );
       const found = credentialOf(verified.accessKeyId);
@@ -511,6 +518,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
             seed: world.seed,
             sellerAccountId: world.sellerAccountId,
             region: world.region,
+            regions: ctx.cloudTrail.regions,
             products: world.products,
             customers: world.customers.map((c) => ({
               ...c,
@@ -532,7 +540,8 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
             roles: ctx.state.roles(),
             faults,
             rateLimits: ctx.limiter.config(),
-            cloudTrailEvents: ctx.cloudTrail.count(),
+            cloudTrailEvents: ctx.cloudTrail.total(),
+            cloudTrailEventsByRegion: ctx.cloudTrail.counts(),
           });
           return;
         }
@@ -581,13 +590,22 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
             return;
           }
           const seed = typeof input.seed === 'number' ? input.seed : ctx.state.seed;
-          const generated = generateHistory(ctx.state.world, {
-            events,
-            seed,
-            endTime: ctx.now(),
-          });
-          ctx.cloudTrail.addHistory(generated);
-          sendAdmin(res, 200, { added: generated.length, total: ctx.cloudTrail.count() });
+          const world = ctx.state.world;
+          const region = input.region ?? world.region;
+          const store = typeof region === 'string' ? ctx.cloudTrail.store(region) : undefined;
+          if (typeof region !== 'string' || !store) {
+            sendAdmin(res, 400, {
+              message: `region must be one of the served regions: ${ctx.cloudTrail.regions.join(', ')}.`,
+            });
+            return;
+          }
+          // The same seller and products, recorded in the chosen region's Event history.
+          const generated = generateHistory(
+            { ...world, region },
+            { events, seed, endTime: ctx.now() },
+          );
+          store.addHistory(generated);
+          sendAdmin(res, 200, { added: generated.length, total: store.count() });
           return;
         }
         case 'GET /_sandbox/faults':

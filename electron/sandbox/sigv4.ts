@@ -93,15 +93,15 @@ function invalidSignature(message: string): SandboxApiError {
 }
 
 /**
- * Verifies a SigV4-signed request for `expectedService` in `expectedRegion`. Throws a
- * SandboxApiError shaped like AWS's answer; returns who signed it.
+ * Verifies a SigV4-signed request for `expectedService` in one of `servedRegions`. Throws a
+ * SandboxApiError shaped like AWS's answer; returns who signed it and for which region.
  * `wallClockMs` is the real clock (the SDK signs with it even when the sandbox fakes "now").
  */
 export function verifySigV4(
   request: SignedRequest,
   lookup: (accessKeyId: string) => SigningCredential | undefined,
   expectedService: string,
-  expectedRegion: string,
+  servedRegions: readonly string[],
   wallClockMs: number,
 ): VerifiedSignature {
   const authorization = headerValue(request.headers, 'authorization');
@@ -164,7 +164,8 @@ export function verifySigV4(
       `Credential should be scoped to correct service: '${expectedService}'. `,
     );
   }
-  if (region !== expectedRegion) {
+  if (!servedRegions.includes(region)) {
+    // What a regional AWS endpoint answers to a scope for another region.
     throw invalidSignature(`Credential should be scoped to a valid region, not '${region}'. `);
   }
 

@@ -30,18 +30,21 @@ const LEDGER_FILE = 'ledger.jsonl';
 const CREDENTIALS_FILE = 'credentials.json';
 const ROLES_FILE = 'roles.json';
 
-/** Dedup bucket of a billed record (AWS-FACTS §1.3.4 / §1.4). */
+/**
+ * Dedup bucket of a billed record (AWS-FACTS §1.3.4 / §1.4), within the region the call went to
+ * (the AWS skill scopes dedup per region; UNVERIFIED, and the sandbox follows it).
+ */
 export function dedupKeyOf(entry: LedgerEntry): string {
   if (entry.operation === 'MeterUsage') {
     // Per (product, metering account, dimension, hour): one report per hour per dimension.
-    return `meter|${entry.productCode}|${entry.customerAwsAccountId ?? ''}|${entry.dimension}|${entry.hour}`;
+    return `${entry.region}|meter|${entry.productCode}|${entry.customerAwsAccountId ?? ''}|${entry.dimension}|${entry.hour}`;
   }
   if (entry.licenseArn !== undefined) {
     // Concurrent agreements: per license, since one account can hold several licenses.
-    return `batch|license|${entry.licenseArn}|${entry.dimension}|${entry.hour}`;
+    return `${entry.region}|batch|license|${entry.licenseArn}|${entry.dimension}|${entry.hour}`;
   }
   // Legacy: per product and customer, whichever of the two customer ids the record named.
-  return `batch|product|${entry.productCode}|${entry.customerAwsAccountId ?? entry.customerIdentifier ?? ''}|${entry.dimension}|${entry.hour}`;
+  return `${entry.region}|batch|product|${entry.productCode}|${entry.customerAwsAccountId ?? entry.customerIdentifier ?? ''}|${entry.dimension}|${entry.hour}`;
 }
 
 /** The built-in seller key pair, deterministic from the seed so tests and docs can rely on it. */
@@ -100,9 +103,10 @@ export type SandboxState = {
   reset(now: number): void;
 };
 
-type Options = { dataDir: string; seed: number; now: number };
+/** `region`: the home region of a new world (an existing data folder keeps its own). */
+type Options = { dataDir: string; seed: number; now: number; region?: string };
 
-export function openState({ dataDir, seed, now }: Options): SandboxState {
+export function openState({ dataDir, seed, now, region }: Options): SandboxState {
   mkdirSync(dataDir, { recursive: true });
   const worldPath = join(dataDir, WORLD_FILE);
   const ledgerPath = join(dataDir, LEDGER_FILE);
@@ -112,7 +116,7 @@ export function openState({ dataDir, seed, now }: Options): SandboxState {
   if (existsSync(worldPath)) {
     world = JSON.parse(readFileSync(worldPath, 'utf8')) as SandboxWorld;
   } else {
-    world = createWorld(seed, now);
+    world = createWorld(seed, now, region);
     writeFileAtomic(worldPath, JSON.stringify(world));
   }
   // The seed a data folder was created with wins over the option, so a restart is the same world.
@@ -131,7 +135,9 @@ export function openState({ dataDir, seed, now }: Options): SandboxState {
     for (const line of readFileSync(ledgerPath, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
-        index(JSON.parse(line) as LedgerEntry);
+        const entry = JSON.parse(line) as Partial<LedgerEntry>;
+        // Entries from a single-region sandbox were all billed in its home region.
+        index({ ...entry, region: entry.region ?? world.region } as LedgerEntry);
       } catch {
         // A torn last line from a crash mid-append: the call never got its answer either.
       }
@@ -190,7 +196,7 @@ export function openState({ dataDir, seed, now }: Options): SandboxState {
       writeFileAtomic(rolesPath, JSON.stringify([...rolesByArn.values()], null, 2));
     },
     reset(resetNow) {
-      world = createWorld(worldSeed, resetNow);
+      world = createWorld(worldSeed, resetNow, world.region);
       writeFileAtomic(worldPath, JSON.stringify(world));
       writeFileAtomic(ledgerPath, '');
       ledger.length = 0;

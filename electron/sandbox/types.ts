@@ -68,6 +68,8 @@ export type LedgerEntry = {
   customerAwsAccountId?: string;
   licenseArn?: string;
   dimension: string;
+  /** The region the call went to: AWS deduplicates per region (AWS-FACTS §1.3.4). */
+  region: string;
   /** ISO hour, e.g. 2026-11-26T05:00:00.000Z: the dedup hour. */
   hour: string;
   /** Epoch ms of the record's own timestamp. */

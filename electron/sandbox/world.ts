@@ -153,7 +153,12 @@ function registrationToken(rng: Rng, withSpecials: boolean): string {
   return withSpecials ? `${body.slice(0, 20)}+${body.slice(20, 40)}/${body.slice(40)}==` : body;
 }
 
-export function createWorld(seed: number, now: number): SandboxWorld {
+/** `region` is the home region: where the seeded CloudTrail history was recorded. */
+export function createWorld(
+  seed: number,
+  now: number,
+  region: string = SANDBOX_REGION,
+): SandboxWorld {
   const rng = createRng(deriveSeed(seed, 'world'));
   const sellerAccountId = SANDBOX_SELLER_ACCOUNT_ID;
 
@@ -262,7 +267,7 @@ export function createWorld(seed: number, now: number): SandboxWorld {
   return {
     seed,
     sellerAccountId,
-    region: SANDBOX_REGION,
+    region,
     products,
     customers,
     subscriptions,

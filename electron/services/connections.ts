@@ -50,6 +50,8 @@ export type AwsTarget = {
 export type SandboxEndpoint = {
   endpoint: string;
   region: string;
+  /** Every region the sandbox serves (its home region first); default just `region`. */
+  regions?: readonly string[];
   accountId: string;
   accessKeyId: string;
   secretAccessKey: string;
@@ -221,7 +223,7 @@ export function createConnectionsService(deps: ConnectionsDeps): ConnectionsServ
       kind: 'sandbox',
       isSandbox: true,
       region: sandbox.region,
-      regions: [sandbox.region],
+      regions: [...(sandbox.regions ?? [sandbox.region])],
       accountId: sandbox.accountId,
       endpoint: sandbox.endpoint,
     };

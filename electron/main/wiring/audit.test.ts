@@ -195,8 +195,10 @@ describe('audit channels through the real core and sandbox', () => {
     const callsBefore = lookups;
     const status = await syncToEnd({ mode: 'BatchMeterUsage' });
     expect(status.state).toBe('finished');
-    expect(lookups - callsBefore).toBe(1);
-    expect(status.pages).toBe(1);
+    // One page in each of the sandbox's two regions; only us-east-1 has the new call.
+    expect(status.regions.map((r) => r.region)).toEqual(['us-east-1', 'eu-west-1']);
+    expect(lookups - callsBefore).toBe(2);
+    expect(status.pages).toBe(2);
     // The one new BatchMeterUsage call; the overlap re-reads a few known events, none re-added.
     expect(status.added).toBe(1);
 
@@ -243,17 +245,22 @@ describe('audit channels through the real core and sandbox', () => {
 
   it('reports each day as complete, partial, missing or cache-only', async () => {
     const now = clock.now();
-    const days = await call('audit:completeness', { days: 90 });
+    const both = await call('audit:completeness', { days: 90 });
+    expect([...both.regions].sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(both.days).toHaveLength(2 * 90);
+    // The seeded history lives in the home region; the days below are read there.
+    const home = { regions: ['us-east-1'] };
+    const days = await call('audit:completeness', { days: 90, ...home });
     expect(days.days).toHaveLength(90);
     const today = days.days.at(-1);
     expect(today?.day).toBe(new Date(now).toISOString().slice(0, 10));
     expect(today?.state).toBe('partial');
     expect(days.days.slice(0, -1).every((d) => d.state === 'complete')).toBe(true);
-    const longer = await call('audit:completeness', { days: 120 });
+    const longer = await call('audit:completeness', { days: 120, ...home });
     expect(longer.days.slice(0, 25).every((d) => d.state === 'missing')).toBe(true);
     // 100 days later the synced days are beyond CloudTrail's reach: held only in the cache.
     offset = 100 * DAY_MS;
-    const later = await call('audit:completeness', { days: 200 });
+    const later = await call('audit:completeness', { days: 200, ...home });
     const states = new Set(later.days.map((d) => d.state));
     expect(states.has('cache-only')).toBe(true);
     expect(later.days.at(-1)?.state).toBe('missing');
