@@ -72,14 +72,12 @@ describe('a sandbox serving us-east-1 and eu-west-1', () => {
 
   it('accepts a call signed for the second region and records it in that region only', async () => {
     const before = (await t.admin<AdminState>('GET', '/_sandbox/state')).body;
-    const out = await t
-      .metering({ region: 'eu-west-1' })
-      .send(
-        new BatchMeterUsageCommand({
-          ProductCode: f.legacy.productCode,
-          UsageRecords: [record(3)],
-        }),
-      );
+    const out = await t.metering({ region: 'eu-west-1' }).send(
+      new BatchMeterUsageCommand({
+        ProductCode: f.legacy.productCode,
+        UsageRecords: [record(3)],
+      }),
+    );
     expect(out.Results?.[0]?.Status).toBe('Success');
 
     const lookup = (region: string) =>
