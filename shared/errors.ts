@@ -19,6 +19,14 @@ export const errorCodes = [
   'AWS_UNAVAILABLE',
   'NETWORK',
   'INTERNAL',
+  /** A billing call on a real connection without the typed confirmation of this exact plan. */
+  'CONFIRMATION_REQUIRED',
+  /** The same plan (planId) was already submitted once. */
+  'PLAN_ALREADY_SUBMITTED',
+  /** Records of this plan are being sent by another submission right now. */
+  'RECORDS_IN_FLIGHT',
+  /** The journal does not verify (edited, shrunk, replaced): nothing is sent until it is dealt with. */
+  'JOURNAL_BROKEN',
 ] as const;
 
 export const errorCodeSchema = z.enum(errorCodes);

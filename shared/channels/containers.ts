@@ -4,6 +4,7 @@
 // Containers screen goes through metering:submit, so it is journaled like every submission.)
 import { z } from 'zod';
 import { NONCE_MAX, PRODUCT_CODE_PATTERN } from '../aws/metering-rules';
+import { billingConfirmationSchema } from '../billing-confirmation';
 import type { ChannelTable, EventTable } from './table';
 
 export const productCodeSchema = z
@@ -95,7 +96,8 @@ export const meterUsageRecordSchema = z.object({
 export const containersChannels = {
   /** Calls RegisterUsage with the active connection and decodes the Signature it returns. */
   'containers:register-usage': {
-    input: registerUsageInputSchema,
+    // Real connections: the typed billing confirmation (shared/billing-confirmation.ts).
+    input: registerUsageInputSchema.extend({ confirmation: billingConfirmationSchema.optional() }),
     output: registerUsageResultSchema,
   },
   /** Verifies a RegisterUsage Signature (PS256) against a PEM public key, in main. */

@@ -1,6 +1,7 @@
 // The submission side of the metering area: submit, cancel, resume, status, and the events that
 // stream per-record outcomes. Merged into shared/channels/metering.ts.
 import { z } from 'zod';
+import { billingConfirmationSchema, billingPreviewSchema } from '../billing-confirmation';
 import { appErrorSchema } from '../errors';
 import { recordStatusSchema } from '../journal';
 import { meteringOperationSchema, usageRecordSchema } from '../metering';
@@ -96,6 +97,8 @@ export const submitInputSchema = z
     records: z.array(usageRecordSchema).min(1).max(20_000).optional(),
     /** MeterUsage only: check permissions, meter nothing. */
     dryRun: z.boolean().optional(),
+    /** Real connections: the typed phrase with the digest of the plan's billing preview. */
+    confirmation: billingConfirmationSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -117,6 +120,37 @@ export const submitInputSchema = z
   });
 export type SubmitInput = z.infer<typeof submitInputSchema>;
 
+/** What main adds to a preview (metering:plan) before anything can be submitted. */
+export const planChecksSchema = z.object({
+  /** What submitting this plan bills and where; null when the plan cannot be submitted. */
+  billing: billingPreviewSchema.nullable(),
+});
+export type PlanChecks = z.infer<typeof planChecksSchema>;
+
+/** One record a resume would send again, as the resume's own preview lists it. */
+export const resumeRecordSchema = z.object({
+  key: z.string(),
+  /** Where the record stands in the journal before the resume. */
+  lastStatus: z.enum(['NotSent', 'NoOutcome', 'Unprocessed', 'Unknown']),
+  customer: z.string().optional(),
+  licenseArn: z.string().optional(),
+  productCode: z.string().optional(),
+  dimension: z.string().optional(),
+  timestamp: z.string().optional(),
+  quantity: z.number().optional(),
+});
+export type ResumeRecordView = z.infer<typeof resumeRecordSchema>;
+
+export const resumePreviewSchema = z.object({
+  submissionId: z.string(),
+  operation: meteringOperationSchema,
+  /** Exactly the records the resume sends again. */
+  records: z.array(resumeRecordSchema),
+  calls: z.number().int(),
+  billing: billingPreviewSchema,
+});
+export type ResumePreview = z.infer<typeof resumePreviewSchema>;
+
 export const meteringSubmitChannels = {
   /** Starts a submission on the active connection; answers at once, progress comes as events. */
   'metering:submit': {
@@ -128,9 +162,19 @@ export const meteringSubmitChannels = {
     input: z.object({ submissionId: submissionIdSchema }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   },
+  /** What a resume of this interrupted submission would send, and its billing preview. */
+  'metering:resume-preview': {
+    input: z.object({ submissionId: submissionIdSchema }).strict(),
+    output: resumePreviewSchema,
+  },
   /** Resends exactly the unresolved records of an interrupted submission (journal:interrupted). */
   'metering:resume': {
-    input: z.object({ submissionId: submissionIdSchema }).strict(),
+    input: z
+      .object({
+        submissionId: submissionIdSchema,
+        confirmation: billingConfirmationSchema.optional(),
+      })
+      .strict(),
     output: z.object({ submissionId: z.string(), resendOf: z.string(), total: z.number().int() }),
   },
   'metering:submission-status': {

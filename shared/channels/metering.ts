@@ -11,7 +11,7 @@ import {
   usageRecordSchema,
 } from '../metering';
 import type { ChannelTable, EventTable } from './table';
-import { meteringSubmitChannels, meteringSubmitEvents } from './metering-submit';
+import { meteringSubmitChannels, meteringSubmitEvents, planChecksSchema } from './metering-submit';
 
 const none = z.object({}).strict();
 
@@ -143,6 +143,8 @@ export const planOutputSchema = z.object({
   ),
   /** Earliest acceptance deadline among the records (epoch ms). */
   earliestDeadlineMs: z.number().nullable(),
+  /** The submission side's checks: billing preview (shared/channels/metering-submit.ts). */
+  checks: planChecksSchema,
 });
 export type PlanOutput = z.infer<typeof planOutputSchema>;
 

@@ -3,6 +3,7 @@ import type { containersChannels } from '../../../shared/channels/containers';
 import { createContainersApi } from '../../adapters/aws/containers-api';
 import { verifyPs256 } from '../../adapters/crypto/jwt-verify';
 import { createContainersService } from '../../services/containers/containers';
+import { createBillingGuard } from './billing-guard';
 import { sandboxAdminFor } from './customers';
 import type { AreaWiring, CoreDeps } from './types';
 
@@ -16,9 +17,24 @@ export function wireContainers(deps: CoreDeps): AreaWiring<ContainersChannel> {
     pacer: deps.pacer,
     now: deps.now,
   });
+  const guard = createBillingGuard(deps);
   return {
     handlers: {
-      'containers:register-usage': (input) => service.registerUsage(input),
+      'containers:register-usage': async ({ confirmation, ...request }) => {
+        guard.require(
+          {
+            kind: 'register-usage',
+            action: `RegisterUsage for product ${request.productCode}`,
+            target: await guard.target(),
+            records: 1,
+            calls: 1,
+            totals: [],
+            content: request,
+          },
+          confirmation,
+        );
+        return service.registerUsage(request);
+      },
       'containers:verify-signature': (input) => service.verifySignature(input),
       'sandbox:public-key': async (input) => {
         const key = await sandboxAdminFor(deps).publicKey(input.version);

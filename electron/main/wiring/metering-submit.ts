@@ -1,9 +1,13 @@
 // The submission side of the metering area's channels (submit, cancel, resume, status), and
 // the journal's sent-records index for the input side's validators.
+import { billingConfirmationRequired } from '../../../shared/billing-confirmation';
 import type { meteringSubmitChannels } from '../../../shared/channels/metering-submit';
 import { AppError } from '../../../shared/errors';
+import { submissionBillingPlan } from '../../services/metering/billing-plan';
+import type { PlanCheckPort } from '../../services/metering/plan';
 import type { SentRecordsIndex } from '../../services/metering/validate';
 import { sentIndex } from '../../services/journal/query';
+import { createBillingGuard } from './billing-guard';
 import type { MeteringInput } from './metering';
 import { submissionArea } from './submission';
 import type { AreaWiring, CoreDeps } from './types';
@@ -31,11 +35,25 @@ export function journalSentIndex(deps: CoreDeps): SentRecordsIndex {
   };
 }
 
+/** The submission side's checks of every preview: what it would bill, and where. */
+export function planChecks(deps: CoreDeps): PlanCheckPort {
+  const guard = createBillingGuard(deps);
+  return {
+    recordIssues: () => Promise.resolve(new Map()),
+    async summary(stored) {
+      if (stored === null) return { billing: null };
+      const target = await guard.target(stored.connectionId);
+      return { billing: guard.preview(submissionBillingPlan(target, stored.records, stored.plan)) };
+    },
+  };
+}
+
 export function submitHandlers(
   deps: CoreDeps,
   input: Pick<MeteringInput, 'catalog' | 'plans'>,
 ): AreaWiring<SubmitChannel>['handlers'] {
   const area = submissionArea(deps);
+  const guard = createBillingGuard(deps);
   // A preview is submitted once: a double click must not start a second submission.
   const submittedPlans = new Set<string>();
   return {
@@ -69,6 +87,14 @@ export function submitHandlers(
             'Submit SaaS (BatchMeterUsage) and AMI/container (MeterUsage) usage separately.',
           );
         }
+        // A dry run meters nothing; everything else is checked against what the user confirmed.
+        if (request.dryRun !== true) {
+          const target = await guard.target(stored.connectionId);
+          guard.require(
+            submissionBillingPlan(target, stored.records, stored.plan),
+            request.confirmation,
+          );
+        }
         submittedPlans.add(request.planId);
         try {
           return await area.submitRecords({
@@ -86,6 +112,15 @@ export function submitHandlers(
       if (request.operation === undefined || request.records === undefined) {
         throw new AppError('VALIDATION', 'Give either planId, or operation and records.');
       }
+      if (request.dryRun !== true && billingConfirmationRequired(deps.connections.active())) {
+        throw new AppError(
+          'CONFIRMATION_REQUIRED',
+          'Records sent without a preview are refused on a real connection: what bills must first be previewed and confirmed. Nothing was sent.',
+          {
+            hint: 'Preview the records (metering:plan), then submit its planId with the typed confirmation.',
+          },
+        );
+      }
       return area.submitRecords({
         operation: request.operation,
         records: request.records,
@@ -94,7 +129,8 @@ export function submitHandlers(
       });
     },
     'metering:cancel': ({ submissionId }) => ({ cancelled: area.engine.cancel(submissionId) }),
-    'metering:resume': ({ submissionId }) => area.resume(submissionId),
+    'metering:resume-preview': ({ submissionId }) => area.resumePreview(submissionId),
+    'metering:resume': ({ submissionId, confirmation }) => area.resume(submissionId, confirmation),
     'metering:submission-status': ({ submissionId }) => area.status(submissionId),
   };
 }

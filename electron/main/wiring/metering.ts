@@ -22,7 +22,7 @@ import {
 } from '../../services/metering/validate';
 import type { RunningSandbox } from '../../sandbox';
 import type { AreaWiring, CoreDeps } from './types';
-import { journalSentIndex, submitHandlers } from './metering-submit';
+import { journalSentIndex, planChecks, submitHandlers } from './metering-submit';
 import { submissionArea } from './submission';
 
 export type MeteringChannel = keyof typeof meteringChannels;
@@ -69,6 +69,7 @@ export function createMeteringInput(
     imports,
     now: deps.now,
     newId: randomUUID,
+    checks: planChecks(deps),
     connection: () => {
       const active = deps.connections.active();
       if (!active) {

@@ -2,8 +2,10 @@
 // folder (the chain head lives in memory) and one engine, paced by the app's one pacer. Both
 // areas get the same instance for the same CoreDeps.
 import { randomUUID } from 'node:crypto';
+import type { BillingConfirmation } from '../../../shared/billing-confirmation';
 import type {
   RecordOutcomeView,
+  ResumePreview,
   SubmissionProgressView,
   SubmissionStatus,
 } from '../../../shared/channels/metering-submit';
@@ -22,14 +24,17 @@ import { realTime } from '../../adapters/aws/pacer';
 import { createJournalFile, type DiskJournalFile } from '../../adapters/storage/journal-file';
 import { createJournal, type Journal } from '../../services/journal/journal';
 import { buildIndex, type JournalIndex } from '../../services/journal/query';
+import { resumeBillingPlan } from '../../services/metering/billing-plan';
 import {
   createSubmissionEngine,
+  planCalls,
   type EngineRecord,
   type RecordOutcome,
   type SubmissionEngine,
   type SubmissionProgressInfo,
 } from '../../services/metering/engine';
-import { planResume } from '../../services/metering/resume';
+import { planResume, type ResumePlan } from '../../services/metering/resume';
+import { createBillingGuard } from './billing-guard';
 import type { CoreDeps } from './types';
 
 export type SubmissionArea = {
@@ -46,8 +51,11 @@ export type SubmissionArea = {
     /** The preview's calls (record indexes per call), when submitting a stored plan. */
     calls?: number[][];
   }) => Promise<{ submissionId: string; total: number }>;
+  /** Exactly what a resume would send again, with its billing preview. */
+  resumePreview: (submissionId: string) => Promise<ResumePreview>;
   resume: (
     submissionId: string,
+    confirmation: BillingConfirmation | undefined,
   ) => Promise<{ submissionId: string; resendOf: string; total: number }>;
   status: (submissionId: string) => SubmissionStatus;
   close: () => Promise<void>;
@@ -149,6 +157,7 @@ export function engineRecordOf(
 }
 
 function createSubmissionArea(deps: CoreDeps): SubmissionArea {
+  const guard = createBillingGuard(deps);
   const file = createJournalFile(deps.dataDir);
   const journal = createJournal(file, { now: deps.now });
   const metas = new Map<string, Meta>();
@@ -298,6 +307,32 @@ function createSubmissionArea(deps: CoreDeps): SubmissionArea {
     return { submissionId: handle.submissionId, total: records.length };
   }
 
+  /** The resume's records, the connection it goes out on, and what it bills. */
+  async function prepareResume(submissionId: string) {
+    if (engine.running().includes(submissionId)) {
+      throw new AppError('CONFLICT', 'This submission is still running.');
+    }
+    const plan: ResumePlan = await planResume(journal, submissionId);
+    const original = plan.interrupted.context;
+    const connection = deps.connections.get(original.connectionId);
+    if (
+      original.account !== '' &&
+      connection.accountId !== undefined &&
+      connection.accountId !== original.account
+    ) {
+      throw new AppError(
+        'CONFLICT',
+        `Connection "${connection.name}" now reaches account ${connection.accountId}, not ${original.account} where these records were sent.`,
+        { hint: 'Resume with a connection to the original account.' },
+      );
+    }
+    const target = await guard.target(connection.id, original.region);
+    const calls =
+      plan.operation === 'MeterUsage' ? plan.records.length : planCalls(plan.records).length;
+    const billing = resumeBillingPlan(target, submissionId, plan.records, calls);
+    return { plan, billing, connection: { ...connection, region: original.region } };
+  }
+
   return {
     journal,
     file,
@@ -356,30 +391,30 @@ function createSubmissionArea(deps: CoreDeps): SubmissionArea {
         ...(batches === undefined ? {} : { batches }),
       });
     },
-    async resume(submissionId) {
-      if (engine.running().includes(submissionId)) {
-        throw new AppError('CONFLICT', 'This submission is still running.');
-      }
-      const plan = await planResume(journal, submissionId);
-      const original = plan.interrupted.context;
-      const connection = deps.connections.get(original.connectionId);
-      if (
-        original.account !== '' &&
-        connection.accountId !== undefined &&
-        connection.accountId !== original.account
-      ) {
-        throw new AppError(
-          'CONFLICT',
-          `Connection "${connection.name}" now reaches account ${connection.accountId}, not ${original.account} where these records were sent.`,
-          { hint: 'Resume with a connection to the original account.' },
-        );
-      }
-      const started = await start(
-        plan.operation,
-        plan.records,
-        { ...connection, region: original.region },
-        { resendOf: submissionId },
-      );
+    async resumePreview(submissionId) {
+      const { plan, billing } = await prepareResume(submissionId);
+      return {
+        submissionId,
+        operation: plan.operation,
+        records: plan.interrupted.unresolved.map((u) => ({
+          ...display({
+            key: u.key,
+            record: u.record,
+            ...(u.productCode === undefined ? {} : { productCode: u.productCode }),
+          }),
+          key: u.key,
+          lastStatus: u.lastStatus,
+        })),
+        calls: billing.calls,
+        billing: guard.preview(billing),
+      };
+    },
+    async resume(submissionId, confirmation) {
+      const { plan, billing, connection } = await prepareResume(submissionId);
+      guard.require(billing, confirmation);
+      const started = await start(plan.operation, plan.records, connection, {
+        resendOf: submissionId,
+      });
       return { ...started, resendOf: submissionId };
     },
     status(submissionId) {

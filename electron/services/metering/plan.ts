@@ -2,10 +2,12 @@
 // plans the calls with the shared planBatches, and keeps the validated plan behind a planId so
 // the submission engine sends exactly what was previewed.
 import type { PlanOutput } from '../../../shared/channels/metering';
+import type { PlanChecks } from '../../../shared/channels/metering-submit';
 import {
   planBatches,
   type Plan,
   type Product,
+  type RecordIssue,
   type UsageRecord,
   type UsageRecordDraft,
 } from '../../../shared/metering';
@@ -21,6 +23,19 @@ export type StoredPlan = {
   plan: Plan;
 };
 
+/** The submission side's checks of a preview (billing preview, records in flight, CloudTrail). */
+export type PlanCheckPort = {
+  /** Extra issues of valid records, by their index in `records`. */
+  recordIssues: (records: readonly UsageRecord[]) => Promise<ReadonlyMap<number, RecordIssue[]>>;
+  /** What the preview shows beside the plan; `stored` is null when it cannot be submitted. */
+  summary: (stored: StoredPlan | null) => Promise<PlanChecks>;
+};
+
+export const noPlanChecks: PlanCheckPort = {
+  recordIssues: () => Promise.resolve(new Map()),
+  summary: () => Promise.resolve({ billing: null }),
+};
+
 export type PlanDeps = {
   products: () => Promise<Product[]>;
   sentIndex: SentRecordsIndex;
@@ -28,6 +43,7 @@ export type PlanDeps = {
   now: () => number;
   newId: () => string;
   connection: () => { id: string; name: string; isSandbox: boolean };
+  checks?: PlanCheckPort;
 };
 
 const KEEP_PLANS = 8;
@@ -73,10 +89,25 @@ export function createPlanService(deps: PlanDeps) {
         now: deps.now(),
         sentIndex: deps.sentIndex,
       });
+      const checks = deps.checks ?? noPlanChecks;
+      const valid = results.flatMap((r, i) => (r.record ? [{ record: r.record, at: i }] : []));
+      const extra = await checks.recordIssues(valid.map((v) => v.record));
+      const validIndex = new Map(valid.map((v, index) => [v.at, index]));
+      const checked = results.map((r, i) => {
+        const at = validIndex.get(i);
+        const more = at === undefined ? undefined : extra.get(at);
+        return more === undefined || more.length === 0
+          ? r
+          : {
+              ...r,
+              issues: [...r.issues, ...more],
+              record: more.some((x) => x.severity === 'error') ? null : r.record,
+            };
+      });
       const records: UsageRecord[] = [];
       const problems: PlanOutput['problems'] = [];
       let earliest: number | null = null;
-      results.forEach((r, i) => {
+      checked.forEach((r, i) => {
         if (r.record) records.push(r.record);
         if (r.deadlineMs !== null && (earliest === null || r.deadlineMs < earliest))
           earliest = r.deadlineMs;
@@ -85,19 +116,15 @@ export function createPlanService(deps: PlanDeps) {
           if (src) problems.push({ ...src, issues: r.issues });
         }
       });
-      const counts = countIssues(results);
+      const counts = countIssues(checked);
       const plan = planBatches(records, catalog);
       let planId: string | null = null;
+      let stored: StoredPlan | null = null;
       const connection = deps.connection();
       if (counts.errorCount === 0 && records.length > 0) {
         planId = deps.newId();
-        plans.set(planId, {
-          planId,
-          createdAt: deps.now(),
-          connectionId: connection.id,
-          records,
-          plan,
-        });
+        stored = { planId, createdAt: deps.now(), connectionId: connection.id, records, plan };
+        plans.set(planId, stored);
         while (plans.size > KEEP_PLANS) {
           const oldest = plans.keys().next().value;
           if (oldest === undefined) break;
@@ -111,6 +138,7 @@ export function createPlanService(deps: PlanDeps) {
         ...counts,
         problems,
         earliestDeadlineMs: earliest,
+        checks: await checks.summary(stored),
       };
     },
     /** For the submission engine: the records and calls exactly as previewed. */

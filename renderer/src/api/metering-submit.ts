@@ -2,6 +2,7 @@
 // stream as events; the status query is the full picture (refetched while the submission runs).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BillingConfirmation } from '../../../shared/billing-confirmation';
 import type {
   RecordOutcomeView,
   SubmissionProgressView,
@@ -26,10 +27,27 @@ export function useCancelSubmission() {
   });
 }
 
-export function useResumeSubmission() {
+/** Sends once and, when main asks for the billing confirmation, asks the user and sends again. */
+export type BillingRun = <T>(
+  send: (answer: { confirmation?: BillingConfirmation }) => Promise<T>,
+) => Promise<T | null>;
+
+/** What a resume would send again (its own preview), with the billing preview. */
+export function useResumePreview(submissionId: string | null) {
+  return useQuery({
+    queryKey: ['metering:resume-preview', submissionId ?? ''],
+    queryFn: () => request('metering:resume-preview', { submissionId: submissionId ?? '' }),
+    enabled: submissionId !== null,
+    staleTime: 0,
+  });
+}
+
+/** Resumes through the billing confirmation (asked on real connections); null when cancelled. */
+export function useResumeSubmission(run: BillingRun) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (submissionId: string) => request('metering:resume', { submissionId }),
+    mutationFn: (submissionId: string) =>
+      run((answer) => request('metering:resume', { submissionId, ...answer })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['journal:interrupted'] });
     },

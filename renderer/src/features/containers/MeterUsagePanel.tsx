@@ -79,17 +79,10 @@ export function MeterUsagePanel() {
   const set = (key: keyof FormState, value: string): void =>
     setForm({ ...effective, [key]: value });
 
-  const send = async (dryRun: boolean): Promise<void> => {
+  const send = (dryRun: boolean): void => {
     setTouched(true);
     if (!parsed.ok) return;
-    if (!dryRun) {
-      const go = await billing.confirm({
-        action: 'Send 1 MeterUsage record',
-        details: `${parsed.record.quantity.toLocaleString()} × ${parsed.record.dimension} for ${product?.name ?? ''}, hour ${parsed.record.timestamp}`,
-      });
-      if (!go) return;
-    }
-    submit.mutate({ record: parsed.record, dryRun });
+    submit.mutate({ record: parsed.record, dryRun, confirm: billing.confirm });
   };
 
   const outcome = submit.data?.outcomes[0];
@@ -108,7 +101,7 @@ export function MeterUsagePanel() {
         onSubmit={(event) => {
           // Enter runs the dry run only: nothing bills by accident.
           event.preventDefault();
-          void send(true);
+          send(true);
         }}
       >
         <div className="cu-row">
@@ -177,7 +170,7 @@ export function MeterUsagePanel() {
           <button type="submit" className="primary" disabled={submit.isPending}>
             {submit.isPending && submit.variables.dryRun ? 'Checking…' : 'Dry run'}
           </button>
-          <button type="button" disabled={submit.isPending} onClick={() => void send(false)}>
+          <button type="button" disabled={submit.isPending} onClick={() => send(false)}>
             {billing.required ? 'Send MeterUsage (bills)…' : 'Send MeterUsage (bills)'}
           </button>
         </div>

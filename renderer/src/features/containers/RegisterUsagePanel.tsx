@@ -12,6 +12,7 @@ import { useSandboxWorld } from '../../api/customers';
 import { CopyValue } from '../../components/CopyValue';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
+import { useBillingConfirmation } from '../connections/useBillingConfirmation';
 import { local, utc } from '../customers/format';
 
 type FormState = { productCode: string; publicKeyVersion: string; nonce: string };
@@ -97,7 +98,8 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
   const [signature, setSignature] = useState('');
   const [pem, setPem] = useState('');
   const [verifiedFor, setVerifiedFor] = useState<RegisterUsageInput | undefined>(undefined);
-  const register = useRegisterUsage();
+  const billing = useBillingConfirmation();
+  const register = useRegisterUsage(billing.run);
   const verify = useVerifySignature();
   const sandboxKey = useSandboxPublicKey();
   const world = useSandboxWorld(isSandbox);
@@ -114,6 +116,7 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
   return (
     <>
       <section className="panel" aria-labelledby={`${id}-heading`}>
+        {billing.element}
         <h2 id={`${id}-heading`}>RegisterUsage</h2>
         <p className="cu-help">
           A paid container calls RegisterUsage once at start-up; AWS answers with a Signature the
@@ -130,6 +133,7 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
             if (parsed.success) {
               register.mutate(parsed.data, {
                 onSuccess: (answer) => {
+                  if (answer === null) return;
                   setSignature(answer.signature);
                   verify.reset();
                 },

@@ -21,6 +21,7 @@ import {
   useJournalVerify,
 } from '../../api/journal';
 import { useResumeSubmission } from '../../api/metering-submit';
+import { useBillingConfirmation } from '../connections/useBillingConfirmation';
 import { SubmissionProgress } from '../metering/submission/SubmissionProgress';
 import './journal.css';
 
@@ -141,7 +142,8 @@ function VerifyLine() {
 
 function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
   const list = useInterruptedSubmissions();
-  const resume = useResumeSubmission();
+  const billing = useBillingConfirmation();
+  const resume = useResumeSubmission(billing.run);
   const subs = list.data?.submissions ?? [];
   if (subs.length === 0) return null;
   return (
@@ -153,6 +155,7 @@ function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
         deduplication makes resending an already-billed record safe, and any DuplicateRecord is
         reported.
       </p>
+      {billing.element}
       {resume.error && <ErrorPanel error={toDisplayableError(resume.error)} />}
       <ul>
         {subs.map((s) => (
@@ -165,7 +168,11 @@ function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
               type="button"
               disabled={resume.isPending}
               onClick={() =>
-                resume.mutate(s.submissionId, { onSuccess: (r) => onResumed(r.submissionId) })
+                resume.mutate(s.submissionId, {
+                  onSuccess: (r) => {
+                    if (r) onResumed(r.submissionId);
+                  },
+                })
               }
             >
               Resume {number.format(s.unresolvedCount)} records

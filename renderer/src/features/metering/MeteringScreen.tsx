@@ -17,7 +17,7 @@ import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
 import { Tabs } from '../../components/Tabs';
-import { useBillingConfirmation } from '../connections/useBillingConfirmation';
+import { useBillingConfirmation, type BillingAnswer } from '../connections/useBillingConfirmation';
 import { CatalogPanel } from './CatalogPanel';
 import { CsvImport } from './CsvImport';
 import { emptyRow, findProductByCode, fromDraft, toDraft, type EditorRow } from './editor-model';
@@ -154,27 +154,17 @@ export function MeteringScreen() {
     const current = plan.data;
     const planId = current?.planId;
     if (!current || planId === null || planId === undefined) return;
-    // A dry run meters nothing, so it needs no confirmation.
+    // A dry run meters nothing, so it needs no confirmation; everything else shows main's
+    // billing preview (account, region, endpoint, totals) and carries the typed answer back.
+    let answer: BillingAnswer = {};
     if (!dryRun) {
-      const { totals, products: planned } = current.plan;
-      const ok = await billing.confirm({
-        action: `Submit ${totals.records.toLocaleString()} usage ${totals.records === 1 ? 'record' : 'records'} in ${totals.calls.toLocaleString()} ${totals.calls === 1 ? 'call' : 'calls'}`,
-        details: (
-          <ul>
-            {planned.flatMap((p) =>
-              p.dimensions.map((d) => (
-                <li key={`${p.productId}-${d.dimension}`}>
-                  {p.productName} · {d.dimension}: {d.quantity.toLocaleString()} (
-                  {d.records.toLocaleString()} {d.records === 1 ? 'record' : 'records'})
-                </li>
-              )),
-            )}
-          </ul>
-        ),
-      });
-      if (!ok) return;
+      const preview = current.checks.billing;
+      if (!preview) return;
+      const confirmed = await billing.confirm(preview);
+      if (!confirmed) return;
+      answer = confirmed;
     }
-    submit.mutate({ planId, ...(dryRun ? { dryRun } : {}) });
+    submit.mutate({ planId, ...(dryRun ? { dryRun } : {}), ...answer });
   };
 
   const importReady = imported ? imported.summary.ready : 0;
