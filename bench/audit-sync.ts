@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailLookup } from '../electron/adapters/aws/cloudtrail-lookup';
 import { createPacer, realTime } from '../electron/adapters/aws/pacer';
-import { createAuditCacheFiles } from '../electron/adapters/storage/audit-cache-files';
+import { createDuckDbAuditOpener } from '../electron/adapters/storage/duckdb';
 import { startSandbox } from '../electron/sandbox/index';
-import { createAuditCache } from '../electron/services/audit/persistence';
-import { createAuditStore } from '../electron/services/audit/store';
+import { openAccountCache } from '../electron/services/audit/account-cache';
+import { syncSink } from '../electron/services/audit/sink';
 import { syncAudit } from '../electron/services/audit/sync';
 import { report } from './_report';
 
@@ -32,8 +32,8 @@ async function main(): Promise<void> {
       endpoint: sandbox.endpoint,
       credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
     });
-    const store = createAuditStore();
-    const cache = createAuditCache({ files: createAuditCacheFiles(join(dir, 'cache')), store });
+    const db = await createDuckDbAuditOpener({ dir: join(dir, 'cache') })(sandbox.accountId);
+    const cache = await openAccountCache(db, sandbox.accountId);
     const pacer = createPacer(realTime);
     const target = { accountId: sandbox.accountId, region: sandbox.region };
     let lastLog = 0;
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         pacer,
         clock: { now: () => Date.now() },
         sleep: realTime.sleep,
-        sink: cache.syncSink(),
+        sink: syncSink(() => Promise.resolve(cache)),
       },
       {
         targets: [target],
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const sizes = {
       events: result.events,
       pages: result.pages,
-      rows: store.rowCount(),
+      rows: (await cache.counts()).rows,
       rate_per_second: 2,
       floor_seconds: floor,
       throttle_retries: result.throttleRetries,
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       unit: 's',
       sizes,
     });
+    await cache.close();
   } finally {
     await sandbox.close();
     await rm(dir, { recursive: true, force: true });

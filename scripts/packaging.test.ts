@@ -80,4 +80,34 @@ describe('electron-builder.yml', () => {
     ]);
     expect(config.extraMetadata).toEqual({ main: 'out/main/index.js' });
   });
+
+  it('unpacks DuckDB’s native binding and engine library from the asar, on every platform', async () => {
+    const config = await loadConfig();
+    const unpack = ([] as string[]).concat(config.asarUnpack ?? []);
+    const unpacked = (file: string): boolean =>
+      unpack.some((pattern) => minimatch(file, pattern, { dot: true }));
+    // What is installed here, read from disk, plus the other platforms' packages by name.
+    const installed = execFileSync(
+      'git',
+      ['ls-files', '--others', '--ignored', '--exclude-standard', 'node_modules/@duckdb'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter((f) => /node-bindings-[^/]+\/[^/]+\.(node|so|dylib|dll)$/.test(f));
+    expect(installed.length).toBeGreaterThan(0);
+    const others = [
+      'node_modules/@duckdb/node-bindings-darwin-arm64/duckdb.node',
+      'node_modules/@duckdb/node-bindings-darwin-arm64/libduckdb.dylib',
+      'node_modules/@duckdb/node-bindings-win32-x64/duckdb.node',
+      'node_modules/@duckdb/node-bindings-win32-x64/duckdb.dll',
+      'node_modules/@duckdb/node-bindings-linux-arm64/libduckdb.so',
+    ];
+    for (const file of [...installed, ...others]) expect(unpacked(file), file).toBe(true);
+    // Only the binding packages: the JavaScript API stays packed.
+    expect(unpacked('node_modules/@duckdb/node-api/lib/index.js')).toBe(false);
+    expect(unpacked('node_modules/@duckdb/node-bindings/duckdb.js')).toBe(false);
+  });
 });

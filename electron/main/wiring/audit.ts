@@ -1,6 +1,7 @@
-// Wires the audit area's services to its channels: the CloudTrail cache under <data>/audit (read
-// on first use of the audit screen, never at start-up), the sync engine paced by the app's one
-// pacer, and the journal of this data folder for "sent from Meterdesk".
+// Wires the audit area's services to its channels: the CloudTrail cache under <data>/audit (one
+// DuckDB database per account, opened on first use of the audit screen, never at start-up), the
+// sync engine paced by the app's one pacer, and the journal of this data folder for "sent from
+// Meterdesk".
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -10,15 +11,15 @@ import { AppError } from '../../../shared/errors';
 import { createCloudTrailLookup } from '../../adapters/aws/cloudtrail-lookup';
 import { mapAwsError } from '../../adapters/aws/error-map';
 import { realTime } from '../../adapters/aws/pacer';
-import { createAuditCacheFiles } from '../../adapters/storage/audit-cache-files';
-import { createAuditCache } from '../../services/audit/persistence';
+import { createLegacyCacheFiles } from '../../adapters/storage/audit-cache-files';
+import { createDuckDbAuditOpener } from '../../adapters/storage/duckdb';
+import { migrateLegacyCache } from '../../services/audit/legacy-cache';
 import {
   createAuditService,
   type AuditServiceDeps,
   type AuditTarget,
 } from '../../services/audit/service';
 import type { JournalCallLookup } from '../../services/audit/journal-fill';
-import { createAuditStore } from '../../services/audit/store';
 import { callsByRequestId, type JournalIndex } from '../../services/journal/query';
 import type { LookupEventsPort } from '../../services/audit/sync';
 import { submissionArea } from './submission';
@@ -53,12 +54,9 @@ export function wireAudit(
   deps: CoreDeps,
   options: AuditWiringOptions = {},
 ): AreaWiring<AuditChannel> {
-  const store = createAuditStore();
-  const cache = createAuditCache({
-    files: createAuditCacheFiles(join(deps.dataDir, 'audit')),
-    store,
-    journalCalls: journalCallLookup(deps),
-  });
+  const auditDir = join(deps.dataDir, 'audit');
+  const openDb = createDuckDbAuditOpener({ dir: auditDir });
+  const legacyFiles = createLegacyCacheFiles(auditDir);
 
   function activeConnection() {
     const active = deps.connections.active();
@@ -103,9 +101,19 @@ export function wireAudit(
     };
   }
 
+  const journalCalls = journalCallLookup(deps);
   const service = createAuditService({
-    store,
-    cache,
+    openDb,
+    journalCalls,
+    prepare: async (cache) => {
+      const moved = await migrateLegacyCache(
+        legacyFiles,
+        cache,
+        (progress) => deps.bus.emit('task:progress', progress),
+        await journalCalls(),
+      );
+      if (moved) deps.logger.info('audit: older cache moved', { regions: moved.regions });
+    },
     active,
     activeQuick: () => {
       const connection = deps.connections.active();

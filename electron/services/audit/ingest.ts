@@ -4,7 +4,7 @@
 // Storing it, deduplicated by event id, is the cache's job (AuditSyncSink.appendEvents).
 import { fillFromJournal, type JournalCallLookup } from './journal-fill';
 import { parseCloudTrailEvent, type ParsedAuditEvent } from './parse';
-import type { AuditScope } from './store';
+import type { AuditScope } from './scope';
 import type { LookupEvent } from './sync';
 
 export type IngestedEvent = {

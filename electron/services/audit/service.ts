@@ -1,7 +1,8 @@
-// The audit area as one service over ports: the cache is read from disk on first use (never at
-// app start), syncs run one at a time per app across the connection's regions, and every answer
-// is scoped to the active connection's account. Rows are marked with the journal record that
-// sent them; exports and evidence are built here so the renderer only downloads text.
+// The audit area as one service over ports: an account's cache database is opened on first use
+// (never at app start), syncs run one at a time per app across the connection's regions, and
+// every answer comes from the active connection's account's cache. Rows are marked with the
+// journal record that sent them; exports and evidence are built here so the renderer only
+// downloads files.
 import {
   DAY_MS,
   HOUR_MS,
@@ -32,8 +33,13 @@ import {
   unseenView,
   type JournalMatcher,
 } from './journal-match';
-import type { AuditCache } from './persistence';
-import type { AuditScope, AuditStore } from './store';
+import { openAccountCache, type AccountCache } from './account-cache';
+import { aggregate as aggregateRows } from './aggregate';
+import type { AuditDbOpener } from './db';
+import { queryWindow, rowsOfEvent } from './explorer';
+import type { JournalCallLookup } from './journal-fill';
+import type { AuditScope } from './scope';
+import { syncSink } from './sink';
 import { auditCompleteness, syncAudit, type LookupEventsPort } from './sync';
 
 /** The active connection as the audit sees it (the account is known, asked for if need be). */
@@ -46,8 +52,12 @@ export type AuditTarget = {
 };
 
 export type AuditServiceDeps = {
-  store: AuditStore;
-  cache: AuditCache;
+  /** Opens an account's cache database (created when missing). */
+  openDb: AuditDbOpener;
+  /** Runs once per account after its database opens (e.g. moving an older cache into it). */
+  prepare?: (cache: AccountCache) => Promise<void>;
+  /** This app's journal calls by request id, to fill in events CloudTrail truncated. */
+  journalCalls?: () => Promise<JournalCallLookup>;
   /** Throws an AppError when there is no usable connection. */
   active: () => Promise<AuditTarget>;
   /** The active connection's name etc. without asking AWS (for the screen's first paint). */
@@ -79,8 +89,6 @@ export type AuditServiceDeps = {
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
-const QUERY_PAGE = 5_000;
-
 type Running = {
   status: AuditSyncStatus;
   controller: AbortController;
@@ -88,42 +96,60 @@ type Running = {
 };
 
 export function createAuditService(deps: AuditServiceDeps) {
-  const { store, cache } = deps;
-  const loads = new Map<string, Promise<{ regions: string[]; ms: number }>>();
+  const caches = new Map<string, Promise<AccountCache>>();
   let lastLoadMs: number | null = null;
   let running: Running | null = null;
   const finished = new Map<string, AuditSyncStatus>();
   let lastSync: AuditSyncStatus | null = null;
   let matcherCache: { rows: readonly JournalRow[]; matcher: JournalMatcher } | null = null;
 
-  /** Reads an account's cache from disk once per run (first use of the audit screen). */
-  function ensureLoaded(accountId: string): Promise<{ regions: string[]; ms: number }> {
-    let pending = loads.get(accountId);
+  /** Opens an account's cache once per run (first use of the audit screen). */
+  function cacheOf(accountId: string): Promise<AccountCache> {
+    let pending = caches.get(accountId);
     if (!pending) {
       pending = (async () => {
         const started = performance.now();
-        const reports = await cache.load(accountId);
+        const db = await deps.openDb(accountId);
+        let cache: AccountCache;
+        try {
+          cache = await openAccountCache(db, accountId);
+          await deps.prepare?.(cache);
+        } catch (error) {
+          await db.close();
+          throw new AppError(
+            'INTERNAL',
+            `The audit cache of account ${accountId} could not be opened.`,
+            {
+              hint: 'Nothing was removed: files an earlier version kept stay in the audit folder until they are safely moved. Restart Meterdesk to try again; if it keeps failing, send the log to support.',
+              details: { reason: error instanceof Error ? error.message : String(error) },
+              cause: error,
+            },
+          );
+        }
         const ms = performance.now() - started;
         lastLoadMs = ms;
-        deps.log?.('audit: cache loaded', {
-          accountId,
-          regions: reports.map((r) => `${r.region}:${String(r.events)}:${r.source}`),
-          ms: Math.round(ms),
-        });
-        return { regions: reports.map((r) => r.region), ms };
+        const counts = await cache.counts();
+        deps.log?.('audit: cache loaded', { accountId, ...counts, ms: Math.round(ms) });
+        return cache;
       })();
-      // A failed read is tried again on the next use rather than remembered.
-      pending.catch(() => loads.delete(accountId));
-      loads.set(accountId, pending);
+      // A failed open is tried again on the next use rather than remembered.
+      pending.catch(() => caches.delete(accountId));
+      caches.set(accountId, pending);
     }
     return pending;
   }
 
-  async function context(): Promise<{ target: AuditTarget; regions: string[] }> {
+  const sink = syncSink(cacheOf, deps.journalCalls);
+
+  async function context(): Promise<{
+    target: AuditTarget;
+    cache: AccountCache;
+    regions: string[];
+  }> {
     const target = await deps.active();
-    const loaded = await ensureLoaded(target.accountId);
-    const regions = [...new Set([...target.regions, ...loaded.regions])].sort();
-    return { target, regions };
+    const cache = await cacheOf(target.accountId);
+    const regions = [...new Set([...target.regions, ...(await cache.regions())])].sort();
+    return { target, cache, regions };
   }
 
   async function matcher(): Promise<JournalMatcher> {
@@ -131,11 +157,6 @@ export function createAuditService(deps: AuditServiceDeps) {
     if (matcherCache?.rows !== rows) matcherCache = { rows, matcher: createJournalMatcher(rows) };
     return matcherCache.matcher;
   }
-
-  const scoped = (filter: AuditFilter, accountId: string): AuditFilter => ({
-    ...filter,
-    text: [...(filter.text ?? []), { column: 'accountId', op: 'equals', value: accountId }],
-  });
 
   function mark(rows: readonly AuditRow[], m: JournalMatcher): AuditExplorerRow[] {
     return rows.map((row) => {
@@ -193,7 +214,7 @@ export function createAuditService(deps: AuditServiceDeps) {
         details: { taskId: running.status.taskId },
       });
     }
-    const { target } = await context();
+    const { target, cache } = await context();
     const regions = input.regions ?? [...target.regions];
     const unknown = regions.filter((r) => !target.regions.includes(r));
     if (unknown.length > 0) {
@@ -236,7 +257,7 @@ export function createAuditService(deps: AuditServiceDeps) {
       const at = deps.now();
       if (!force && at - lastChanged < 1_000) return;
       lastChanged = at;
-      deps.emitChanged(store.version());
+      deps.emitChanged(cache.version());
     };
 
     const onProgress = (p: AuditSyncProgress): void => {
@@ -259,7 +280,7 @@ export function createAuditService(deps: AuditServiceDeps) {
             pacer: deps.pacer,
             clock: { now: deps.now },
             sleep: deps.sleep,
-            sink: cache.syncSink(),
+            sink,
           },
           {
             targets: regions.map((region) => ({ accountId: target.accountId, region })),
@@ -370,29 +391,27 @@ export function createAuditService(deps: AuditServiceDeps) {
     const quick = deps.activeQuick();
     let accountId: string | null;
     let regions = quick.regions;
+    let counts = { events: 0, rows: 0 };
+    let version = 0;
     try {
       const ctx = await context();
       accountId = ctx.target.accountId;
       regions = ctx.regions;
+      counts = await ctx.cache.counts();
+      version = ctx.cache.version();
     } catch (error) {
       // The screen still opens (and says why nothing is there) when the account is unknown.
       if (!(error instanceof AppError)) throw error;
       accountId = null;
-    }
-    let events = 0;
-    let rows = 0;
-    if (accountId !== null) {
-      rows = store.query({ filter: scoped({}, accountId), limit: 0 }).total;
-      events = store.eventCount();
     }
     return {
       accountId,
       connectionName: quick.name,
       isSandbox: quick.isSandbox,
       regions,
-      events,
-      rows,
-      version: store.version(),
+      events: counts.events,
+      rows: counts.rows,
+      version,
       loadedInMs: lastLoadMs,
       running: running?.status ?? null,
       lastSync,
@@ -406,7 +425,7 @@ export function createAuditService(deps: AuditServiceDeps) {
     const to = now;
     const from = Math.floor((now - (input.days - 1) * DAY_MS) / DAY_MS) * DAY_MS;
     const scopes: AuditScope[] = regions.map((region) => ({ accountId: target.accountId, region }));
-    const days = await auditCompleteness(cache.syncSink(), scopes, { from, to, now });
+    const days = await auditCompleteness(sink, scopes, { from, to, now });
     return {
       accountId: target.accountId,
       regions,
@@ -423,49 +442,50 @@ export function createAuditService(deps: AuditServiceDeps) {
     limit: number;
     aggregate?: AuditAggregateInput | undefined;
   }) {
-    const { target } = await context();
-    const m = await matcher();
-    const out = store.query({
-      filter: scoped(input.filter, target.accountId),
-      ...(input.sort === undefined ? {} : { sort: input.sort }),
+    const { cache } = await context();
+    const version = cache.version();
+    const [window, aggregates, m] = await Promise.all([
+      queryWindow(cache, input),
+      input.aggregate === undefined
+        ? Promise.resolve(undefined)
+        : aggregateRows(cache, input.filter, input.aggregate),
+      matcher(),
+    ]);
+    return {
+      total: window.total,
       offset: input.offset,
-      limit: input.limit,
-      ...(input.aggregate === undefined ? {} : { aggregate: input.aggregate }),
-    });
-    return { ...out, rows: mark(out.rows, m) };
+      rows: mark(window.rows, m),
+      version,
+      ...(aggregates === undefined ? {} : { aggregates }),
+    };
   }
 
   async function aggregate(filter: AuditFilter, input: AuditAggregateInput) {
-    const { target } = await context();
-    return store.aggregate(scoped(filter, target.accountId), input);
+    const { cache } = await context();
+    return aggregateRows(cache, filter, input);
   }
 
   async function raw(eventId: string) {
-    const { target } = await context();
-    const scope = store.eventScope(eventId);
-    const text = scope?.accountId === target.accountId ? await cache.readRaw(eventId) : null;
-    if (text === null) {
+    const { cache } = await context();
+    const found = await cache.readRaw(eventId);
+    if (found === null) {
       throw new AppError('NOT_FOUND', `Event ${eventId} is not in this account’s audit cache.`);
     }
-    return { eventId, text, rows: mark(store.rowsOfEvent(eventId), await matcher()) };
+    return {
+      eventId,
+      text: found.text,
+      rows: mark(await rowsOfEvent(cache, eventId), await matcher()),
+    };
   }
 
-  /** Every matching row, sorted, window by window (the store answers at most 5,000 at once). */
-  function allRows(filter: AuditFilter, sort: AuditSort | undefined, max: number) {
-    const rows: AuditRow[] = [];
-    let total = 0;
-    for (let offset = 0; offset < max; offset += QUERY_PAGE) {
-      const page = store.query({
-        filter,
-        ...(sort === undefined ? {} : { sort }),
-        offset,
-        limit: Math.min(QUERY_PAGE, max - offset),
-      });
-      total = page.total;
-      rows.push(...page.rows);
-      if (offset + QUERY_PAGE >= page.total) break;
-    }
-    return { rows, total };
+  /** Every matching row, sorted, up to `max`. */
+  function allRows(
+    cache: AccountCache,
+    filter: AuditFilter,
+    sort: AuditSort | undefined,
+    max: number,
+  ) {
+    return queryWindow(cache, { filter, sort, offset: 0, limit: max });
   }
 
   async function exportRows(input: {
@@ -473,12 +493,8 @@ export function createAuditService(deps: AuditServiceDeps) {
     sort?: AuditSort | undefined;
     format: 'csv' | 'json';
   }) {
-    const { target } = await context();
-    const { rows, total } = allRows(
-      scoped(input.filter, target.accountId),
-      input.sort,
-      AUDIT_EXPORT_MAX_ROWS,
-    );
+    const { target, cache } = await context();
+    const { rows, total } = await allRows(cache, input.filter, input.sort, AUDIT_EXPORT_MAX_ROWS);
     const marked = mark(rows, await matcher());
     const stamp = new Date(deps.now()).toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const base = `meterdesk-audit-${target.accountId}-${stamp}`;
@@ -500,15 +516,16 @@ export function createAuditService(deps: AuditServiceDeps) {
   }
 
   async function evidence(eventIds: readonly string[]) {
-    const { target } = await context();
+    const { target, cache } = await context();
     const m = await matcher();
     const events: { eventId: string; raw: string; rows: AuditExplorerRow[] }[] = [];
     const missing: string[] = [];
     for (const eventId of [...new Set(eventIds)]) {
-      const scope = store.eventScope(eventId);
-      const text = scope?.accountId === target.accountId ? await cache.readRaw(eventId) : null;
-      if (text === null) missing.push(eventId);
-      else events.push({ eventId, raw: text, rows: mark(store.rowsOfEvent(eventId), m) });
+      const found = await cache.readRaw(eventId);
+      if (found === null) missing.push(eventId);
+      else {
+        events.push({ eventId, raw: found.text, rows: mark(await rowsOfEvent(cache, eventId), m) });
+      }
     }
     if (events.length === 0) {
       throw new AppError('NOT_FOUND', 'None of the chosen events is in this account’s cache.');
@@ -531,21 +548,21 @@ export function createAuditService(deps: AuditServiceDeps) {
   }
 
   async function unseen(graceMinutes: number) {
-    const { target } = await context();
+    const { target, cache } = await context();
     const m = await matcher();
     const now = deps.now();
     const graceMs = graceMinutes * 60_000;
     const mine = m.answered.filter((r) => r.account === target.accountId);
     const due = mine.filter((r) => now - Date.parse(r.at) >= graceMs);
-    const filter = (extra: AuditFilter): AuditFilter => scoped(extra, target.accountId);
 
     // First by MeteringRecordId (exact), then by record fields for the rest.
     const seenIds = new Set<string>();
     const ids = due.map((r) => r.meteringRecordId).filter((v): v is string => v !== undefined);
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
-      const { rows } = allRows(
-        filter({ text: [{ column: 'meteringRecordId', op: 'in', values: chunk }] }),
+      const { rows } = await allRows(
+        cache,
+        { text: [{ column: 'meteringRecordId', op: 'in', values: chunk }] },
         undefined,
         100_000,
       );
@@ -560,8 +577,9 @@ export function createAuditService(deps: AuditServiceDeps) {
       if (hours.length > 0 && ats.length > 0) {
         const from = Math.floor(Math.min(...hours) / HOUR_MS) * HOUR_MS;
         const to = Math.floor(Math.max(...hours) / HOUR_MS) * HOUR_MS + HOUR_MS;
-        const { rows } = allRows(
-          filter({ usageHour: { from, to }, eventTime: { from: Math.min(...ats) - HOUR_MS } }),
+        const { rows } = await allRows(
+          cache,
+          { usageHour: { from, to }, eventTime: { from: Math.min(...ats) - HOUR_MS } },
           undefined,
           500_000,
         );
@@ -582,15 +600,10 @@ export function createAuditService(deps: AuditServiceDeps) {
     if (running) {
       throw new AppError('CONFLICT', 'A CloudTrail sync is running; cancel it before clearing.');
     }
-    const { target, regions: all } = await context();
+    const { cache, regions: all } = await context();
     const regions = regionsIn ? [...regionsIn] : all;
-    let removedEvents = 0;
-    for (const region of regions) {
-      const scope = { accountId: target.accountId, region };
-      removedEvents += store.snapshot(scope).eventCount;
-      await cache.clear(scope);
-    }
-    deps.emitChanged(store.version());
+    const removedEvents = await cache.clear(regions);
+    deps.emitChanged(cache.version());
     return { removedEvents, regions };
   }
 
@@ -613,6 +626,9 @@ export function createAuditService(deps: AuditServiceDeps) {
         running.controller.abort();
         await running.done.catch(() => undefined);
       }
+      const open = [...caches.values()];
+      caches.clear();
+      await Promise.allSettled(open.map(async (c) => (await c).close()));
     },
   };
 }

@@ -19,7 +19,7 @@ import {
 import type { Clock } from '../ports';
 import type { Pacer, Sleep } from '../pacing';
 import { addInterval, completeness, gaps } from './coverage';
-import type { AuditScope } from './store';
+import type { AuditScope } from './scope';
 
 export type LookupAttribute = { key: AuditLookupAttribute; value: string };
 

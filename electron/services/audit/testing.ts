@@ -1,9 +1,17 @@
-// Test support shared by the audit tests: synthetic CloudTrail events and the file port in
-// memory. Not used by the app.
-import type { AuditCacheFiles } from './persistence';
-import type { LookupEvent } from './sync';
+// Test support shared by the audit tests: synthetic CloudTrail events, a cache database in a
+// temporary folder, and the sync engine's sink in memory. Not used by the app.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDuckDbAuditOpener } from '../../adapters/storage/duckdb';
+import { openAccountCache, type AccountCache } from './account-cache';
+import type { StoredEvent } from './append';
+import type { ParsedAuditEvent } from './parse';
+import type { AuditScope } from './scope';
+import type { AuditSyncSink, AuditSyncState, LookupEvent } from './sync';
 
 export const T0 = Date.UTC(2026, 6, 1);
+export const TEST_ACCOUNT = '111122223333';
 
 /** A BatchMeterUsage event `i` minutes after `start`, with `records` successful records. */
 export function meteringEvent(
@@ -55,44 +63,58 @@ export function meteringEvent(
   };
 }
 
-/** The port in memory; `data` lets a test damage files. */
-export function memoryFiles(): AuditCacheFiles & { data: Map<string, Uint8Array> } {
-  const data = new Map<string, Uint8Array>();
+/** Parsed events as the cache stores them (the raw text is a stand-in naming the event). */
+export function storedEvents(events: readonly ParsedAuditEvent[]): StoredEvent[] {
+  return events.map((parsed) => ({
+    parsed,
+    raw: JSON.stringify({ eventID: parsed.eventId }),
+    origin: 'cloudtrail-lookup',
+  }));
+}
+
+export type TestCache = { cache: AccountCache; dir: string; close: () => Promise<void> };
+
+/** A fresh cache database for one account in a temporary folder. */
+export async function openTestCache(accountId = TEST_ACCOUNT, dir?: string): Promise<TestCache> {
+  const folder = dir ?? (await mkdtemp(join(tmpdir(), 'meterdesk-audit-test-')));
+  const db = await createDuckDbAuditOpener({ dir: folder, memoryLimit: '128MB', threads: 1 })(
+    accountId,
+  );
+  const cache = await openAccountCache(db, accountId);
   return {
-    data,
-    list: () => Promise.resolve([...data.keys()]),
-    size: (name) => Promise.resolve(data.get(name)?.byteLength ?? null),
-    read: (name) => Promise.resolve(data.get(name)?.slice() ?? null),
-    readRange: (name, offset, length) => {
-      const d = data.get(name);
-      return Promise.resolve(
-        d && offset + length <= d.byteLength ? d.slice(offset, offset + length) : null,
-      );
+    cache,
+    dir: folder,
+    close: async () => {
+      await cache.close();
+      if (dir === undefined) await rm(folder, { recursive: true, force: true });
     },
-    async *stream(name, start) {
-      const d = data.get(name);
-      if (!d) return;
-      // Small chunks so lines straddle chunk borders.
-      for (let i = start; i < d.byteLength; i += 97) {
-        await Promise.resolve();
-        yield d.slice(i, Math.min(d.byteLength, i + 97));
+  };
+}
+
+/** The sync engine's sink in memory: events by id and bookkeeping per scope. */
+export function memorySyncSink(): AuditSyncSink & {
+  events: Map<string, LookupEvent>;
+  states: Map<string, AuditSyncState>;
+} {
+  const events = new Map<string, LookupEvent>();
+  const states = new Map<string, AuditSyncState>();
+  const key = (scope: AuditScope): string => `${scope.accountId}/${scope.region}`;
+  return {
+    events,
+    states,
+    readState: (scope) => Promise.resolve(states.get(key(scope)) ?? { coverage: [] }),
+    writeState: (scope, state) => {
+      states.set(key(scope), structuredClone(state));
+      return Promise.resolve();
+    },
+    appendEvents: (_scope, list) => {
+      let added = 0;
+      for (const event of list) {
+        if (events.has(event.eventId)) continue;
+        events.set(event.eventId, event);
+        added++;
       }
-    },
-    append: (name, bytes) => {
-      const old = data.get(name) ?? new Uint8Array(0);
-      const next = new Uint8Array(old.byteLength + bytes.byteLength);
-      next.set(old);
-      next.set(bytes, old.byteLength);
-      data.set(name, next);
-      return Promise.resolve();
-    },
-    replace: (name, bytes) => {
-      data.set(name, bytes.slice());
-      return Promise.resolve();
-    },
-    remove: (name) => {
-      data.delete(name);
-      return Promise.resolve();
+      return Promise.resolve(added);
     },
   };
 }

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+// The explorer's answers on the DuckDB cache against a plain implementation over row objects:
+// every filter kind, sort, window and aggregate, on 800 events of random shape.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditStatuses,
   DAY_MS,
@@ -12,8 +14,11 @@ import {
   auditTextColumns,
   auditColumnSchema,
 } from '../../../shared/audit';
+import type { AccountCache } from './account-cache';
+import { aggregate, rollupAnswers } from './aggregate';
+import { queryWindow } from './explorer';
 import type { ParsedAuditEvent } from './parse';
-import { createAuditStore } from './store';
+import { openTestCache, storedEvents, type TestCache } from './testing';
 
 /** Small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {
@@ -164,13 +169,46 @@ function oracleSort(rows: AuditRow[], sort: AuditSort): AuditRow[] {
     .map((x) => x.row);
 }
 
+/**
+ * The rows as the explorer shows them: with their billed-once standing (every id in this data
+ * is unique, so each Success with an id is billed) and, for a DuplicateRecord, the quantity
+ * billed for the same customer, dimension and hour in the same region.
+ */
 function allRows(events: ParsedAuditEvent[]): AuditRow[] {
   const seen = new Set<string>();
   const rows: AuditRow[] = [];
   for (const e of events) {
     if (seen.has(e.eventId)) continue;
     seen.add(e.eventId);
-    rows.push(...e.rows);
+    rows.push(...e.rows.map((r) => ({ ...r })));
+  }
+  const key = (r: AuditRow): string =>
+    [
+      r.region,
+      r.customerIdentifier,
+      r.customerAwsAccountId,
+      r.licenseArn,
+      r.productCode,
+      r.dimension,
+      r.usageHour,
+    ].join('|');
+  const standing = new Map<string, number>();
+  for (const r of rows) {
+    r.billing =
+      r.status === 'Success'
+        ? r.meteringRecordId === undefined
+          ? 'unknown'
+          : 'billed'
+        : r.status === 'DuplicateRecord'
+          ? 'duplicate'
+          : 'not-billed';
+    if (r.billing === 'billed' && r.usageHour !== null) {
+      standing.set(key(r), (standing.get(key(r)) ?? 0) + r.quantity);
+    }
+  }
+  for (const r of rows) {
+    const q = standing.get(key(r));
+    if (r.status === 'DuplicateRecord' && q !== undefined) r.standingQuantity = q;
   }
   return rows;
 }
@@ -210,27 +248,45 @@ function randomFilter(rnd: () => number, rows: AuditRow[]): AuditFilter {
   return filter;
 }
 
-describe('audit store', () => {
-  const events = makeEvents(800);
-  const rows = allRows(events);
-
-  it('deduplicates by event id', () => {
-    const store = createAuditStore();
-    expect(store.append(events.slice(0, 10))).toEqual({
-      events: 10,
-      rows: allRows(events.slice(0, 10)).length,
-    });
-    const again = store.append([...events.slice(5, 15), events[14] as ParsedAuditEvent]);
-    expect(again.events).toBe(5);
-    expect(store.eventCount()).toBe(15);
-    expect(store.rowCount()).toBe(allRows(events.slice(0, 15)).length);
-    expect(store.has('ev-00003')).toBe(true);
-    expect(store.has('nope')).toBe(false);
+const query = (
+  cache: AccountCache,
+  input: { filter?: AuditFilter; sort?: AuditSort; offset?: number; limit?: number },
+) =>
+  queryWindow(cache, {
+    filter: input.filter ?? {},
+    sort: input.sort,
+    offset: input.offset ?? 0,
+    limit: input.limit ?? 100,
   });
 
-  it('answers every filter, sort and window exactly like a plain implementation', () => {
-    const store = createAuditStore();
-    store.append(events);
+describe('audit explorer on the cache database', () => {
+  const events = makeEvents(800);
+  const rows = allRows(events);
+  let full: TestCache;
+
+  beforeAll(async () => {
+    full = await openTestCache();
+    await full.cache.store(storedEvents(events));
+  });
+  afterAll(() => full.close());
+
+  it('deduplicates by event id', async () => {
+    const { cache, close } = await openTestCache();
+    expect(await cache.store(storedEvents(events.slice(0, 10)))).toBe(10);
+    const again = await cache.store(
+      storedEvents([...events.slice(5, 15), events[14] as ParsedAuditEvent]),
+    );
+    expect(again).toBe(5);
+    expect(await cache.counts()).toEqual({
+      events: 15,
+      rows: allRows(events.slice(0, 15)).length,
+    });
+    expect(await cache.readRaw('ev-00003')).not.toBeNull();
+    expect(await cache.readRaw('nope')).toBeNull();
+    await close();
+  });
+
+  it('answers every filter, sort and window exactly like a plain implementation', async () => {
     const rnd = prng(7);
     const columns = auditColumnSchema.options;
     for (let i = 0; i < 300; i++) {
@@ -242,53 +298,55 @@ describe('audit store', () => {
       const offset = Math.floor(rnd() * 40);
       const limit = 1 + Math.floor(rnd() * 60);
       const expected = oracleSort(oracleFilter(rows, filter), sort);
-      const out = store.query({ filter, sort, offset, limit });
+      const out = await query(full.cache, { filter, sort, offset, limit });
       expect(out.total, JSON.stringify({ filter, sort })).toBe(expected.length);
       expect(out.rows, JSON.stringify({ filter, sort, offset, limit })).toEqual(
         expected.slice(offset, offset + limit),
       );
     }
-  });
+  }, 60_000);
 
-  it('covers each filter kind explicitly', () => {
-    const store = createAuditStore();
-    store.append(events);
-    const count = (filter: AuditFilter): number => store.query({ filter, limit: 0 }).total;
-    const check = (filter: AuditFilter): void => {
+  it('covers each filter kind explicitly', async () => {
+    const count = async (filter: AuditFilter): Promise<number> =>
+      (await query(full.cache, { filter, limit: 0 })).total;
+    const check = async (filter: AuditFilter): Promise<void> => {
       const n = oracleFilter(rows, filter).length;
       expect(n).toBeGreaterThan(0);
-      expect(count(filter)).toBe(n);
+      expect(await count(filter)).toBe(n);
     };
-    check({ text: [{ column: 'customerIdentifier', op: 'equals', value: 'cust-beta' }] });
-    check({ text: [{ column: 'customerIdentifier', op: 'equals', value: '' }] }); // absent
-    check({ text: [{ column: 'customerIdentifier', op: 'contains', value: 'CUST' }] });
-    check({
+    await check({ text: [{ column: 'customerIdentifier', op: 'equals', value: 'cust-beta' }] });
+    await check({ text: [{ column: 'customerIdentifier', op: 'equals', value: '' }] }); // absent
+    await check({ text: [{ column: 'customerIdentifier', op: 'contains', value: 'CUST' }] });
+    await check({
       text: [{ column: 'customerIdentifier', op: 'contains', value: 'Cust', caseSensitive: true }],
     });
-    check({ text: [{ column: 'dimension', op: 'in', values: ['seats', 'Users'] }] });
-    check({ text: [{ column: 'dimension', op: 'in', values: ['seats'], not: true }] });
-    check({ text: [{ column: 'userName', op: 'equals', value: 'Metering' }] }); // event-level column
-    check({ text: [{ column: 'eventId', op: 'contains', value: '0042' }] });
-    check({ text: [{ column: 'status', op: 'equals', value: 'DuplicateRecord' }] });
-    check({ text: [{ column: 'meteringRecordId', op: 'contains', value: 'EV-0001' }] });
-    check({ text: [{ column: 'region', op: 'equals', value: 'eu-west-1' }] });
-    check({
+    await check({ text: [{ column: 'dimension', op: 'in', values: ['seats', 'Users'] }] });
+    await check({ text: [{ column: 'dimension', op: 'in', values: ['seats'], not: true }] });
+    await check({ text: [{ column: 'userName', op: 'equals', value: 'Metering' }] }); // event-level
+    await check({ text: [{ column: 'eventId', op: 'contains', value: '0042' }] });
+    await check({ text: [{ column: 'status', op: 'equals', value: 'DuplicateRecord' }] });
+    await check({ text: [{ column: 'meteringRecordId', op: 'contains', value: 'EV-0001' }] });
+    await check({ text: [{ column: 'region', op: 'equals', value: 'eu-west-1' }] });
+    await check({
       text: [{ column: 'errorCode', op: 'equals', value: 'TimestampOutOfBoundsException' }],
     });
-    check({ statuses: ['CustomerNotSubscribed', 'Unprocessed'] });
-    check({ eventTime: { from: BASE + 3 * DAY_MS, to: BASE + 4 * DAY_MS } });
-    check({ usageHour: { from: BASE + 3 * DAY_MS + 30 * 60_000, to: BASE + 5 * DAY_MS } });
-    check({ quantity: { min: 10, max: 12 } });
-    expect(count({ text: [{ column: 'dimension', op: 'equals', value: 'no-such' }] })).toBe(0);
-    expect(count({ statuses: [] })).toBe(0);
-    // `contains` takes regex characters literally.
-    expect(count({ text: [{ column: 'licenseArn', op: 'contains', value: 'l-a.*' }] })).toBe(0);
+    await check({ statuses: ['CustomerNotSubscribed', 'Unprocessed'] });
+    await check({ eventTime: { from: BASE + 3 * DAY_MS, to: BASE + 4 * DAY_MS } });
+    await check({ usageHour: { from: BASE + 3 * DAY_MS + 30 * 60_000, to: BASE + 5 * DAY_MS } });
+    await check({ quantity: { min: 10, max: 12 } });
+    expect(await count({ text: [{ column: 'dimension', op: 'equals', value: 'no-such' }] })).toBe(
+      0,
+    );
+    expect(await count({ statuses: [] })).toBe(0);
+    // `contains` takes regex and LIKE characters literally.
+    expect(await count({ text: [{ column: 'licenseArn', op: 'contains', value: 'l-a.*' }] })).toBe(
+      0,
+    );
+    expect(await count({ text: [{ column: 'eventId', op: 'contains', value: 'ev-%' }] })).toBe(0);
   });
 
-  it('sorts by event time, newest first, by default and keeps record order within an event', () => {
-    const store = createAuditStore();
-    store.append(events);
-    const out = store.query({ limit: 50 });
+  it('sorts by event time, newest first, by default and keeps record order within an event', async () => {
+    const out = await query(full.cache, { limit: 50 });
     expect(out.rows).toEqual(
       oracleSort(rows, { column: 'eventTime', direction: 'desc' }).slice(0, 50),
     );
@@ -300,28 +358,27 @@ describe('audit store', () => {
     }
   });
 
-  it('windows past the end and reports the version', () => {
-    const store = createAuditStore();
-    store.append(events.slice(0, 3));
-    const total = store.rowCount();
-    const out = store.query({ offset: total - 1, limit: 10 });
-    expect(out.rows).toHaveLength(1);
-    expect(store.query({ offset: total + 5, limit: 10 }).rows).toEqual([]);
-    const v = store.version();
-    store.append(events.slice(3, 4));
-    expect(store.version()).toBeGreaterThan(v);
-    expect(store.query({}).version).toBe(store.version());
+  it('windows past the end and changes the version when the cache changes', async () => {
+    const { cache, close } = await openTestCache();
+    await cache.store(storedEvents(events.slice(0, 3)));
+    const total = (await cache.counts()).rows;
+    expect((await query(cache, { offset: total - 1, limit: 10 })).rows).toHaveLength(1);
+    expect((await query(cache, { offset: total + 5, limit: 10 })).rows).toEqual([]);
+    const v = cache.version();
+    await cache.store(storedEvents(events.slice(0, 3)));
+    expect(cache.version()).toBe(v);
+    await cache.store(storedEvents(events.slice(3, 4)));
+    expect(cache.version()).toBeGreaterThan(v);
+    await close();
   });
 
-  it('aggregates per customer × dimension per day and hour, by dimension, status and error code', () => {
-    const store = createAuditStore();
-    store.append(events);
+  it('aggregates per customer × dimension per day and hour, by dimension, status and error code', async () => {
     for (const bucket of ['day', 'hour'] as const) {
       const size = bucket === 'day' ? DAY_MS : HOUR_MS;
       const filter: AuditFilter = {
         text: [{ column: 'region', op: 'equals', value: 'us-east-1' }],
       };
-      const agg = store.aggregate(filter, { bucket });
+      const agg = await aggregate(full.cache, filter, { bucket });
       const matching = oracleFilter(rows, filter);
       const expected = new Map<string, { q: number; sq: number; n: number }>();
       const series = new Map<string, number>();
@@ -374,64 +431,72 @@ describe('audit store', () => {
     }
   });
 
-  it('buckets by event time when asked and caps the number of groups', () => {
-    const store = createAuditStore();
-    store.append(events);
-    const agg = store.aggregate({}, { bucket: 'hour', time: 'eventTime', maxGroups: 10 });
+  it('answers day aggregates from the daily rollup exactly as from the records', async () => {
+    const rnd = prng(11);
+    let answeredByRollup = 0;
+    for (let i = 0; i < 24; i++) {
+      const filter = randomFilter(rnd, rows);
+      // Whole days, the way the explorer's date fields ask.
+      if (rnd() < 0.5) filter.eventTime = { from: BASE + 2 * DAY_MS, to: BASE + 9 * DAY_MS };
+      if (rnd() < 0.3) filter.usageHour = { from: BASE + DAY_MS };
+      if (rollupAnswers(full.cache, filter)) answeredByRollup++;
+      for (const time of ['usageHour', 'eventTime'] as const) {
+        const byDay = await aggregate(full.cache, filter, { bucket: 'day', time });
+        const byHour = await aggregate(full.cache, filter, { bucket: 'hour', time });
+        const rollUp = new Map<string, number>();
+        for (const g of byHour.customerDimension) {
+          const key = [
+            Math.floor(g.bucketStart / DAY_MS),
+            g.customer,
+            g.licenseArn,
+            g.dimension,
+          ].join('|');
+          rollUp.set(key, (rollUp.get(key) ?? 0) + g.successQuantity);
+        }
+        expect(
+          new Map(
+            byDay.customerDimension.map((g) => [
+              [g.bucketStart / DAY_MS, g.customer, g.licenseArn, g.dimension].join('|'),
+              g.successQuantity,
+            ]),
+          ),
+          JSON.stringify(filter),
+        ).toEqual(rollUp);
+        expect(byDay.totals).toEqual(byHour.totals);
+        expect(byDay.statusCounts).toEqual(byHour.statusCounts);
+      }
+    }
+    expect(answeredByRollup).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('buckets by event time when asked and caps the number of groups', async () => {
+    const agg = await aggregate(
+      full.cache,
+      {},
+      { bucket: 'hour', time: 'eventTime', maxGroups: 10 },
+    );
     expect(agg.customerDimension).toHaveLength(10);
     expect(agg.customerDimensionTruncated).toBe(true);
     expect(agg.time).toBe('eventTime');
-    const out = store.query({ limit: 1, aggregate: { bucket: 'day' } });
-    expect(out.aggregates?.totals.records).toBe(rows.length);
+    const all = await aggregate(full.cache, {}, { bucket: 'day' });
+    expect(all.totals.records).toBe(rows.length);
   });
 
-  it('round-trips through snapshots, merges scopes and removes one', () => {
-    const store = createAuditStore();
-    store.append(events);
-    const east = store.snapshot({ accountId: '111122223333', region: 'us-east-1' });
-    const west = store.snapshot({ accountId: '111122223333', region: 'eu-west-1' });
-    expect(east.eventCount + west.eventCount).toBe(store.eventCount());
-
-    const copy = createAuditStore();
-    copy.appendSnapshot(store.snapshot());
-    expect(copy.query({ limit: 5000 }).rows).toEqual(store.query({ limit: 5000 }).rows);
-
-    const merged = createAuditStore();
-    merged.appendSnapshot(west);
-    merged.appendSnapshot(east);
-    merged.appendSnapshot(east); // again: nothing new
-    expect(merged.rowCount()).toBe(store.rowCount());
-    // Storage order differs (west first), so compare in an order without ties.
-    const byId = (list: AuditRow[]): AuditRow[] =>
-      [...list].sort((a, b) => a.eventId.localeCompare(b.eventId) || a.recordIndex - b.recordIndex);
-    expect(byId(merged.query({ limit: 5000 }).rows)).toEqual(
-      byId(store.query({ limit: 5000 }).rows),
+  it('forgets one region and keeps the other', async () => {
+    const { cache, close } = await openTestCache();
+    await cache.store(storedEvents(events));
+    const west = events.filter((e) => e.region === 'eu-west-1').length;
+    expect(await cache.regions()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(await cache.clear(['eu-west-1'])).toBe(west);
+    expect(await cache.regions()).toEqual(['us-east-1']);
+    const east = {
+      text: [{ column: 'region' as const, op: 'equals' as const, value: 'us-east-1' }],
+    };
+    expect((await query(cache, { limit: 5000 })).rows).toEqual(
+      (await query(full.cache, { filter: east, limit: 5000 })).rows,
     );
-
-    expect(merged.remove({ accountId: '111122223333', region: 'eu-west-1' })).toBe(west.eventCount);
-    expect(merged.query({ limit: 5000 }).rows).toEqual(
-      store.query({
-        filter: { text: [{ column: 'region', op: 'equals', value: 'us-east-1' }] },
-        limit: 5000,
-      }).rows,
-    );
-    expect(merged.newestEventTime({ accountId: '111122223333', region: 'eu-west-1' })).toBeNull();
-    expect(merged.newestEventTime()).toBe(
-      Math.max(...rows.filter((r) => r.region === 'us-east-1').map((r) => r.eventTime)),
-    );
-  });
-
-  it('keeps raw references and returns the rows of one event', () => {
-    const store = createAuditStore();
-    store.append(events.slice(0, 2), [{ offset: 0, length: 10 }, undefined]);
-    expect(store.rawRef('ev-00000')).toEqual({ offset: 0, length: 10 });
-    expect(store.rawRef('ev-00001')).toBeUndefined();
-    store.setRawRef('ev-00001', { offset: 11, length: 5 });
-    expect(store.rawRef('ev-00001')).toEqual({ offset: 11, length: 5 });
-    expect(store.rowsOfEvent('ev-00001')).toEqual(events[1]?.rows);
-    expect(store.eventScope('ev-00001')).toEqual({
-      accountId: '111122223333',
-      region: events[1]?.region,
-    });
+    const agg = await aggregate(cache, {}, { bucket: 'day' });
+    expect(agg.totals.records).toBe(rows.filter((r) => r.region === 'us-east-1').length);
+    await close();
   });
 });

@@ -1,0 +1,229 @@
+// One account's audit cache on its database: opening it (tables, views, the code tables read
+// back into memory), storing CloudTrail events deduplicated by event id, the sync engine's
+// bookkeeping per region, the raw record, and forgetting regions. Every write is one
+// transaction; a record's billed-once standing (billed or replay) is settled in the same
+// transaction that stores it, and so are the daily totals of the days it touches.
+import type { AuditSyncState } from './sync';
+import { auditSyncStateSchema } from './sync';
+import type { AuditDb, SqlSession } from './db';
+import {
+  commitAll,
+  createDictionaries,
+  rollbackAll,
+  type Dictionaries,
+  type Party,
+} from './dictionaries';
+import { storeRows, type StoredEvent } from './append';
+import { rebuildDaily } from './rollup';
+import { SCHEMA_VERSION, storeStatements, tables, viewStatements, type Tables } from './schema';
+
+export type AccountCache = {
+  accountId: string;
+  db: AuditDb;
+  tables: Tables;
+  dicts: Dictionaries;
+  /** Bumped on every change; answers carry it so the renderer can tell a window is stale. */
+  version: () => number;
+  /**
+   * Stores events not seen before (by event id) and returns how many were new. `bulk` leaves
+   * the daily totals to `finishBulk` (many batches in a row: migration, imports, benches).
+   */
+  store: (events: readonly StoredEvent[], options?: { bulk?: boolean }) => Promise<number>;
+  finishBulk: () => Promise<void>;
+  /** Regions holding events or sync bookkeeping. */
+  regions: () => Promise<string[]>;
+  counts: () => Promise<{ events: number; rows: number }>;
+  readSyncState: (region: string) => Promise<AuditSyncState>;
+  writeSyncState: (region: string, state: AuditSyncState) => Promise<void>;
+  /** The CloudTrail record exactly as received, and the region it was fetched from. */
+  readRaw: (eventId: string) => Promise<{ region: string; text: string } | null>;
+  /** Forgets the events and bookkeeping of these regions; returns the events removed. */
+  clear: (regions: readonly string[]) => Promise<number>;
+  close: () => Promise<void>;
+};
+
+async function loadDictionaries(db: AuditDb, T: Tables): Promise<Dictionaries> {
+  const dicts = createDictionaries();
+  for (const row of await db.all(`SELECT * FROM ${T.parties} ORDER BY code`)) {
+    const party: Party = {};
+    if (typeof row.customer_identifier === 'string') {
+      party.customerIdentifier = row.customer_identifier;
+    }
+    if (typeof row.customer_aws_account_id === 'string') {
+      party.customerAwsAccountId = row.customer_aws_account_id;
+    }
+    if (typeof row.license_arn === 'string') party.licenseArn = row.license_arn;
+    if (typeof row.product_code === 'string') party.productCode = row.product_code;
+    dicts.parties.load(Number(row.code), party);
+  }
+  for (const row of await db.all(`SELECT * FROM ${T.dimensions} ORDER BY code`)) {
+    dicts.dimensions.load(Number(row.code), String(row.name));
+  }
+  for (const row of await db.all(`SELECT * FROM ${T.regions} ORDER BY code`)) {
+    dicts.regions.load(Number(row.code), String(row.name));
+  }
+  return dicts;
+}
+
+async function readMeta(db: AuditDb, T: Tables, key: string): Promise<string | undefined> {
+  const rows = await db.all(`SELECT value FROM ${T.meta} WHERE key = $1`, [key]);
+  const value = rows[0]?.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function writeMeta(tx: SqlSession, T: Tables, key: string, value: string): Promise<void> {
+  await tx.run(`DELETE FROM ${T.meta} WHERE key = $1`, [key]);
+  await tx.run(`INSERT INTO ${T.meta} VALUES ($1, $2)`, [key, value]);
+}
+
+export async function openAccountCache(db: AuditDb, accountId: string): Promise<AccountCache> {
+  const T = tables(db.catalog);
+  await db.write(async (tx) => {
+    for (const sql of storeStatements(db.catalog)) await tx.run(sql);
+    for (const sql of viewStatements(db.catalog, accountId)) await tx.run(sql);
+  });
+  const version = await readMeta(db, T, 'schema_version');
+  if (version !== undefined && Number(version) > SCHEMA_VERSION) {
+    throw new Error(
+      `The audit cache of ${accountId} was written by a newer Meterdesk (schema ${version}).`,
+    );
+  }
+  await db.write(async (tx) => {
+    await writeMeta(tx, T, 'schema_version', String(SCHEMA_VERSION));
+    await writeMeta(tx, T, 'account_id', accountId);
+  });
+  // A bulk load the app did not live to finish: its daily totals are rebuilt now.
+  if ((await readMeta(db, T, 'daily_stale')) === '1') {
+    await db.write(async (tx) => {
+      await rebuildDaily(tx, T);
+      await writeMeta(tx, T, 'daily_stale', '0');
+    });
+  }
+  const dicts = await loadDictionaries(db, T);
+  const seqRows = await db.all(`SELECT coalesce(max(event_seq) + 1, 0) AS next FROM ${T.events}`);
+  let nextSeq = Number(seqRows[0]?.next ?? 0);
+  let changes = 1;
+  // Stores run one after another, so codes a failed one handed out are taken back before the
+  // next one hands out more.
+  let storing: Promise<unknown> = Promise.resolve();
+
+  function store(events: readonly StoredEvent[], options: { bulk?: boolean } = {}) {
+    const run = () => storeNow(events, options);
+    const next = storing.then(run, run);
+    storing = next.catch(() => undefined);
+    return next;
+  }
+
+  async function storeNow(
+    events: readonly StoredEvent[],
+    options: { bulk?: boolean },
+  ): Promise<number> {
+    if (events.length === 0) return 0;
+    try {
+      const added = await db.write(async (tx) => {
+        const result = await storeRows(tx, T, dicts, events, {
+          firstSeq: nextSeq,
+          settleDaily: options.bulk !== true,
+        });
+        if (result.events > 0 && options.bulk === true) {
+          await writeMeta(tx, T, 'daily_stale', '1');
+        }
+        return result;
+      });
+      commitAll(dicts);
+      nextSeq += added.events;
+      if (added.events > 0) changes++;
+      return added.events;
+    } catch (error) {
+      rollbackAll(dicts);
+      throw error;
+    }
+  }
+
+  async function finishBulk(): Promise<void> {
+    if ((await readMeta(db, T, 'daily_stale')) !== '1') return;
+    await db.write(async (tx) => {
+      await rebuildDaily(tx, T);
+      await writeMeta(tx, T, 'daily_stale', '0');
+    });
+    changes++;
+  }
+
+  async function readSyncState(region: string): Promise<AuditSyncState> {
+    const rows = await db.all(`SELECT state FROM ${T.syncState} WHERE region = $1`, [region]);
+    const text = rows[0]?.state;
+    if (typeof text !== 'string') return { coverage: [] };
+    try {
+      const parsed = auditSyncStateSchema.safeParse(JSON.parse(text));
+      // Damaged bookkeeping only costs a re-fetch: coverage starts over.
+      return parsed.success ? parsed.data : { coverage: [] };
+    } catch {
+      return { coverage: [] };
+    }
+  }
+
+  async function writeSyncState(region: string, state: AuditSyncState): Promise<void> {
+    await db.write(async (tx) => {
+      await tx.run(`DELETE FROM ${T.syncState} WHERE region = $1`, [region]);
+      await tx.run(`INSERT INTO ${T.syncState} VALUES ($1, $2)`, [region, JSON.stringify(state)]);
+    });
+  }
+
+  async function clear(regions: readonly string[]): Promise<number> {
+    const codes = regions
+      .map((r) => dicts.regions.codesWhere((name) => name === r)[0])
+      .filter((c): c is number => c !== undefined);
+    const removed = await db.write(async (tx) => {
+      const counted = await tx.all(
+        `SELECT count(*) AS n FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`,
+        [regions],
+      );
+      await tx.run(`DELETE FROM ${T.syncState} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
+        regions,
+      ]);
+      if (codes.length > 0) {
+        await tx.run(`DELETE FROM ${T.records} WHERE region_code IN (${codes.join(', ')})`);
+        await tx.run(`DELETE FROM ${T.daily} WHERE region_code IN (${codes.join(', ')})`);
+      }
+      await tx.run(`DELETE FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
+        regions,
+      ]);
+      return Number(counted[0]?.n ?? 0);
+    });
+    changes++;
+    return removed;
+  }
+
+  return {
+    accountId,
+    db,
+    tables: T,
+    dicts,
+    version: () => changes,
+    store,
+    finishBulk,
+    async regions() {
+      const rows = await db.all(
+        `SELECT DISTINCT region FROM ${T.events} UNION SELECT region FROM ${T.syncState} ORDER BY 1`,
+      );
+      return rows.map((r) => String(r.region));
+    },
+    async counts() {
+      const rows = await db.all(
+        `SELECT (SELECT count(*) FROM ${T.events}) AS events, (SELECT count(*) FROM ${T.records}) AS rows`,
+      );
+      return { events: Number(rows[0]?.events ?? 0), rows: Number(rows[0]?.rows ?? 0) };
+    },
+    readSyncState,
+    writeSyncState,
+    async readRaw(eventId) {
+      const rows = await db.all(`SELECT region, raw FROM ${T.events} WHERE event_id = $1`, [
+        eventId,
+      ]);
+      const row = rows[0];
+      return row ? { region: String(row.region), text: String(row.raw) } : null;
+    },
+    clear,
+    close: () => db.close(),
+  };
+}

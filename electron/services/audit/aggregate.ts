@@ -1,0 +1,160 @@
+// The explorer's summaries as SQL: quantity per bucket × customer × license × dimension, per
+// bucket × dimension, records per status, failed calls per error code, and totals. "Billed"
+// (successQuantity) follows the billed-once rule: replays and DuplicateRecord never add to it.
+// Day buckets whose filters the daily rollup can answer read the rollup; everything else reads
+// the records themselves. Calls (distinct events) always come from the records.
+import {
+  DAY_MS,
+  HOUR_MS,
+  auditStatuses,
+  type AuditAggregateInput,
+  type AuditAggregateOutput,
+  type AuditFilter,
+  type AuditStatus,
+} from '../../../shared/audit';
+import type { AccountCache } from './account-cache';
+import { filterContext } from './explorer';
+import { compileFilter, SqlParams } from './filter-sql';
+import { billingSql } from './schema';
+
+type Source = { sql: string; params: SqlParams; rollup: boolean };
+
+/** The filtered rows as (ut, et, party, dimension, status, billing, records, quantity). */
+function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'): Source {
+  const T = cache.tables;
+  const ctx = filterContext(cache);
+  if (bucket === 'day') {
+    const params = new SqlParams();
+    const where = compileFilter(filter, ctx, 'daily', params);
+    if (where !== null) {
+      return {
+        sql: `SELECT r.usage_day::BIGINT * ${String(DAY_MS)} AS ut, r.event_day::BIGINT * ${String(DAY_MS)} AS et,
+          r.party_code, r.dimension_code, r.status, r.billing::VARCHAR AS billing, r.records, r.quantity
+          FROM ${T.daily} r WHERE ${where}`,
+        params,
+        rollup: true,
+      };
+    }
+  }
+  const params = new SqlParams();
+  const where = compileFilter(filter, ctx, 'records', params) ?? 'FALSE';
+  return {
+    sql: `SELECT r.usage_time AS ut, r.event_time AS et, r.party_code, r.dimension_code, r.status,
+      (${billingSql('r')}) AS billing, 1 AS records, r.quantity
+      FROM ${T.records} r WHERE ${where}`,
+    params,
+    rollup: false,
+  };
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+
+/** Whether day buckets for this filter come from the daily rollup. */
+export function rollupAnswers(cache: AccountCache, filter: AuditFilter): boolean {
+  return compileFilter(filter, filterContext(cache), 'daily', new SqlParams()) !== null;
+}
+
+export async function aggregate(
+  cache: AccountCache,
+  filter: AuditFilter,
+  input: AuditAggregateInput,
+): Promise<AuditAggregateOutput> {
+  const T = cache.tables;
+  const bucketMs = input.bucket === 'hour' ? HOUR_MS : DAY_MS;
+  const time = input.time === 'eventTime' ? 'et' : 'ut';
+  const maxGroups = input.maxGroups ?? 50_000;
+  const src = source(cache, filter, input.bucket);
+  const withSource = `WITH s AS (${src.sql})`;
+  const bucket = `(s.${time} // ${String(bucketMs)}) * ${String(bucketMs)}`;
+  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed')`;
+  const db = cache.db;
+
+  const groupsSql = `${withSource}
+    SELECT ${bucket} AS bucket_start,
+      coalesce(p.customer_aws_account_id, p.customer_identifier, '') AS customer,
+      coalesce(p.license_arn, '') AS license_arn, d.name AS dimension,
+      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
+      sum(s.records)::BIGINT AS records
+    FROM s JOIN ${T.parties} p ON p.code = s.party_code JOIN ${T.dimensions} d ON d.code = s.dimension_code
+    WHERE s.${time} IS NOT NULL
+    GROUP BY ALL
+    ORDER BY bucket_start, customer, license_arn, dimension
+    LIMIT ${String(maxGroups + 1)}`;
+  const seriesSql = `${withSource}
+    SELECT ${bucket} AS bucket_start, s.dimension_code,
+      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
+      sum(s.records)::BIGINT AS records
+    FROM s WHERE s.${time} IS NOT NULL GROUP BY ALL`;
+  const statusSql = `${withSource}
+    SELECT s.status::VARCHAR AS status, sum(s.records)::BIGINT AS records,
+      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed
+    FROM s GROUP BY ALL`;
+
+  const rowsParams = new SqlParams();
+  const rowsWhere = compileFilter(filter, filterContext(cache), 'records', rowsParams) ?? 'FALSE';
+  // Every call with a record when nothing is filtered: counted per event, not per record.
+  const callsSql =
+    rowsWhere === 'TRUE'
+      ? `SELECT count(*) AS calls FROM ${T.events} WHERE record_count > 0`
+      : `SELECT count(DISTINCT r.event_seq) AS calls FROM ${T.records} r WHERE ${rowsWhere}`;
+  const errorsSql = `SELECT coalesce(r.error_code, '') AS error_code,
+      count(DISTINCT r.event_seq) AS calls, count(*) AS records
+    FROM ${T.records} r WHERE r.status = 'Failed' AND (${rowsWhere}) GROUP BY ALL`;
+
+  const [groups, series, statuses, calls, errors] = await Promise.all([
+    db.all(groupsSql, src.params.values),
+    db.all(seriesSql, src.params.values),
+    db.all(statusSql, src.params.values),
+    db.all(callsSql, rowsWhere === 'TRUE' ? [] : rowsParams.values),
+    db.all(errorsSql, rowsParams.values),
+  ]);
+
+  const customerDimension = groups.slice(0, maxGroups).map((g) => {
+    const item: AuditAggregateOutput['customerDimension'][number] = {
+      bucketStart: num(g.bucket_start),
+      customer: String(g.customer),
+      dimension: String(g.dimension),
+      quantity: num(g.quantity),
+      successQuantity: num(g.billed),
+      records: num(g.records),
+    };
+    if (typeof g.license_arn === 'string' && g.license_arn !== '') item.licenseArn = g.license_arn;
+    return item;
+  });
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const dimensionSeries = series
+    .map((s) => ({
+      bucketStart: num(s.bucket_start),
+      dimension: cache.dicts.dimensions.at(num(s.dimension_code)) ?? '',
+      quantity: num(s.quantity),
+      successQuantity: num(s.billed),
+      records: num(s.records),
+    }))
+    .sort((x, y) => x.bucketStart - y.bucketStart || cmp(x.dimension, y.dimension));
+  const byStatus = new Map(statuses.map((s) => [String(s.status), s]));
+  const totals = {
+    records: statuses.reduce((sum, s) => sum + num(s.records), 0),
+    calls: num(calls[0]?.calls),
+    quantity: statuses.reduce((sum, s) => sum + num(s.quantity), 0),
+    successQuantity: statuses.reduce((sum, s) => sum + num(s.billed), 0),
+  };
+  return {
+    bucket: input.bucket,
+    time: input.time === 'eventTime' ? 'eventTime' : 'usageHour',
+    customerDimension,
+    customerDimensionTruncated: groups.length > maxGroups,
+    dimensionSeries,
+    statusCounts: auditStatuses
+      .filter((status: AuditStatus) => status !== 'Success')
+      .map((status) => ({ status, records: num(byStatus.get(status)?.records) }))
+      .filter((s) => s.records > 0),
+    errorCodes: errors
+      .map((e) => ({
+        errorCode: String(e.error_code),
+        calls: num(e.calls),
+        records: num(e.records),
+      }))
+      .sort((x, y) => y.records - x.records || cmp(x.errorCode, y.errorCode)),
+    totals,
+  };
+}

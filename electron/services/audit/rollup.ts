@@ -1,0 +1,56 @@
+// The daily rollup: records summed per UTC day of use and of metering, customer, dimension,
+// region, status and billed-once standing. Day-bucketed aggregates whose filters it can answer
+// read it instead of every record (tens of thousands of rows instead of millions). It is redone
+// for the days a write touched, in that write's transaction, so it never disagrees with the
+// records it sums.
+import { DAY_MS } from '../../../shared/audit';
+import type { SqlSession } from './db';
+import { billingSql, type Tables } from './schema';
+
+function insertDaily(T: Tables, where: string): string {
+  return `INSERT INTO ${T.daily}
+    SELECT
+      (usage_time // ${String(DAY_MS)})::INTEGER AS usage_day,
+      (event_time // ${String(DAY_MS)})::INTEGER AS event_day,
+      party_code, dimension_code, region_code, status,
+      (${billingSql()})::${T.billing} AS billing,
+      count(*)::BIGINT AS records,
+      sum(quantity)::BIGINT AS quantity
+    FROM ${T.records}
+    WHERE ${where}
+    GROUP BY ALL`;
+}
+
+/** Redoes the rollup for the given usage days (and for records without a usage time). */
+export async function refreshDaily(
+  tx: SqlSession,
+  T: Tables,
+  touched: { days: readonly number[]; unknown: boolean },
+): Promise<void> {
+  if (touched.days.length > 0) {
+    const first = touched.days[0] ?? 0;
+    const last = touched.days.at(-1) ?? 0;
+    await tx.run(`DELETE FROM ${T.daily} WHERE usage_day IN (SELECT unnest($1::INTEGER[]))`, [
+      touched.days,
+    ]);
+    // The range lets the engine skip storage blocks; the list keeps the days exact.
+    await tx.run(
+      insertDaily(
+        T,
+        `usage_time >= ${String(first * DAY_MS)} AND usage_time < ${String((last + 1) * DAY_MS)}
+         AND (usage_time // ${String(DAY_MS)})::INTEGER IN (SELECT unnest($1::INTEGER[]))`,
+      ),
+      [touched.days],
+    );
+  }
+  if (touched.unknown) {
+    await tx.run(`DELETE FROM ${T.daily} WHERE usage_day IS NULL`);
+    await tx.run(insertDaily(T, 'usage_time IS NULL'));
+  }
+}
+
+/** Rebuilds the whole rollup (after a bulk load, or a region cleared). */
+export async function rebuildDaily(tx: SqlSession, T: Tables): Promise<void> {
+  await tx.run(`DELETE FROM ${T.daily}`);
+  await tx.run(insertDaily(T, 'TRUE'));
+}

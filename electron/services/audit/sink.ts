@@ -1,0 +1,67 @@
+// CloudTrail events into the cache, whoever brings them (the LookupEvents sync, an imported trail
+// log file, the migration of an older cache): each goes through the one ingest function (parsed
+// for the account and region it was fetched for, filled in from the journal where CloudTrail
+// truncated it) and is stored with its raw record, deduplicated by event id.
+import type { AccountCache } from './account-cache';
+import type { StoredEvent } from './append';
+import { ingestEvent } from './ingest';
+import type { JournalCallLookup } from './journal-fill';
+import type { EventOrigin } from './schema';
+import type { AuditScope } from './scope';
+import type { AuditSyncSink, LookupEvent } from './sync';
+
+export type AppendOptions = {
+  origin?: EventOrigin;
+  /** Many batches in a row: the daily totals are redone once, by `finishBulk`. */
+  bulk?: boolean;
+  /** This app's journal calls by request id, to fill in what CloudTrail truncated. */
+  journal?: JournalCallLookup;
+};
+
+export function toStoredEvents(
+  events: readonly LookupEvent[],
+  scope: AuditScope,
+  origin: EventOrigin,
+  journal?: JournalCallLookup,
+): StoredEvent[] {
+  return events.map((event) => ({
+    parsed: ingestEvent(event, scope, journal).parsed,
+    raw: event.cloudTrailEvent,
+    origin,
+  }));
+}
+
+/** Stores events fetched for `scope` in its account's cache; returns how many were new. */
+export async function appendEvents(
+  cache: AccountCache,
+  scope: AuditScope,
+  events: readonly LookupEvent[],
+  options: AppendOptions = {},
+): Promise<number> {
+  if (scope.accountId !== cache.accountId) {
+    throw new Error(`Events of ${scope.accountId} offered to the cache of ${cache.accountId}.`);
+  }
+  const stored = toStoredEvents(
+    events,
+    scope,
+    options.origin ?? 'cloudtrail-lookup',
+    options.journal,
+  );
+  return cache.store(stored, options.bulk === undefined ? {} : { bulk: options.bulk });
+}
+
+/** The cache as the sync engine's sink, for caches opened by account. */
+export function syncSink(
+  cacheOf: (accountId: string) => Promise<AccountCache>,
+  journal?: () => Promise<JournalCallLookup>,
+): AuditSyncSink {
+  return {
+    readState: async (scope) => (await cacheOf(scope.accountId)).readSyncState(scope.region),
+    writeState: async (scope, state) =>
+      (await cacheOf(scope.accountId)).writeSyncState(scope.region, state),
+    appendEvents: async (scope, events) =>
+      appendEvents(await cacheOf(scope.accountId), scope, events, {
+        ...(journal ? { journal: await journal() } : {}),
+      }),
+  };
+}
