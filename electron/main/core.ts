@@ -91,7 +91,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     logger.error('sandbox failed to start', { error });
   }
 
-  const profiles = createProfileSource({
+  const profiles = await createProfileSource({
     ...(options.awsEnv === undefined ? {} : { env: options.awsEnv }),
     onChange: () => bus.emit('connections:changed', { reason: 'profiles' }),
   });

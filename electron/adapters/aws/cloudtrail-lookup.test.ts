@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
+import { awsErrorName } from '../../../shared/aws/aws-error';
+import { AppError } from '../../../shared/errors';
 import { classifyLookupError } from '../../services/audit/sync';
 import { createCloudTrailLookup } from './cloudtrail-lookup';
 
@@ -123,7 +125,7 @@ describe('CloudTrail LookupEvents adapter', () => {
     });
   });
 
-  it('passes service errors through so the engine can classify them', async () => {
+  it('maps service errors through the one AWS error mapper, whose verdict the engine acts on', async () => {
     const { client } = scriptedClient('us-east-1', () => ({
       status: 400,
       body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
@@ -133,7 +135,9 @@ describe('CloudTrail LookupEvents adapter', () => {
       attribute: { key: 'EventName', value: 'BatchMeterUsage' },
       maxResults: 50,
     }).catch((e: unknown) => e);
-    expect((error as Error).name).toBe('ThrottlingException');
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'AWS_THROTTLED', retryable: true });
+    expect(awsErrorName(error)).toBe('ThrottlingException');
     expect(classifyLookupError(error)).toBe('throttle');
 
     const { client: other } = scriptedClient('us-east-1', () => ({

@@ -1,8 +1,9 @@
 // LookupEventsPort over the AWS SDK. Client creation (credentials, endpoint, retries) stays in
-// the client factory; this only maps parameters and results. Errors pass through untouched so
-// the sync engine can classify them by name and status.
+// the client factory; this maps parameters and results, and failures through the one AWS error
+// mapper, whose verdict (throttled, transient, stale page token…) the sync engine acts on.
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { LookupEvent, LookupEventsPort } from '../../services/audit/sync';
+import { mapAwsError } from './error-map';
 
 /** One client per region (CloudTrail event history is regional), or one client for its region. */
 export function createCloudTrailLookup(
@@ -10,17 +11,21 @@ export function createCloudTrailLookup(
 ): LookupEventsPort {
   const clientFor = typeof clients === 'function' ? clients : () => clients;
   return async (params) => {
-    const output = await clientFor(params.region).send(
-      new LookupEventsCommand({
-        LookupAttributes: [
-          { AttributeKey: params.attribute.key, AttributeValue: params.attribute.value },
-        ],
-        StartTime: params.startTime === undefined ? undefined : new Date(params.startTime),
-        EndTime: params.endTime === undefined ? undefined : new Date(params.endTime),
-        MaxResults: params.maxResults,
-        NextToken: params.nextToken,
-      }),
-    );
+    const output = await clientFor(params.region)
+      .send(
+        new LookupEventsCommand({
+          LookupAttributes: [
+            { AttributeKey: params.attribute.key, AttributeValue: params.attribute.value },
+          ],
+          StartTime: params.startTime === undefined ? undefined : new Date(params.startTime),
+          EndTime: params.endTime === undefined ? undefined : new Date(params.endTime),
+          MaxResults: params.maxResults,
+          NextToken: params.nextToken,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw mapAwsError(error, { operation: 'LookupEvents', region: params.region });
+      });
     const events: LookupEvent[] = [];
     for (const e of output.Events ?? []) {
       // Without an id or the record there is nothing to audit or deduplicate.

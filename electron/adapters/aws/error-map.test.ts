@@ -66,6 +66,25 @@ describe('mapAwsError', () => {
       'CREDENTIALS_MISSING',
       false,
     ],
+    // The names and codes the CloudTrail sync also retries: one list, here.
+    [unmodelled('ThrottledException', 400), 'AWS_THROTTLED', true],
+    [unmodelled('RequestThrottledException', 400), 'AWS_THROTTLED', true],
+    [unmodelled('ServiceUnavailableException', 503), 'AWS_UNAVAILABLE', true],
+    [unmodelled('InternalFailure', 500), 'AWS_UNAVAILABLE', true],
+    [Object.assign(new Error('request timed out'), { name: 'TimeoutError' }), 'NETWORK', true],
+    [unmodelled('RequestTimeoutException', 408), 'NETWORK', true],
+    [
+      Object.assign(new Error('connect EHOSTUNREACH 10.0.0.1:443'), { code: 'EHOSTUNREACH' }),
+      'NETWORK',
+      true,
+    ],
+    [
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+      }),
+      'NETWORK',
+      true,
+    ],
   ])('maps %s to %s', (error, code, retryable) => {
     const mapped = mapAwsError(error, { operation: 'BatchMeterUsage', region: 'us-east-1' });
     expect(mapped).toBeInstanceOf(AppError);

@@ -1,5 +1,8 @@
 // The one place that turns AWS SDK errors into app errors: a code, a plain-language
 // explanation, the next step, whether retrying can help, and the raw error for engineers.
+// Every AWS call site maps its failures here; services decide on the code (AWS_THROTTLED,
+// NETWORK, AWS_UNAVAILABLE…) and read the AWS name back with shared/aws/aws-error.ts.
+import type { AwsErrorDetails } from '../../../shared/aws/aws-error';
 import { AppError, type ErrorCode } from '../../../shared/errors';
 
 export type AwsCallContext = {
@@ -22,15 +25,29 @@ const iamAction: Record<string, string> = {
   AssumeRole: 'sts:AssumeRole',
 };
 
+/** The SDK's throttling names (AWS-FACTS §3.3) and the other spellings AWS services use. */
 const throttlingNames = new Set([
   'ThrottlingException',
   'Throttling',
+  'ThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
   'ProvisionedThroughputExceededException',
   'RequestThrottled',
+  'RequestThrottledException',
   'SlowDown',
 ]);
+
+/** Answers that mean "AWS did not manage this time": retrying the same call can succeed. */
+const transientNames = new Set([
+  'InternalServiceErrorException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+
+/** Timeouts: the call may or may not have reached AWS. */
+const timeoutNames = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 const networkCodes = new Set([
   'ECONNREFUSED',
@@ -138,19 +155,23 @@ function field(value: unknown): string | undefined {
 }
 
 /** The raw error, for the engineer the user forwards it to. Never includes credentials. */
-export function rawAwsError(error: unknown): Record<string, unknown> {
+export function rawAwsError(error: unknown): AwsErrorDetails {
   if (typeof error !== 'object' || error === null) return { message: String(error) };
   const e = error as ErrorLike;
-  const raw: Record<string, unknown> = {
-    name: field(e.name),
-    message: field(e.message),
-  };
-  if (field(e.code)) raw.code = e.code;
+  const raw: AwsErrorDetails = {};
+  const name = field(e.name);
+  const message = field(e.message);
+  const code = field(e.code) ?? field((e.cause as ErrorLike | undefined)?.code);
+  if (name !== undefined) raw.name = name;
+  if (message !== undefined) raw.message = message;
+  if (code !== undefined) raw.code = code;
   if (e.$fault !== undefined) raw.fault = e.$fault;
   if (e.$metadata) {
-    raw.httpStatusCode = e.$metadata.httpStatusCode;
-    raw.requestId = e.$metadata.requestId;
-    raw.attempts = e.$metadata.attempts;
+    if (typeof e.$metadata.httpStatusCode === 'number') {
+      raw.httpStatusCode = e.$metadata.httpStatusCode;
+    }
+    if (typeof e.$metadata.requestId === 'string') raw.requestId = e.$metadata.requestId;
+    if (typeof e.$metadata.attempts === 'number') raw.attempts = e.$metadata.attempts;
   }
   return raw;
 }
@@ -246,9 +267,7 @@ function explain(error: unknown, context: AwsCallContext): Explanation {
     };
   }
   if (
-    name === 'InternalServiceErrorException' ||
-    name === 'InternalFailure' ||
-    name === 'ServiceUnavailable' ||
+    transientNames.has(name) ||
     e.$fault === 'server' ||
     (status !== undefined && status >= 500)
   ) {
@@ -261,8 +280,7 @@ function explain(error: unknown, context: AwsCallContext): Explanation {
   }
   if (
     networkCodes.has(nodeCode) ||
-    name === 'TimeoutError' ||
-    name === 'RequestTimeout' ||
+    timeoutNames.has(name) ||
     /socket hang up|network|ECONN|ETIMEDOUT|ENOTFOUND/i.test(message)
   ) {
     return {

@@ -1,5 +1,6 @@
 // Profile listing from a temporary HOME whose config and credentials files (named through
-// AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) hold every kind the SDK knows. No secret value
+// AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) hold every kind the SDK knows. The files are
+// parsed by the SDK's own loader, so section names mean what they mean to fromIni. No secret value
 // may come out of the listing, and an edited file is read again.
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,8 +106,8 @@ describe('AWS profile listing', () => {
     expect(configFilePath({ HOME: home, AWS_CONFIG_FILE: '~/cfg' })).toBe(join(home, 'cfg'));
   });
 
-  it('lists every profile with its kind', () => {
-    const list = readProfiles(env, 1);
+  it('lists every profile with its kind', async () => {
+    const list = await readProfiles(env, 1);
     const byName = Object.fromEntries(list.profiles.map((p) => [p.name, p]));
     const kinds = Object.fromEntries(list.profiles.map((p) => [p.name, p.kind]));
     expect(kinds).toEqual({
@@ -158,8 +159,45 @@ describe('AWS profile listing', () => {
     expect(byName.empty?.problem).toMatch(/no credentials/);
   });
 
-  it('never lets a secret value, session token or process command line out', () => {
-    const text = JSON.stringify(readProfiles(env, 1));
+  it('names sections exactly as the SDK loader does, so a listed profile is one fromIni resolves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meterdesk-sdk-names-'));
+    try {
+      const files = {
+        HOME: dir,
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      };
+      writeFileSync(
+        files.AWS_CONFIG_FILE,
+        [
+          // Quoted names are unquoted by the SDK's section pattern.
+          "[profile 'quoted-name']",
+          'credential_process = /bin/true',
+          // A name with a space does not match the SDK's pattern: fromIni cannot use it.
+          '[profile two words]',
+          'credential_process = /bin/true',
+          // Without the "profile " prefix a config section is not a profile.
+          '[not-a-profile]',
+          'credential_process = /bin/true',
+          '[services corp-endpoints]',
+          'sts =',
+          '  endpoint_url = https://sts.example',
+          '[profile via-services]',
+          'services = corp-endpoints',
+          'credential_process = /bin/true',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, '');
+      const names = (await readProfiles(files, 1)).profiles.map((p) => p.name);
+      expect(names).toEqual(['quoted-name', 'via-services']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never lets a secret value, session token or process command line out', async () => {
+    const text = JSON.stringify(await readProfiles(env, 1));
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(SESSION_TOKEN);
     expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
@@ -169,7 +207,7 @@ describe('AWS profile listing', () => {
 
   it('reads the files again when they change, and tells the listener', async () => {
     let changes = 0;
-    const source = createProfileSource({ env, onChange: () => (changes += 1) });
+    const source = await createProfileSource({ env, onChange: () => (changes += 1), watch: false });
     try {
       expect(source.list().profiles.some((p) => p.name === 'added-later')).toBe(false);
       const before = source.version();
@@ -180,10 +218,14 @@ describe('AWS profile listing', () => {
       // A coarse-mtime filesystem could see the same second: move mtime on explicitly.
       const later = new Date(Date.now() + 5_000);
       utimesSync(env.AWS_CONFIG_FILE ?? '', later, later);
-      expect(source.list().profiles.find((p) => p.name === 'added-later')?.kind).toBe('sso');
+      // Asking for the list notices the change; the fresh read lands a moment later.
+      source.list();
+      await expect
+        .poll(() => source.list().profiles.find((p) => p.name === 'added-later')?.kind)
+        .toBe('sso');
       expect(source.version()).toBe(before + 1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(changes).toBeGreaterThanOrEqual(1);
+      expect(changes).toBe(1);
+      expect(await source.refresh()).toBe(false);
     } finally {
       source.close();
       writeFileSync(env.AWS_CONFIG_FILE ?? '', CONFIG);
@@ -192,7 +234,7 @@ describe('AWS profile listing', () => {
 
   it('notices a change through the watcher without being asked', async () => {
     let changes = 0;
-    const source = createProfileSource({ env, onChange: () => (changes += 1) });
+    const source = await createProfileSource({ env, onChange: () => (changes += 1) });
     try {
       source.list();
       writeFileSync(

@@ -1,11 +1,13 @@
 // Lists the profiles of the shared AWS config and credentials files (honouring AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE) and says what kind each is, the way the SDK's fromIni decides it.
-// It only classifies sections: credentials themselves are resolved by @aws-sdk/credential-providers
-// (credentials.ts). Secret values are never kept: of a static profile only the key id's last four
-// characters survive parsing. The files are re-read when their mtime changes, and watched.
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+// The files are read and parsed by the SDK's own loader; this only classifies the sections, and
+// credentials themselves are resolved by @aws-sdk/credential-providers (credentials.ts). Secret
+// values are never kept: of a static profile only the key id's last four characters survive.
+// The files are read again when their mtime changes, and watched.
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { ProfileInfo, ProfileKind, ProfileList } from '../../../shared/channels/connections';
 
 export type AwsEnv = Record<string, string | undefined>;
@@ -55,77 +57,56 @@ export function credentialsFilePath(env: AwsEnv = process.env): string {
 type Section = Map<string, string>;
 
 /**
- * INI sections → keys. Comments start with # or ; at a line start or after whitespace; an
- * indented `key = value` under a `name =` line is a sub-property (kept as name.key, as the SDK does).
+ * Keeps what classification needs of one parsed section: the kept keys' values, the last four
+ * characters of the key id, and every other key only as present (so no secret survives).
  */
-export function parseIniSections(text: string): Map<string, Section> {
-  const sections = new Map<string, Section>();
-  let current: Section | undefined;
-  let subsection: string | undefined;
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = (rawLine.split(/(^|\s)[;#]/)[0] ?? '').trim();
-    if (line.startsWith('[') && line.endsWith(']')) {
-      const name = line.slice(1, -1).trim().replace(/\s+/g, ' ');
-      subsection = undefined;
-      if (name === '__proto__' || name === 'profile __proto__') {
-        current = undefined;
-        continue;
-      }
-      current = sections.get(name) ?? new Map<string, string>();
-      sections.set(name, current);
-      continue;
-    }
-    if (!current) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim().toLowerCase();
-    const value = line.slice(eq + 1).trim();
-    if (value === '') {
-      subsection = key;
-      continue;
-    }
-    if (subsection !== undefined && rawLine.trimStart() === rawLine) subsection = undefined;
-    const fullKey = subsection === undefined ? key : `${subsection}.${key}`;
-    if (KEPT_KEYS.has(fullKey)) current.set(fullKey, value);
-    else if (fullKey === 'aws_access_key_id') current.set(fullKey, value.slice(-4));
-    else current.set(fullKey, PRESENT);
+function sectionOf(values: Record<string, string | undefined>): Section {
+  const section = new Map<string, string>();
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (KEPT_KEYS.has(key)) section.set(key, value);
+    else if (key === 'aws_access_key_id') section.set(key, value.slice(-4));
+    else section.set(key, PRESENT);
   }
-  return sections;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return section;
 }
 
 type Merged = { data: Section; files: Set<'config' | 'credentials'> };
 
-/** Config sections `[profile x]`/`[default]` and credentials sections `[x]`, merged per key. */
-function mergeProfiles(
-  config: Map<string, Section>,
-  credentials: Map<string, Section>,
-): { profiles: Map<string, Merged>; ssoSessions: Map<string, Section> } {
+/** Both files as the SDK's loader parsed them. */
+type SharedConfigFiles = Awaited<ReturnType<typeof loadSharedConfigFiles>>;
+
+/** The SDK's parsed config names `[sso-session x]` as "sso-session.x" and `[services x]` so. */
+const SSO_SESSION_PREFIX = 'sso-session.';
+const SERVICES_PREFIX = 'services.';
+
+/**
+ * The files as the SDK parsed them: config profiles (`[profile x]` and `[default]`, already
+ * named x and default by the loader), sso-session blocks, and credentials sections, merged per
+ * key with the credentials file winning, as the SDK's own merge does.
+ */
+function mergeProfiles(files: SharedConfigFiles): {
+  profiles: Map<string, Merged>;
+  ssoSessions: Map<string, Section>;
+} {
   const profiles = new Map<string, Merged>();
   const ssoSessions = new Map<string, Section>();
   const add = (name: string, data: Section, file: 'config' | 'credentials'): void => {
     const entry = profiles.get(name) ?? { data: new Map<string, string>(), files: new Set() };
-    // Credentials-file values win over config-file values, as in the SDK's merge.
     for (const [key, value] of data) entry.data.set(key, value);
     entry.files.add(file);
     profiles.set(name, entry);
   };
-  for (const [section, data] of config) {
-    if (section === 'default') add('default', data, 'config');
-    else if (section.startsWith('profile '))
-      add(section.slice('profile '.length).trim(), data, 'config');
-    else if (section.startsWith('sso-session ')) {
-      ssoSessions.set(section.slice('sso-session '.length).trim(), data);
+  for (const [name, values] of Object.entries(files.configFile)) {
+    if (name.startsWith(SSO_SESSION_PREFIX)) {
+      ssoSessions.set(name.slice(SSO_SESSION_PREFIX.length), sectionOf(values));
+    } else if (!name.startsWith(SERVICES_PREFIX)) {
+      add(name, sectionOf(values), 'config');
     }
   }
-  for (const [section, data] of credentials) add(section, data, 'credentials');
+  for (const [name, values] of Object.entries(files.credentialsFile)) {
+    add(name, sectionOf(values), 'credentials');
+  }
   return { profiles, ssoSessions };
 }
 
@@ -221,12 +202,23 @@ function classify(
   return info;
 }
 
-export function readProfiles(env: AwsEnv = process.env, now: number = Date.now()): ProfileList {
+/**
+ * Reads both files with the SDK's own loader (`loadSharedConfigFiles`, the one `fromIni` uses),
+ * so a profile is listed exactly as the SDK will resolve it. The loader caches file reads; this
+ * always reads afresh, which also refreshes what `fromIni` sees.
+ */
+export async function readProfiles(
+  env: AwsEnv = process.env,
+  now: number = Date.now(),
+): Promise<ProfileList> {
   const configFile = configFilePath(env);
   const credentialsFile = credentialsFilePath(env);
-  const config = parseIniSections(readText(configFile) ?? '');
-  const credentials = parseIniSections(readText(credentialsFile) ?? '');
-  const { profiles, ssoSessions } = mergeProfiles(config, credentials);
+  const files = await loadSharedConfigFiles({
+    configFilepath: configFile,
+    filepath: credentialsFile,
+    ignoreCache: true,
+  });
+  const { profiles, ssoSessions } = mergeProfiles(files);
   return {
     configFile,
     credentialsFile,
@@ -240,10 +232,15 @@ export function readProfiles(env: AwsEnv = process.env, now: number = Date.now()
 
 /** What the connections service needs of the profile files. */
 export type ProfileSource = {
-  /** The current listing; re-read first if either file changed since the last read. */
+  /**
+   * The latest listing. When either file changed since it was read, a fresh read starts and
+   * `onChange` fires once it is in (the watcher usually gets there first).
+   */
   list: () => ProfileList;
   /** Increases whenever the files changed, so cached credential providers are rebuilt. */
   version: () => number;
+  /** Reads the files now if they changed; true when the listing changed. */
+  refresh: () => Promise<boolean>;
   close: () => void;
 };
 
@@ -256,23 +253,41 @@ function stamp(path: string): string {
   }
 }
 
-export function createProfileSource(
+/** Reads the files once before it answers, so the first `list()` is already complete. */
+export async function createProfileSource(
   options: { env?: AwsEnv; onChange?: () => void; watch?: boolean; now?: () => number } = {},
-): ProfileSource {
+): Promise<ProfileSource> {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
+  const stampsNow = (): string =>
+    `${stamp(configFilePath(env))}|${stamp(credentialsFilePath(env))}`;
   let version = 0;
-  let stamps = '';
-  let cached: ProfileList | undefined;
+  let stamps = stampsNow();
+  let cached = await readProfiles(env, now());
+  let reading: Promise<boolean> | undefined;
 
-  const refresh = (): boolean => {
-    const next = `${stamp(configFilePath(env))}|${stamp(credentialsFilePath(env))}`;
-    if (cached && next === stamps) return false;
-    const changed = cached !== undefined;
-    stamps = next;
-    cached = readProfiles(env, now());
-    if (changed) version += 1;
-    return changed;
+  const refresh = (): Promise<boolean> => {
+    reading ??= (async () => {
+      const next = stampsNow();
+      if (next === stamps) return false;
+      try {
+        cached = await readProfiles(env, now());
+      } catch {
+        // Unreadable right now (mid-write): keep the last listing, try again on the next change.
+        return false;
+      }
+      // The stamps from before the read: a change during the read is seen next time.
+      stamps = next;
+      version += 1;
+      options.onChange?.();
+      return true;
+    })().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+  const refreshIfChanged = (): void => {
+    if (stampsNow() !== stamps) void refresh();
   };
 
   const watchers: FSWatcher[] = [];
@@ -287,9 +302,7 @@ export function createProfileSource(
         const watcher = watch(folder, { persistent: false }, (_event, filename) => {
           if (filename !== null && !names.has(filename)) return;
           if (debounce) clearTimeout(debounce);
-          debounce = setTimeout(() => {
-            if (refresh()) options.onChange?.();
-          }, 100);
+          debounce = setTimeout(() => void refresh(), 100);
         });
         watcher.on('error', () => undefined);
         watchers.push(watcher);
@@ -301,14 +314,14 @@ export function createProfileSource(
 
   return {
     list() {
-      if (refresh()) options.onChange?.();
-      if (!cached) throw new Error('unreachable: profiles were just read');
+      refreshIfChanged();
       return cached;
     },
     version() {
-      refresh();
+      refreshIfChanged();
       return version;
     },
+    refresh,
     close() {
       if (debounce) clearTimeout(debounce);
       for (const watcher of watchers) watcher.close();

@@ -162,7 +162,7 @@ describe('connections against the sandbox', () => {
     const store = createMemoryStore();
     const bus = createEventBus();
     const settings = createSettingsService(store, (next) => bus.emit('settings:changed', next));
-    const profiles = createProfileSource({ watch: false });
+    const profiles = await createProfileSource({ watch: false });
     let n = 0;
     const connections = createConnectionsService({
       sandbox: () => ({

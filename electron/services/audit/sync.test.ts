@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_RETENTION_MS, DAY_MS, type AuditSyncProgress } from '../../../shared/audit';
+import { mapAwsError } from '../../adapters/aws/error-map';
 import { createPacer } from '../../adapters/aws/pacer';
 import { createFakeTime, type FakeTime } from './fake-time';
 import {
@@ -20,11 +21,20 @@ const east = { accountId: ACCOUNT, region: 'us-east-1' };
 const west = { accountId: ACCOUNT, region: 'eu-west-1' };
 const NOW = Date.UTC(2026, 7, 1, 12);
 
+/** What the lookup port throws: an SDK error as the one AWS error mapper turns it. */
+function mapped(error: unknown): Error {
+  return mapAwsError(error, { operation: 'LookupEvents', region: 'us-east-1' });
+}
+
 function awsError(name: string, status = 400): Error {
-  return Object.assign(new Error(`${name} happened`), {
-    name,
-    $metadata: { httpStatusCode: status },
-  });
+  return mapped(
+    Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } }),
+  );
+}
+
+/** A network fault as Node reports it, mapped like every AWS call's failure. */
+function networkError(code: string): Error {
+  return mapped(Object.assign(new Error(`connect ${code}`), { code }));
 }
 
 type Call = { params: LookupEventsParams; at: number };
@@ -395,15 +405,22 @@ describe('audit sync', () => {
     expect(after.map((d) => d.state)).toEqual(['complete', 'complete', 'complete', 'partial']);
   });
 
-  it('classifies errors by name and status', () => {
+  it('acts on the one AWS error mapper’s verdict', () => {
     expect(classifyLookupError(awsError('ThrottlingException'))).toBe('throttle');
     expect(classifyLookupError(awsError('Whatever', 429))).toBe('throttle');
     expect(classifyLookupError(awsError('InvalidNextTokenException'))).toBe('invalid-token');
     expect(classifyLookupError(awsError('InternalFailure', 500))).toBe('transient');
-    expect(classifyLookupError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(
-      'transient',
-    );
+    expect(classifyLookupError(awsError('ServiceUnavailableException', 503))).toBe('transient');
+    expect(classifyLookupError(awsError('TimeoutError'))).toBe('transient');
+    // Every network fault the mapper knows, including the two the sync once missed.
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH']) {
+      expect(classifyLookupError(networkError(code))).toBe('transient');
+    }
+    expect(classifyLookupError(networkError('UND_ERR_SOCKET'))).toBe('transient');
     expect(classifyLookupError(awsError('AccessDeniedException'))).toBe('fatal');
+    expect(classifyLookupError(awsError('ExpiredTokenException', 403))).toBe('fatal');
+    // Not through the mapper: nothing to go on, so the region stops rather than guessing.
+    expect(classifyLookupError(new Error('ThrottlingException'))).toBe('fatal');
     expect(classifyLookupError('nope')).toBe('fatal');
   });
 });

@@ -16,6 +16,8 @@ import {
   type AuditLookupAttribute,
   type AuditSyncProgress,
 } from '../../../shared/audit';
+import { awsErrorDetails } from '../../../shared/aws/aws-error';
+import { isAppError } from '../../../shared/errors';
 import type { Clock } from '../ports';
 import type { Pacer, Sleep } from '../pacing';
 import { addInterval, completeness, gaps } from './coverage';
@@ -44,6 +46,7 @@ export type LookupEventsParams = {
   maxResults: number;
 };
 
+/** Fails with the AppError of the one AWS error mapper (adapters/aws/error-map.ts). */
 export type LookupEventsPort = (
   params: LookupEventsParams,
 ) => Promise<{ events: LookupEvent[]; nextToken?: string }>;
@@ -119,46 +122,19 @@ export type AuditSyncRegionResult = AuditScope & {
 export const DEFAULT_OVERLAP_MS = 30 * 60_000;
 /** AWS-FACTS §2.4: about 15 minutes for metering events to appear (UNVERIFIED). */
 export const DEFAULT_LATENCY_MARGIN_MS = 15 * 60_000;
-const THROTTLE_NAMES = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'Throttling',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
-const TRANSIENT_NAMES = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalServiceErrorException',
-]);
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
 export type LookupErrorKind = 'throttle' | 'transient' | 'invalid-token' | 'fatal';
 
-/** By name and status, never `$retryable` (unset for CloudTrail errors, AWS-FACTS §3.4). */
+/**
+ * What a failed page means for the sync, read from the one AWS error mapper's verdict (the
+ * lookup port fails with its AppError): its code says throttled or transient, and the AWS name
+ * says a page token went stale. Anything else, or an error that was never mapped, stops the region.
+ */
 export function classifyLookupError(error: unknown): LookupErrorKind {
-  if (typeof error !== 'object' || error === null) return 'fatal';
-  const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  const name = typeof e.name === 'string' ? e.name : '';
-  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : 0;
-  if (THROTTLE_NAMES.has(name) || status === 429) return 'throttle';
+  if (!isAppError(error)) return 'fatal';
+  if (error.code === 'AWS_THROTTLED') return 'throttle';
+  const name = awsErrorDetails(error).name;
   if (name === 'InvalidNextTokenException' || name === 'InvalidNextToken') return 'invalid-token';
-  if (TRANSIENT_NAMES.has(name) || status >= 500) return 'transient';
-  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return 'transient';
+  if (error.code === 'NETWORK' || error.code === 'AWS_UNAVAILABLE') return 'transient';
   return 'fatal';
 }
 
@@ -384,10 +360,12 @@ async function syncTarget(
     if (error instanceof Cancelled) result.outcome = 'cancelled';
     else {
       result.outcome = 'failed';
+      // The AWS error's own name and message, which the service explains once for the user.
+      const aws = awsErrorDetails(error);
       const e = error as { name?: unknown; message?: unknown };
       result.error = {
-        name: typeof e.name === 'string' ? e.name : 'Error',
-        message: typeof e.message === 'string' ? e.message : String(error),
+        name: aws.name ?? (typeof e.name === 'string' ? e.name : 'Error'),
+        message: aws.message ?? (typeof e.message === 'string' ? e.message : String(error)),
       };
     }
   } finally {

@@ -15,6 +15,7 @@ import type {
 } from '../../../shared/channels/customers';
 import { BULK_MAX_TOKENS } from '../../../shared/channels/customers';
 import type { ConnectionSummary, TaskProgress } from '../../../shared/contract';
+import { awsErrorName } from '../../../shared/aws/aws-error';
 import { parseBulkInput } from '../../../shared/customers';
 import { AppError, isAppError } from '../../../shared/errors';
 import { diagnoseToken, extractRegistrationToken } from '../../../shared/tokens';
@@ -73,14 +74,6 @@ export const BULK_TASK_KIND = 'customers:bulk-resolve';
 /** First 12 hex digits of SHA-256: recognises a repeat without keeping anything usable. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 12);
-}
-
-function awsErrorName(error: AppError): string | undefined {
-  const details = error.details;
-  if (typeof details !== 'object' || details === null || !('aws' in details)) return undefined;
-  const aws = details.aws;
-  if (typeof aws !== 'object' || aws === null || !('name' in aws)) return undefined;
-  return typeof aws.name === 'string' ? aws.name : undefined;
 }
 
 function rawOf(error: AppError): unknown {
