@@ -39,6 +39,16 @@ export const billingKinds = ['billed', 'replay', 'duplicate', 'not-billed', 'unk
 export const billingKindSchema = z.enum(billingKinds);
 export type BillingKind = z.infer<typeof billingKindSchema>;
 
+/** Records by billing kind; quantity only for what was billed (once). */
+export const billingTotalsSchema = z.object({
+  billedRecords: z.number().int(),
+  billedQuantity: z.number(),
+  replayRecords: z.number().int(),
+  duplicateRecords: z.number().int(),
+  unknownRecords: z.number().int(),
+  notBilledRecords: z.number().int(),
+});
+
 export const auditRowSchema = z.object({
   /** CloudTrail event id; the raw record is reachable by it, rows never copy it. */
   eventId: z.string(),
@@ -224,7 +234,7 @@ export const auditAggregateOutputSchema = z.object({
       dimension: z.string(),
       /** Every matching record, whatever its status. */
       quantity: z.number(),
-      /** Only records AWS accepted (status Success): what is billed. */
+      /** What is billed: Success, each MeteringRecordId once (replays left out). */
       successQuantity: z.number(),
       records: z.number().int(),
     }),
@@ -250,7 +260,11 @@ export const auditAggregateOutputSchema = z.object({
     records: z.number().int(),
     calls: z.number().int(),
     quantity: z.number(),
+    /** Billed once (see successQuantity above). */
     successQuantity: z.number(),
+    billing: billingTotalsSchema,
+    /** Events CloudTrail truncated among the matching ones. */
+    truncatedCalls: z.number().int(),
   }),
 });
 export type AuditAggregateOutput = z.infer<typeof auditAggregateOutputSchema>;

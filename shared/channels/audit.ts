@@ -53,10 +53,15 @@ export type AuditSyncStatus = z.infer<typeof auditSyncStatusSchema>;
 /** A journal record this row matches: the call was sent from Meterdesk, by this OS user. */
 export const auditSentSchema = z.object({
   submissionId: z.string(),
+  /** The journaled call, when the event's request id names it. */
+  callId: z.string().optional(),
   osUser: z.string(),
   at: z.string(),
-  /** How it matched: by MeteringRecordId, or by customer, dimension, hour and quantity. */
-  by: z.enum(['meteringRecordId', 'record']),
+  /**
+   * How it matched: by the AWS request id of the call (exact), else by MeteringRecordId, else
+   * by customer, dimension, hour and quantity (the journal record nearest in time).
+   */
+  by: z.enum(['requestId', 'meteringRecordId', 'record']),
 });
 export type AuditSent = z.infer<typeof auditSentSchema>;
 

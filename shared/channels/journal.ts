@@ -1,5 +1,6 @@
 // Channels and events of the journal area; shared/contract.ts merges every area's table.
 import { z } from 'zod';
+import { billingKindSchema, billingTotalsSchema } from '../audit';
 import { journalContextSchema, journalOperationSchema, verifyReportSchema } from '../journal';
 import type { ChannelTable, EventTable } from './table';
 
@@ -45,6 +46,14 @@ export const journalRowSchema = z.object({
   resendOf: z.string().optional(),
   /** The submission that resent this record after an interruption. */
   resentIn: z.string().optional(),
+  /** The call whose answer this row shows (its request id is `requestId`). */
+  callId: z.string().optional(),
+  /** How the record counts toward what AWS billed (shared/billing.ts). */
+  billing: billingKindSchema.optional(),
+  /** DuplicateRecord: the quantity this app had billed first for the same key. */
+  standingQuantity: z.number().optional(),
+  /** Replay: the submission in which this MeteringRecordId was billed. */
+  billedIn: z.string().optional(),
 });
 export type JournalRow = z.infer<typeof journalRowSchema>;
 
@@ -55,6 +64,8 @@ export const journalFilterSchema = z
     customer: text.optional(),
     dimension: text.optional(),
     status: z.array(journalRowStatusSchema).max(10).optional(),
+    /** Billed, replay, duplicate… (shared/billing.ts); combined with status by AND. */
+    billing: z.array(billingKindSchema).max(5).optional(),
     /** Journal time (when it was sent), ISO date or date-time, inclusive. */
     from: text.optional(),
     to: text.optional(),
@@ -99,6 +110,8 @@ export const journalSubmissionSchema = z.object({
   totalRecords: z.number().int(),
   /** Records by status (JournalRowStatus → count). */
   counts: z.record(z.string(), z.number().int()),
+  /** Billed once: replays of records billed before are not billed again. */
+  billing: billingTotalsSchema,
   calls: z.array(journalCallSchema),
   rows: z.array(journalRowSchema),
 });
@@ -133,11 +146,15 @@ export const journalChannels = {
     output: z.object({
       total: z.number().int(),
       rows: z.array(journalRowSchema),
+      /** Billed once over the filtered rows. */
+      billing: billingTotalsSchema,
       /** Choices for the filter controls, over the whole journal. */
       facets: z.object({
         connections: z.array(z.object({ id: z.string(), name: z.string() })),
         dimensions: z.array(z.string()),
         statuses: z.record(z.string(), z.number().int()),
+        /** Records by billing kind (billed, replay, duplicate, not-billed, unknown). */
+        billing: z.record(z.string(), z.number().int()),
       }),
     }),
   },

@@ -218,7 +218,9 @@ describe('audit channels through the real core and sandbox', () => {
       expect(row.sent).toMatchObject({
         submissionId: firstSubmission,
         osUser,
-        by: 'meteringRecordId',
+        // CloudTrail's requestID names the journaled call exactly.
+        by: 'requestId',
+        callId: expect.stringContaining(firstSubmission) as unknown,
       });
     }
     // Seeded history was not sent from this app.

@@ -4,6 +4,7 @@
 import type { journalChannels } from '../../../shared/channels/journal';
 import { AppError } from '../../../shared/errors';
 import {
+  billingTotals,
   facets,
   filterRows,
   publicRow,
@@ -26,6 +27,7 @@ export function wireJournal(deps: CoreDeps): AreaWiring<JournalChannel> {
         return {
           total: rows.length,
           rows: rows.slice(offset, offset + limit).map(publicRow),
+          billing: billingTotals(rows),
           facets: facets(index.rows),
         };
       },

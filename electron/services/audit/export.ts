@@ -8,6 +8,7 @@
 // check them with `sha256sum -c SHA256SUMS`.
 import { createHash } from 'node:crypto';
 import { csvDocument, csvIdCell, csvTextCell } from '../../../shared/csv';
+import { addToTotals, emptyBillingTotals } from '../../../shared/billing';
 import type { AuditExplorerRow } from '../../../shared/channels/audit';
 
 type Column = {
@@ -31,6 +32,12 @@ export const AUDIT_CSV_COLUMNS: readonly Column[] = [
   { name: 'quantity', cell: (r) => String(r.quantity) },
   { name: 'allocations', cell: (r) => csvTextCell(r.allocations) },
   { name: 'status', cell: (r) => csvTextCell(r.status) },
+  // Billed once (shared/billing.ts): billed, replay, duplicate, not-billed or unknown.
+  { name: 'billing', cell: (r) => csvTextCell(r.billing) },
+  {
+    name: 'standing_quantity',
+    cell: (r) => (r.standingQuantity === undefined ? '' : String(r.standingQuantity)),
+  },
   { name: 'error_code', cell: (r) => csvTextCell(r.errorCode) },
   { name: 'error_message', cell: (r) => csvTextCell(r.errorMessage) },
   { name: 'metering_record_id', cell: (r) => csvIdCell(r.meteringRecordId) },
@@ -38,12 +45,19 @@ export const AUDIT_CSV_COLUMNS: readonly Column[] = [
   { name: 'caller_arn', cell: (r) => csvIdCell(r.callerArn) },
   { name: 'user_name', cell: (r) => csvTextCell(r.userName) },
   { name: 'access_key_id', cell: (r) => csvIdCell(r.accessKeyId) },
+  { name: 'identity_type', cell: (r) => csvTextCell(r.identityType) },
+  { name: 'person', cell: (r) => csvTextCell(r.person) },
+  { name: 'request_id', cell: (r) => csvIdCell(r.requestId) },
+  { name: 'truncated_by_cloudtrail', cell: (r) => csvTextCell(r.truncated) },
+  { name: 'filled_from', cell: (r) => csvTextCell(r.filledFrom) },
   { name: 'region', cell: (r) => csvTextCell(r.region) },
   { name: 'account_id', cell: (r) => csvIdCell(r.accountId) },
   { name: 'event_id', cell: (r) => csvIdCell(r.eventId) },
   { name: 'record_index', cell: (r) => String(r.recordIndex) },
   { name: 'sent_from_meterdesk_by', cell: (r) => csvTextCell(r.sent?.osUser) },
   { name: 'journal_submission_id', cell: (r) => csvIdCell(r.sent?.submissionId) },
+  { name: 'journal_call_id', cell: (r) => csvIdCell(r.sent?.callId) },
+  { name: 'journal_matched_by', cell: (r) => csvTextCell(r.sent?.by) },
 ];
 
 export function auditRowsToCsv(rows: readonly AuditExplorerRow[]): string {
@@ -92,42 +106,73 @@ function safeName(eventId: string): string {
   return eventId.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** Who sent an event, from its rows' journal match (the same call for every row). */
+function attribution(rows: readonly AuditExplorerRow[]): string | undefined {
+  const sent = rows.find((r) => r.sent?.by === 'requestId')?.sent ?? rows.find((r) => r.sent)?.sent;
+  if (!sent) return undefined;
+  const how =
+    sent.by === 'requestId'
+      ? 'its request id'
+      : sent.by === 'meteringRecordId'
+        ? 'MeteringRecordId'
+        : 'customer, dimension, hour and quantity';
+  return `Sent from Meterdesk by ${sent.osUser}: submission ${sent.submissionId}${sent.callId ? `, call ${sent.callId}` : ''} (matched by ${how})`;
+}
+
+function eventLines(event: EvidenceInput['events'][number]): string[] {
+  const out = [`## Event ${event.eventId}`];
+  const first = event.rows[0];
+  if (first) {
+    out.push(
+      `${first.eventName} at ${iso(first.eventTime)} in ${first.region} (account ${first.accountId}) by ${first.person ?? first.callerArn ?? first.userName ?? 'unknown caller'}${first.identityType ? ` (${first.identityType})` : ''}${first.requestId ? `, request id ${first.requestId}` : ''}`,
+    );
+    if (first.truncated !== undefined) {
+      out.push(
+        `Truncated by CloudTrail: ${first.truncated} omitted${event.rows.some((r) => r.filledFrom === 'journal') ? '; records filled in from the journal by request id' : ''}`,
+      );
+    }
+    if (first.errorCode !== undefined) {
+      out.push(
+        `Failed call: ${first.errorCode}${first.errorMessage ? ` — ${first.errorMessage}` : ''}`,
+      );
+    }
+  }
+  const sent = attribution(event.rows);
+  if (sent) out.push(sent);
+  for (const r of event.rows) {
+    const customer = r.customerAwsAccountId ?? r.customerIdentifier ?? r.licenseArn ?? '—';
+    const billing =
+      r.billing === 'replay'
+        ? ' · replay: billed before, not again'
+        : r.billing === 'duplicate'
+          ? ` · not billed${r.standingQuantity === undefined ? '' : `; ${String(r.standingQuantity)} stands`}`
+          : '';
+    out.push(
+      `- #${String(r.recordIndex)} ${iso(r.usageHour)} customer ${customer} ${r.productCode ? `product ${r.productCode} ` : ''}dimension ${r.dimension || '—'} quantity ${String(r.quantity)} → ${r.status}${r.meteringRecordId ? ` (MeteringRecordId ${r.meteringRecordId})` : ''}${billing}${r.filledFrom ? ' · from journal' : ''}`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
 function summaryText(input: EvidenceInput): string {
   const rows = input.events.flatMap((e) => e.rows);
   const total = rows.reduce((sum, r) => sum + r.quantity, 0);
-  const billed = rows.filter((r) => r.status === 'Success').reduce((s, r) => s + r.quantity, 0);
+  const billing = emptyBillingTotals();
+  for (const r of rows) addToTotals(billing, r.billing ?? 'unknown', r.quantity);
   const out: string[] = [
     '# Meterdesk audit evidence',
     '',
     `Created: ${iso(input.createdAt)} by ${input.createdBy}`,
     `Connection: ${input.connection.name}, account ${input.connection.accountId}`,
-    `Events: ${String(input.events.length)}; usage records: ${String(rows.length)}; quantity ${String(total)} (accepted by AWS: ${String(billed)})`,
+    `Events: ${String(input.events.length)}; usage records: ${String(rows.length)}; quantity ${String(total)}`,
+    `Billed once: ${String(billing.billedRecords)} records, quantity ${String(billing.billedQuantity)}; replays (billed before, not again): ${String(billing.replayRecords)}; DuplicateRecord (not billed): ${String(billing.duplicateRecords)}; answer unknown: ${String(billing.unknownRecords)}`,
     '',
     'Every raw record is in events/<eventId>.json exactly as CloudTrail returned it. SHA256SUMS',
     'lists the SHA-256 of every file; check with `sha256sum -c SHA256SUMS` after writing them out.',
     '',
   ];
-  for (const event of input.events) {
-    const first = event.rows[0];
-    out.push(`## Event ${event.eventId}`);
-    if (first) {
-      out.push(
-        `${first.eventName} at ${iso(first.eventTime)} in ${first.region} (account ${first.accountId}) by ${first.callerArn ?? first.userName ?? 'unknown caller'}`,
-      );
-      if (first.errorCode !== undefined) {
-        out.push(
-          `Failed call: ${first.errorCode}${first.errorMessage ? ` — ${first.errorMessage}` : ''}`,
-        );
-      }
-    }
-    for (const r of event.rows) {
-      const customer = r.customerAwsAccountId ?? r.customerIdentifier ?? r.licenseArn ?? '—';
-      out.push(
-        `- #${String(r.recordIndex)} ${iso(r.usageHour)} customer ${customer} ${r.productCode ? `product ${r.productCode} ` : ''}dimension ${r.dimension || '—'} quantity ${String(r.quantity)} → ${r.status}${r.meteringRecordId ? ` (MeteringRecordId ${r.meteringRecordId})` : ''}${r.sent ? ` · sent from Meterdesk by ${r.sent.osUser} (${r.sent.submissionId})` : ''}`,
-      );
-    }
-    out.push('');
-  }
+  for (const event of input.events) out.push(...eventLines(event));
   if (input.missing.length > 0) {
     out.push('## Not in the cache', '', ...input.missing.map((id) => `- ${id}`), '');
   }

@@ -72,23 +72,53 @@ export type JournalMatcher = {
   answered: readonly JournalRow[];
 };
 
+function push<K>(map: Map<K, JournalRow[]>, key: K, row: JournalRow): void {
+  const list = map.get(key);
+  if (list) list.push(row);
+  else map.set(key, [row]);
+}
+
+/** Of several sends of one record (a replay), the one journaled nearest the event's time. */
+function nearest(
+  rows: readonly JournalRow[] | undefined,
+  eventTime: number,
+): JournalRow | undefined {
+  let best: JournalRow | undefined;
+  let bestGap = Infinity;
+  for (const row of rows ?? []) {
+    const gap = Math.abs(Date.parse(row.at) - eventTime);
+    if (gap < bestGap) {
+      best = row;
+      bestGap = gap;
+    }
+  }
+  return best;
+}
+
+/**
+ * Attribution: CloudTrail's requestID is the request id AWS gave the journaled call, so it names
+ * the submission and call exactly, replays included. Without it, the MeteringRecordId or the
+ * record's key finds the send nearest in time (a replay's two events go to their own sends).
+ */
 export function createJournalMatcher(rows: readonly JournalRow[]): JournalMatcher {
-  const byId = new Map<string, JournalRow>();
-  const byKey = new Map<string, JournalRow>();
+  const byRequest = new Map<string, JournalRow>();
+  const byId = new Map<string, JournalRow[]>();
+  const byKey = new Map<string, JournalRow[]>();
   const answered: JournalRow[] = [];
-  // The journal index is newest first; walk oldest first so the first send of a record stands.
+  // The journal index is newest first; walk oldest first.
   for (let i = rows.length - 1; i >= 0; i -= 1) {
     const row = rows[i];
     if (!row || row.operation !== 'BatchMeterUsage' || !ANSWERED.has(row.status)) continue;
     answered.push(row);
-    if (row.meteringRecordId !== undefined && !byId.has(row.meteringRecordId)) {
-      byId.set(row.meteringRecordId, row);
+    if (row.requestId !== undefined && !byRequest.has(row.requestId)) {
+      byRequest.set(row.requestId, row);
     }
-    const key = journalMatchKey(row);
-    if (!byKey.has(key)) byKey.set(key, row);
+    if (row.meteringRecordId !== undefined) push(byId, row.meteringRecordId, row);
+    push(byKey, journalMatchKey(row), row);
   }
   const sent = (row: JournalRow, by: AuditSent['by']): AuditSent => ({
     submissionId: row.submissionId,
+    ...(row.callId === undefined ? {} : { callId: row.callId }),
     osUser: row.osUser,
     at: row.at,
     by,
@@ -96,12 +126,15 @@ export function createJournalMatcher(rows: readonly JournalRow[]): JournalMatche
   return {
     answered,
     match(row) {
-      if (row.meteringRecordId !== undefined) {
-        const hit = byId.get(row.meteringRecordId);
-        if (hit) return sent(hit, 'meteringRecordId');
-      }
-      const hit = byKey.get(rowMatchKey(row));
-      return hit ? sent(hit, 'record') : undefined;
+      const call = row.requestId === undefined ? undefined : byRequest.get(row.requestId);
+      if (call) return sent(call, 'requestId');
+      const byRecordId =
+        row.meteringRecordId === undefined
+          ? undefined
+          : nearest(byId.get(row.meteringRecordId), row.eventTime);
+      if (byRecordId) return sent(byRecordId, 'meteringRecordId');
+      const byRecord = nearest(byKey.get(rowMatchKey(row)), row.eventTime);
+      return byRecord ? sent(byRecord, 'record') : undefined;
     },
   };
 }

@@ -2,7 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { recordKey } from '../../../shared/metering';
 import { createJournal, type JournalFile } from './journal';
-import { buildIndex, csvCell, filterRows, sentIndex, submissionDetail, toCsv } from './query';
+import {
+  billingTotals,
+  buildIndex,
+  callsByRequestId,
+  csvCell,
+  facets,
+  filterRows,
+  sentIndex,
+  submissionDetail,
+  toCsv,
+} from './query';
 
 function memoryFile(): JournalFile {
   let text = '';
@@ -126,5 +136,123 @@ describe('journal query', () => {
     // DuplicateRecord and not-sent records are not "sent".
     expect(index.size).toBe(1);
     expect(sentIndex(rows, { account: '999999999999', region: 'us-east-1' }).size).toBe(0);
+  });
+});
+
+/** One submission of these records in one call, answered as given. */
+async function submit(
+  journal: ReturnType<typeof createJournal>,
+  submissionId: string,
+  records: { key: string; record: Record<string, unknown> }[],
+  answer: (key: string) => { status: 'Success' | 'DuplicateRecord'; meteringRecordId?: string },
+) {
+  await journal.append({
+    kind: 'submission-started',
+    submissionId,
+    operation: 'BatchMeterUsage',
+    context,
+    groups: [{ productCode: 'prod1', records: records.length }],
+    totalRecords: records.length,
+    planned: records,
+  });
+  await journal.append({
+    kind: 'call-intent',
+    submissionId,
+    callId: `${submissionId}.1`,
+    context,
+    attempt: 1,
+    operation: 'BatchMeterUsage',
+    productCode: 'prod1',
+    records,
+  });
+  await journal.append({
+    kind: 'call-outcome',
+    submissionId,
+    callId: `${submissionId}.1`,
+    context,
+    requestId: `req-${submissionId}`,
+    results: records.map((r) => ({ key: r.key, ...answer(r.key) })),
+  });
+  await journal.append({
+    kind: 'submission-finished',
+    submissionId,
+    context,
+    counts: { success: 0, duplicate: 0, customerNotSubscribed: 0, rejected: 0, unprocessed: 0 },
+  });
+}
+
+describe('billed once in the journal', () => {
+  const records = [
+    { key: 'a', record: rec('210987654321', 'users', 5) },
+    { key: 'b', record: rec('210987654321', 'gb', 6) },
+    { key: 'c', record: rec('310987654321', 'users', 7) },
+  ];
+  const success = (key: string) => ({ status: 'Success' as const, meteringRecordId: `mr-${key}` });
+
+  it('shows 3 records as billed 3 after they are submitted twice; the second time is a replay', async () => {
+    let t = Date.parse('2026-11-26T05:00:00Z');
+    const journal = createJournal(memoryFile(), { now: () => (t += 1000) });
+    await submit(journal, 's1', records, success);
+    await submit(journal, 's2', records, success);
+    const index = buildIndex(await journal.entries());
+
+    expect(index.rows).toHaveLength(6);
+    expect(facets(index.rows).billing).toEqual({ billed: 3, replay: 3 });
+    expect(billingTotals(index.rows)).toMatchObject({
+      billedRecords: 3,
+      billedQuantity: 5 + 6 + 7,
+      replayRecords: 3,
+    });
+    const second = index.rows.filter((r) => r.submissionId === 's2');
+    expect(second.map((r) => [r.billing, r.billedIn])).toEqual([
+      ['replay', 's1'],
+      ['replay', 's1'],
+      ['replay', 's1'],
+    ]);
+    expect(submissionDetail(index, 's2', false)?.billing).toMatchObject({
+      billedRecords: 0,
+      billedQuantity: 0,
+      replayRecords: 3,
+    });
+    expect(submissionDetail(index, 's1', false)?.billing.billedRecords).toBe(3);
+    // The filter and the export use the same definition.
+    expect(filterRows(index.rows, { billing: ['billed'] })).toHaveLength(3);
+    expect(filterRows(index.rows, { status: ['Success'], billing: ['replay'] })).toHaveLength(3);
+    const csv = toCsv(index.rows);
+    expect(csv.split('\r\n')[0]?.split(',').slice(3, 6)).toEqual([
+      'status',
+      'billing',
+      'standingQuantity',
+    ]);
+    expect(csv.match(/"replay"/g)).toHaveLength(3);
+  });
+
+  it('names the quantity that stands when AWS answers DuplicateRecord', async () => {
+    let t = Date.parse('2026-11-26T05:00:00Z');
+    const journal = createJournal(memoryFile(), { now: () => (t += 1000) });
+    await submit(journal, 's1', records.slice(0, 1), success);
+    await submit(journal, 's2', [{ key: 'a', record: rec('210987654321', 'users', 9) }], () => ({
+      status: 'DuplicateRecord',
+    }));
+    const index = buildIndex(await journal.entries());
+    const dup = index.rows.find((r) => r.submissionId === 's2');
+    expect(dup).toMatchObject({
+      status: 'DuplicateRecord',
+      billing: 'duplicate',
+      standingQuantity: 5,
+    });
+    expect(billingTotals(index.rows)).toMatchObject({ billedRecords: 1, billedQuantity: 5 });
+  });
+
+  it('finds a call by the request id AWS gave it, with the records as sent and their answers', async () => {
+    const journal = createJournal(memoryFile(), { now: () => Date.parse('2026-11-26T05:00:00Z') });
+    await submit(journal, 's1', records, success);
+    const call = callsByRequestId(buildIndex(await journal.entries())).get('req-s1');
+    expect(call).toMatchObject({ submissionId: 's1', callId: 's1.1', productCode: 'prod1' });
+    expect(call?.records.map((r) => [r.key, r.status, r.meteringRecordId])).toEqual([
+      ['a', 'Success', 'mr-a'],
+      ['b', 'Success', 'mr-b'],
+      ['c', 'Success', 'mr-c'],
+    ]);
   });
 });

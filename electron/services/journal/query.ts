@@ -15,6 +15,13 @@ import type {
   RecordResult,
 } from '../../../shared/journal';
 import { finalRecordStatuses, type RecordStatus } from '../../../shared/journal';
+import {
+  addToTotals,
+  billedOnce,
+  emptyBillingTotals,
+  usageKey,
+  type BillingTotals,
+} from '../../../shared/billing';
 import { csvDocument, csvQuotedCell } from '../../../shared/csv';
 import { recordKey } from '../../../shared/metering';
 
@@ -192,6 +199,7 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
             row.meteringRecordId = result.meteringRecordId;
           }
           if (entry.requestId !== undefined) row.requestId = entry.requestId;
+          row.callId = entry.callId;
           const recordError = result
             ? (result as { error?: { code?: unknown; message?: unknown } }).error
             : undefined;
@@ -225,7 +233,52 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
     }
   }
   rows.sort((a, b) => (a.at === b.at ? a.key.localeCompare(b.key) : a.at < b.at ? 1 : -1));
+  markBilling(rows);
   return { submissions, rows };
+}
+
+/** The usage key (shared/billing.ts) of a journaled record. */
+function usageKeyOfRow(row: IndexedRow): string {
+  const time = Date.parse(row.timestamp);
+  return usageKey({
+    accountId: row.account,
+    region: row.region,
+    productCode: row.productCode,
+    licenseArn: row.licenseArn,
+    customerIdentifier: str(row.record.CustomerIdentifier),
+    customerAwsAccountId: str(row.record.CustomerAWSAccountId) ?? row.customer,
+    dimension: row.dimension,
+    usageTime: Number.isFinite(time) ? time : null,
+  });
+}
+
+/**
+ * Billed once across the whole journal (rows are newest first): the first answer of a
+ * MeteringRecordId is billed, the same id in a later submission is a replay of it.
+ */
+function markBilling(rows: IndexedRow[]): void {
+  const oldestFirst = [...rows].reverse();
+  const views = billedOnce(oldestFirst, (row) => ({
+    status: row.status,
+    meteringRecordId: row.meteringRecordId,
+    key: usageKeyOfRow(row),
+    quantity: row.quantity,
+  }));
+  oldestFirst.forEach((row, i) => {
+    const view = views[i];
+    if (!view) return;
+    row.billing = view.kind;
+    if (view.standingQuantity !== undefined) row.standingQuantity = view.standingQuantity;
+    const billed = view.billedAt === undefined ? undefined : oldestFirst[view.billedAt];
+    if (billed) row.billedIn = billed.submissionId;
+  });
+}
+
+/** Billed-once totals of some rows. */
+export function billingTotals(rows: readonly JournalRow[]): BillingTotals {
+  const totals = emptyBillingTotals();
+  for (const row of rows) addToTotals(totals, row.billing ?? 'unknown', row.quantity);
+  return totals;
 }
 
 function dateBound(text: string | undefined, end: boolean): number | undefined {
@@ -241,6 +294,7 @@ export function filterRows<T extends JournalRow>(rows: readonly T[], filter: Jou
   const customer = filter.customer?.trim().toLowerCase();
   const dimension = filter.dimension?.trim().toLowerCase();
   const statuses = filter.status && filter.status.length > 0 ? new Set(filter.status) : undefined;
+  const billing = filter.billing && filter.billing.length > 0 ? new Set(filter.billing) : undefined;
   const from = dateBound(filter.from, false);
   const to = dateBound(filter.to, true);
   return rows.filter((row) => {
@@ -253,6 +307,7 @@ export function filterRows<T extends JournalRow>(rows: readonly T[], filter: Jou
     }
     if (dimension && !row.dimension.toLowerCase().includes(dimension)) return false;
     if (statuses && !statuses.has(row.status)) return false;
+    if (billing && (row.billing === undefined || !billing.has(row.billing))) return false;
     if (filter.connectionId && row.connectionId !== filter.connectionId) return false;
     if (filter.submissionId && row.submissionId !== filter.submissionId) return false;
     if (from !== undefined || to !== undefined) {
@@ -274,15 +329,18 @@ export function facets(rows: readonly JournalRow[]) {
   const connections = new Map<string, string>();
   const dimensions = new Set<string>();
   const statuses: Record<string, number> = {};
+  const billing: Record<string, number> = {};
   for (const row of rows) {
     connections.set(row.connectionId, row.connectionName);
     if (row.dimension !== '') dimensions.add(row.dimension);
     statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+    if (row.billing !== undefined) billing[row.billing] = (billing[row.billing] ?? 0) + 1;
   }
   return {
     connections: [...connections].map(([id, name]) => ({ id, name })),
     dimensions: [...dimensions].sort(),
     statuses,
+    billing,
   };
 }
 
@@ -317,6 +375,7 @@ export function submissionDetail(
     resentBy: sub.resentBy,
     totalRecords: sub.totalRecords,
     counts,
+    billing: billingTotals(rows),
     calls: [...sub.calls.values()].map((call) => {
       const out: Partial<Call> = { ...call };
       delete out.keys;
@@ -337,6 +396,9 @@ export const EXPORT_COLUMNS: readonly (keyof JournalRow)[] = [
   'submissionId',
   'key',
   'status',
+  'billing',
+  'standingQuantity',
+  'billedIn',
   'customer',
   'licenseArn',
   'productCode',
@@ -355,9 +417,10 @@ export const EXPORT_COLUMNS: readonly (keyof JournalRow)[] = [
   'osUser',
   'resendOf',
   'resentIn',
+  'callId',
 ];
 
-const NUMERIC = new Set<keyof JournalRow>(['quantity', 'attempts']);
+const NUMERIC = new Set<keyof JournalRow>(['quantity', 'attempts', 'standingQuantity']);
 
 /** One CSV cell: text always quoted (IDs stay text), formula starts neutralised. */
 export const csvCell = csvQuotedCell;

@@ -9,7 +9,8 @@ import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { formatUtc } from './format';
 import { UsageChart, type ChartSeries } from './UsageChart';
 
-type Point = { bucketStart: number; dimension: string; quantity: number };
+/** A chart point: the quantity billed (once) in a bucket for a dimension. */
+type Point = { bucketStart: number; dimension: string; successQuantity: number };
 
 /** Buckets on the x axis (every bucket, so gaps show as gaps) and one series per dimension. */
 function toSeries(points: readonly Point[], bucket: AuditBucket) {
@@ -35,7 +36,7 @@ function toSeries(points: readonly Point[], bucket: AuditBucket) {
     const i = index.get(p.bucketStart);
     const s = series[dims.indexOf(p.dimension)];
     if (i === undefined || !s) continue;
-    s.values[i] = (s.values[i] ?? 0) + p.quantity;
+    s.values[i] = (s.values[i] ?? 0) + p.successQuantity;
   }
   return { x, series };
 }
@@ -64,7 +65,7 @@ const totalColumns: DataColumn<TotalRow>[] = [
   },
   { id: 'dimension', header: 'Dimension', kind: 'text', value: (r) => r.dimension },
   { id: 'quantity', header: 'Quantity (all)', kind: 'number', value: (r) => r.quantity },
-  { id: 'success', header: 'Accepted by AWS', kind: 'number', value: (r) => r.successQuantity },
+  { id: 'success', header: 'Billed (once)', kind: 'number', value: (r) => r.successQuantity },
   { id: 'records', header: 'Records', kind: 'number', value: (r) => r.records },
 ];
 
@@ -140,21 +141,26 @@ export function AuditCharts({ filter }: { filter: AuditFilter }) {
         {data && (
           <span className="audit-note">
             {formatNumber(data.totals.records)} records in {formatNumber(data.totals.calls)} calls ·
-            quantity {formatNumber(data.totals.quantity)} · accepted by AWS{' '}
-            {formatNumber(data.totals.successQuantity)}
+            quantity {formatNumber(data.totals.quantity)} · billed once{' '}
+            {formatNumber(data.totals.successQuantity)} (
+            {formatNumber(data.totals.billing.billedRecords)} records) · replays, not billed again:{' '}
+            {formatNumber(data.totals.billing.replayRecords)}
+            {data.totals.truncatedCalls > 0
+              ? ` · truncated by CloudTrail: ${formatNumber(data.totals.truncatedCalls)} calls`
+              : ''}
           </span>
         )}
       </div>
       <div className="audit-chart-grid">
         <UsageChart
-          title="Quantity by dimension"
+          title="Quantity by dimension (billed once)"
           x={overall.x}
           series={overall.series}
           hourly={bucket === 'hour'}
         />
         {forCustomer ? (
           <UsageChart
-            title={`Quantity for customer ${customer}`}
+            title={`Quantity for customer ${customer} (billed once)`}
             x={forCustomer.x}
             series={forCustomer.series}
             hourly={bucket === 'hour'}

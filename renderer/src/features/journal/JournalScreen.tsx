@@ -7,6 +7,7 @@ import type {
   JournalRow,
   JournalRowStatus,
 } from '../../../../shared/channels/journal';
+import type { BillingTotals } from '../../../../shared/billing';
 import { DataTable, type DataColumn } from '../../components/DataTable';
 import { downloadText } from '../../components/download';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
@@ -37,7 +38,7 @@ function journalColumns(open: (submissionId: string) => void): DataColumn<Journa
       alwaysVisible: true,
       width: 215,
     },
-    { id: 'status', header: 'Status', value: (r) => statusLabels[r.status], width: 130 },
+    { id: 'status', header: 'Status', value: rowStatusLabel, width: 150 },
     {
       id: 'customer',
       header: 'Customer',
@@ -89,10 +90,58 @@ function journalColumns(open: (submissionId: string) => void): DataColumn<Journa
     {
       id: 'detail',
       header: 'Detail',
-      value: (r) => `${r.error ?? ''}${r.resentIn ? ` Resent in ${r.resentIn}.` : ''}`,
-      width: 260,
+      value: rowDetail,
+      width: 300,
     },
   ];
+}
+
+/** The status as the Journal says it: a Success already billed before is a replay. */
+function rowStatusLabel(row: JournalRow): string {
+  return row.billing === 'replay' ? 'Replay (billed before)' : statusLabels[row.status];
+}
+
+function rowDetail(row: JournalRow): string {
+  const parts: string[] = [];
+  if (row.error !== undefined) parts.push(row.error);
+  if (row.billing === 'replay') {
+    parts.push(
+      `Same MeteringRecordId as ${row.billedIn ?? 'an earlier submission'}: billed there, not again.`,
+    );
+  }
+  if (row.billing === 'duplicate') {
+    parts.push(
+      row.standingQuantity === undefined
+        ? 'Not billed: the quantity AWS billed first for this hour stands.'
+        : `Not billed: the quantity ${number.format(row.standingQuantity)} billed first stands.`,
+    );
+  }
+  if (row.resentIn) parts.push(`Resent in ${row.resentIn}.`);
+  return parts.join(' ');
+}
+
+/** The status filter's choices: AWS's statuses, with Success split into billed and replays. */
+type StatusChoice = JournalRowStatus | 'replay' | '';
+
+function filterOfChoice(choice: StatusChoice): Pick<JournalFilter, 'status' | 'billing'> {
+  if (choice === '') return {};
+  if (choice === 'replay') return { billing: ['replay'] };
+  if (choice === 'Success') return { status: ['Success'], billing: ['billed'] };
+  return { status: [choice] };
+}
+
+function BillingLine({ billing, total }: { billing: BillingTotals; total: number }) {
+  return (
+    <p role="status" aria-live="polite" aria-label="Billed once">
+      {number.format(total)} records · billed: {number.format(billing.billedRecords)} (quantity{' '}
+      {number.format(billing.billedQuantity)}) · replays, not billed again:{' '}
+      {number.format(billing.replayRecords)} · DuplicateRecord, not billed:{' '}
+      {number.format(billing.duplicateRecords)}
+      {billing.unknownRecords > 0
+        ? ` · answer unknown: ${number.format(billing.unknownRecords)}`
+        : ''}
+    </p>
+  );
 }
 
 const statusLabels: Record<JournalRowStatus, string> = {
@@ -228,6 +277,7 @@ function SubmissionDetail({
               )
               .join(' · ')}
           </p>
+          <BillingLine billing={detail.data.billing} total={detail.data.rows.length} />
           <div className="table-scroll">
             <table aria-label="Calls">
               <thead>
@@ -270,7 +320,7 @@ export function JournalScreen() {
   useJournalSync();
   const [customer, setCustomer] = useState('');
   const [dimension, setDimension] = useState('');
-  const [status, setStatus] = useState<JournalRowStatus | ''>('');
+  const [status, setStatus] = useState<StatusChoice>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [connectionId, setConnectionId] = useState('');
@@ -288,7 +338,7 @@ export function JournalScreen() {
     () => ({
       ...(customer.trim() ? { customer: customer.trim() } : {}),
       ...(dimension ? { dimension } : {}),
-      ...(status ? { status: [status] } : {}),
+      ...filterOfChoice(status),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
       ...(connectionId ? { connectionId } : {}),
@@ -404,12 +454,10 @@ export function JournalScreen() {
       )}
       {query.data && (
         <>
-          <p role="status" aria-live="polite">
-            {number.format(query.data.total)} records
-            {query.data.total > query.data.rows.length
-              ? ` (showing the newest ${number.format(query.data.rows.length)}; export for all)`
-              : ''}
-          </p>
+          <BillingLine billing={query.data.billing} total={query.data.total} />
+          {query.data.total > query.data.rows.length && (
+            <p>Showing the newest {number.format(query.data.rows.length)}; export for all.</p>
+          )}
           <DataTable
             tableId="journal-records"
             label="Journal records"

@@ -1,6 +1,7 @@
 // What follows Submit. The submission side (helper "metering-submit") owns progress and outcomes;
 // this shows that the submission started and where to follow it.
 import { formatNumber } from '../../components/DataTable';
+import { SubmissionBilledOnce } from '../journal/BilledOnce';
 import { SubmissionProgress } from './submission/SubmissionProgress';
 
 export function SubmitResult({ submissionId, total }: { submissionId: string; total: number }) {
@@ -12,6 +13,7 @@ export function SubmitResult({ submissionId, total }: { submissionId: string; to
           {total === 1 ? 'record' : 'records'}. Every record is journaled before it is sent; follow
           it in the <a href="#/journal">Journal</a>.
         </p>
+        <SubmissionBilledOnce submissionId={submissionId} />
       </section>
       {/* Progress bar, cancel, per-record outcomes (submission side). */}
       <SubmissionProgress submissionId={submissionId} />
