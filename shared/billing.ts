@@ -7,8 +7,8 @@
 //   identical resend in the same hour with Success and the same id (AWS-FACTS §0.1).
 // - DuplicateRecord is never billed; the quantity that stands is the one billed first for the
 //   same usage key (customer, dimension, hour, and product or license) — AWS keeps the first.
-// - A Success without a MeteringRecordId is a replay when its usage key was billed before (AWS
-//   bills a key at most once per hour).
+// - A Success without a MeteringRecordId is not known to be billed (an echo CloudTrail cut
+//   short): unknown, never added to billed totals.
 // - Not answered (lost, truncated, never journaled) is unknown; refused, failed, unprocessed or
 //   never sent is not billed.
 //
@@ -75,9 +75,10 @@ export function billingKindOf(status: string, billedBefore: boolean): BillingKin
 }
 
 /**
- * The billed-once view of records given in the order they happened (first answer first): the
- * first Success of each MeteringRecordId is billed, later ones are replays; a Success without
- * an id is a replay when its usage key was billed before.
+ * The billed-once view of records given in the order they happened (first answer first; ties
+ * broken by event id, then place in the request): the first Success of each MeteringRecordId
+ * is billed, later ones are replays; a DuplicateRecord names the quantity billed first for its
+ * usage key.
  */
 export function billedOnce<T>(
   items: readonly T[],
@@ -85,15 +86,13 @@ export function billedOnce<T>(
 ): BillingView[] {
   const all = items.map(facts);
   const firstId = new Map<string, number>();
-  const firstKey = new Map<string, number>();
   const standing = new Map<string, number>();
   const views = all.map((f, i): BillingView => {
     if (f.status !== 'Success') return { kind: billingKindOf(f.status, false) };
-    const before =
-      f.meteringRecordId !== undefined ? firstId.get(f.meteringRecordId) : firstKey.get(f.key);
+    if (f.meteringRecordId === undefined) return { kind: 'unknown' };
+    const before = firstId.get(f.meteringRecordId);
     if (before !== undefined) return { kind: 'replay', billedAt: before };
-    if (f.meteringRecordId !== undefined) firstId.set(f.meteringRecordId, i);
-    if (!firstKey.has(f.key)) firstKey.set(f.key, i);
+    firstId.set(f.meteringRecordId, i);
     if (!standing.has(f.key)) standing.set(f.key, f.quantity);
     return { kind: 'billed' };
   });
@@ -118,24 +117,29 @@ export function emptyBillingTotals(): BillingTotals {
   };
 }
 
-/** Adds one record to running totals; only billed records add quantity. */
-export function addToTotals(totals: BillingTotals, kind: BillingKind, quantity: number): void {
+/** Adds records of one kind (one by default) to running totals; only billed ones add quantity. */
+export function addToTotals(
+  totals: BillingTotals,
+  kind: BillingKind,
+  quantity: number,
+  records = 1,
+): void {
   switch (kind) {
     case 'billed':
-      totals.billedRecords += 1;
+      totals.billedRecords += records;
       totals.billedQuantity += quantity;
       break;
     case 'replay':
-      totals.replayRecords += 1;
+      totals.replayRecords += records;
       break;
     case 'duplicate':
-      totals.duplicateRecords += 1;
+      totals.duplicateRecords += records;
       break;
     case 'unknown':
-      totals.unknownRecords += 1;
+      totals.unknownRecords += records;
       break;
     case 'not-billed':
-      totals.notBilledRecords += 1;
+      totals.notBilledRecords += records;
       break;
   }
 }

@@ -92,14 +92,14 @@ const cases: Case[] = [
     meteringRecordId: 'mr-1',
     expect: 'billed',
   },
-  // A Success whose echo carried no id: c2's hour was billed before, so it is a replay.
+  // A Success without an id (an echo cut short): not known to be billed.
   {
     eventId: 'ev-noid',
     eventTime: at(9, 50),
     customer: 'c2',
     quantity: 3,
     status: 'Success',
-    expect: 'replay',
+    expect: 'unknown',
   },
   // CloudTrail truncated the answer; nothing else tells it.
   {
@@ -174,9 +174,9 @@ export const billedOnceFixture = {
   totals: {
     billedRecords: 4,
     billedQuantity: 5 + 4 + 2 + 3,
-    replayRecords: 3,
+    replayRecords: 2,
     duplicateRecords: 2,
-    unknownRecords: 1,
+    unknownRecords: 2,
     notBilledRecords: 2,
   } satisfies BillingTotals,
 };

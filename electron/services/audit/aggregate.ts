@@ -7,11 +7,13 @@ import {
   DAY_MS,
   HOUR_MS,
   auditStatuses,
+  billingKindSchema,
   type AuditAggregateInput,
   type AuditAggregateOutput,
   type AuditFilter,
   type AuditStatus,
 } from '../../../shared/audit';
+import { addToTotals, emptyBillingTotals } from '../../../shared/billing';
 import type { AccountCache } from './account-cache';
 import { filterContext } from './explorer';
 import { compileFilter, SqlParams } from './filter-sql';
@@ -86,8 +88,9 @@ export async function aggregate(
       sum(s.records)::BIGINT AS records
     FROM s WHERE s.${time} IS NOT NULL GROUP BY ALL`;
   const statusSql = `${withSource}
-    SELECT s.status::VARCHAR AS status, sum(s.records)::BIGINT AS records,
-      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed
+    SELECT s.status::VARCHAR AS status, s.billing::VARCHAR AS billing,
+      sum(s.records)::BIGINT AS records, sum(s.quantity)::BIGINT AS quantity,
+      coalesce(${billed}, 0)::BIGINT AS billed
     FROM s GROUP BY ALL`;
 
   const rowsParams = new SqlParams();
@@ -95,8 +98,11 @@ export async function aggregate(
   // Every call with a record when nothing is filtered: counted per event, not per record.
   const callsSql =
     rowsWhere === 'TRUE'
-      ? `SELECT count(*) AS calls FROM ${T.events} WHERE record_count > 0`
-      : `SELECT count(DISTINCT r.event_seq) AS calls FROM ${T.records} r WHERE ${rowsWhere}`;
+      ? `SELECT count(*) AS calls, count(*) FILTER (WHERE truncated IS NOT NULL) AS truncated
+        FROM ${T.events} WHERE record_count > 0`
+      : `SELECT count(DISTINCT r.event_seq) AS calls,
+          count(DISTINCT r.event_seq) FILTER (WHERE e.truncated IS NOT NULL) AS truncated
+        FROM ${T.records} r JOIN ${T.events} e ON e.event_seq = r.event_seq WHERE ${rowsWhere}`;
   const errorsSql = `SELECT coalesce(r.error_code, '') AS error_code,
       count(DISTINCT r.event_seq) AS calls, count(*) AS records
     FROM ${T.records} r WHERE r.status = 'Failed' AND (${rowsWhere}) GROUP BY ALL`;
@@ -131,12 +137,21 @@ export async function aggregate(
       records: num(s.records),
     }))
     .sort((x, y) => x.bucketStart - y.bucketStart || cmp(x.dimension, y.dimension));
-  const byStatus = new Map(statuses.map((s) => [String(s.status), s]));
+  const byStatus = new Map<string, number>();
+  const billing = emptyBillingTotals();
+  for (const s of statuses) {
+    const status = String(s.status);
+    byStatus.set(status, (byStatus.get(status) ?? 0) + num(s.records));
+    const kind = billingKindSchema.catch('unknown').parse(s.billing);
+    addToTotals(billing, kind, num(s.billed), num(s.records));
+  }
   const totals = {
     records: statuses.reduce((sum, s) => sum + num(s.records), 0),
     calls: num(calls[0]?.calls),
     quantity: statuses.reduce((sum, s) => sum + num(s.quantity), 0),
     successQuantity: statuses.reduce((sum, s) => sum + num(s.billed), 0),
+    billing,
+    truncatedCalls: num(calls[0]?.truncated),
   };
   return {
     bucket: input.bucket,
@@ -146,7 +161,7 @@ export async function aggregate(
     dimensionSeries,
     statusCounts: auditStatuses
       .filter((status: AuditStatus) => status !== 'Success')
-      .map((status) => ({ status, records: num(byStatus.get(status)?.records) }))
+      .map((status) => ({ status, records: byStatus.get(status) ?? 0 }))
       .filter((s) => s.records > 0),
     errorCodes: errors
       .map((e) => ({

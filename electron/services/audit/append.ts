@@ -137,7 +137,7 @@ async function appendNewCodes(tx: SqlSession, dicts: Dictionaries): Promise<void
 
 /**
  * Marks, for every MeteringRecordId this batch brought, its first appearance (by event time,
- * then storage order) billed and each later one a replay — also when the batch brought an
+ * then event id, then place in the request — shared/billing.ts) billed and each later one a replay — also when the batch brought an
  * earlier appearance of an id already stored. AWS gives the same id only to the same record
  * (customer, dimension, hour), so the search stays within the batch's usage hours.
  */
@@ -150,16 +150,17 @@ async function settleReplays(
   const within =
     window === null
       ? ''
-      : `AND usage_time >= ${String(window.from)} AND usage_time < ${String(window.to)}`;
+      : `AND r.usage_time >= ${String(window.from)} AND r.usage_time < ${String(window.to)}`;
   await tx.run(
     `UPDATE ${T.records} AS t SET replay = c.later
     FROM (
-      SELECT rowid AS rid, replay,
+      SELECT r.rowid AS rid, r.replay,
         row_number() OVER (
-          PARTITION BY metering_record_id ORDER BY event_time, event_seq, record_index) > 1 AS later
-      FROM ${T.records}
-      WHERE status = 'Success' ${within}
-        AND metering_record_id IN (
+          PARTITION BY r.metering_record_id
+          ORDER BY r.event_time, e.event_id, r.record_index) > 1 AS later
+      FROM ${T.records} r JOIN ${T.events} e ON e.event_seq = r.event_seq
+      WHERE r.status = 'Success' ${within}
+        AND r.metering_record_id IN (
           SELECT metering_record_id FROM ${T.records}
           WHERE event_seq >= $1 AND status = 'Success' AND metering_record_id IS NOT NULL)
     ) c

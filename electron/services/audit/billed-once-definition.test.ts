@@ -1,6 +1,6 @@
 // The one definition of "billed" (shared/billing.ts) against the shared fixture every
-// implementation must agree with: the reference function and the audit cache's view.
-import { describe, expect, it } from 'vitest';
+// implementation must agree with: the reference function and the audit cache's SQL view.
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRow } from '../../../shared/audit';
 import {
   addToTotals,
@@ -11,8 +11,10 @@ import {
   type BillingFacts,
 } from '../../../shared/billing';
 import { billedOnceFixture } from '../../testing/billed-once-fixture';
+import { aggregate } from './aggregate';
+import { queryWindow } from './explorer';
 import type { ParsedAuditEvent } from './parse';
-import { createAuditStore } from './store';
+import { openTestCache, storedEvents, type TestCache } from './testing';
 
 const facts = (row: AuditRow): BillingFacts => ({
   status: row.status,
@@ -109,45 +111,53 @@ function fixtureEvents(): ParsedAuditEvent[] {
   return [...byId.values()];
 }
 
-describe('the audit cache’s billed-once view', () => {
-  it('agrees with the fixture row by row, in its totals, charts and per-customer groups', () => {
-    const store = createAuditStore();
-    store.append(fixtureEvents());
-    const { rows } = store.query({ limit: 100 });
-    expect(rows).toHaveLength(billedOnceFixture.rows.length);
-    for (const row of rows) {
-      const expected = billedOnceFixture.expected.get(`${row.eventId}#${row.recordIndex}`);
-      expect({ id: row.eventId, kind: row.billing, standing: row.standingQuantity }).toEqual({
-        id: row.eventId,
-        kind: expected?.kind,
-        standing: expected?.standingQuantity,
-      });
-    }
-    const agg = store.aggregate({}, { bucket: 'day', time: 'usageHour', maxGroups: 1000 });
+async function expectFixtureAgreement(t: TestCache): Promise<void> {
+  const { rows } = await queryWindow(t.cache, { filter: {}, offset: 0, limit: 100 });
+  expect(rows).toHaveLength(billedOnceFixture.rows.length);
+  for (const row of rows) {
+    const expected = billedOnceFixture.expected.get(`${row.eventId}#${row.recordIndex}`);
+    expect({ id: row.eventId, kind: row.billing, standing: row.standingQuantity }).toEqual({
+      id: row.eventId,
+      kind: expected?.kind,
+      standing: expected?.standingQuantity,
+    });
+  }
+  for (const bucket of ['day', 'hour'] as const) {
+    const agg = await aggregate(t.cache, {}, { bucket, time: 'usageHour', maxGroups: 1000 });
     expect(agg.totals).toMatchObject({
       successQuantity: billedOnceFixture.totals.billedQuantity,
       billing: billedOnceFixture.totals,
+      truncatedCalls: 0,
     });
     const c1 = agg.customerDimension.filter((g) => g.customer === 'c1');
     expect(c1.map((g) => g.successQuantity)).toEqual([5]);
     expect(agg.dimensionSeries.map((s) => s.successQuantity)).toEqual([
       billedOnceFixture.totals.billedQuantity,
     ]);
+  }
+}
+
+describe('the audit cache’s billed-once view (SQL)', () => {
+  let t: TestCache | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
   });
 
-  it('recounts when an earlier event arrives after a later one (sync runs newest first)', () => {
-    const store = createAuditStore();
-    const events = fixtureEvents();
-    const first = events.find((e) => e.eventId === 'ev-first');
-    store.append(events.filter((e) => e !== first));
-    const before = store.query({
-      filter: { text: [{ column: 'eventId', op: 'equals', value: 'ev-retry' }] },
-    });
-    expect(before.rows[0]?.billing).toBe('billed');
-    if (first) store.append([first]);
-    const after = store.query({
-      filter: { text: [{ column: 'eventId', op: 'equals', value: 'ev-retry' }] },
-    });
-    expect(after.rows[0]?.billing).toBe('replay');
+  it('agrees with the fixture row by row, in its totals, charts and per-customer groups', async () => {
+    t = await openTestCache('123456789012');
+    await t.cache.store(storedEvents(fixtureEvents()));
+    await expectFixtureAgreement(t);
+  });
+
+  it('agrees whatever order the events arrive in, one by one (sync runs newest first)', async () => {
+    t = await openTestCache('123456789012');
+    // Oldest first, then the ties the other way round: storage order must not decide.
+    const events = fixtureEvents().reverse();
+    const tie = events.findIndex((e) => e.eventId === 'ev-t1a');
+    const [a, b] = [events[tie], events[tie + 1]];
+    if (a && b) [events[tie], events[tie + 1]] = [b, a];
+    for (const event of events) await t.cache.store(storedEvents([event]));
+    await expectFixtureAgreement(t);
   });
 });

@@ -410,13 +410,19 @@ describe('audit explorer on the cache database', () => {
         new Map(agg.dimensionSeries.map((s) => [`${s.bucketStart}|${s.dimension}`, s.quantity])),
       ).toEqual(series);
       expect(agg.customerDimensionTruncated).toBe(false);
-      expect(agg.totals).toEqual({
+      const billedQuantity = matching
+        .filter((r) => r.status === 'Success')
+        .reduce((s, r) => s + r.quantity, 0);
+      expect(agg.totals).toMatchObject({
         records: matching.length,
         calls: new Set(matching.map((r) => r.eventId)).size,
         quantity: matching.reduce((s, r) => s + r.quantity, 0),
-        successQuantity: matching
-          .filter((r) => r.status === 'Success')
-          .reduce((s, r) => s + r.quantity, 0),
+        successQuantity: billedQuantity,
+        truncatedCalls: 0,
+      });
+      expect(agg.totals.billing).toMatchObject({
+        billedQuantity,
+        duplicateRecords: matching.filter((r) => r.status === 'DuplicateRecord').length,
       });
       for (const s of agg.statusCounts) {
         expect(s.records).toBe(matching.filter((r) => r.status === s.status).length);
