@@ -5,6 +5,7 @@ import type { Result } from './result';
 import { auditChannels, auditEvents } from './channels/audit';
 import { connectionsChannels, connectionsEvents } from './channels/connections';
 import { containersChannels, containersEvents } from './channels/containers';
+import { correctionsChannels, correctionsEvents } from './channels/corrections';
 import { customersChannels, customersEvents } from './channels/customers';
 import { journalChannels, journalEvents } from './channels/journal';
 import { meteringChannels, meteringEvents } from './channels/metering';
@@ -79,6 +80,7 @@ export const contract = {
   ...containersChannels,
   ...auditChannels,
   ...journalChannels,
+  ...correctionsChannels,
 } as const;
 
 /** Long work reports progress with these; `taskId` ties them to the call that started it. */
@@ -103,6 +105,7 @@ export const events = {
   ...containersEvents,
   ...auditEvents,
   ...journalEvents,
+  ...correctionsEvents,
 } as const;
 
 export type Contract = typeof contract;

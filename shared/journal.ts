@@ -154,6 +154,38 @@ export const tornTailSchema = z.looseObject({
     .min(1),
 });
 
+/**
+ * A billing adjustment request (a refund, from a correction case) about to be sent: written and
+ * fsynced before the call leaves, like a metering call's intent. The clientToken makes a resend
+ * after a crash file nothing twice.
+ */
+export const adjustmentIntentSchema = z.looseObject({
+  kind: z.literal('adjustment-intent'),
+  caseId: z.string().min(1),
+  entryId: z.string().min(1),
+  context: journalContextSchema,
+  request: z.looseObject({
+    agreementId: z.string().min(1),
+    originalInvoiceId: z.string().min(1),
+    adjustmentAmount: z.string().min(1),
+    currencyCode: z.string().min(1),
+    adjustmentReasonCode: z.string().min(1),
+    description: z.string().optional(),
+    clientToken: z.string().min(1),
+  }),
+});
+
+/** AWS's answer to one adjustment entry: the request's id, or why it was refused. */
+export const adjustmentOutcomeSchema = z.looseObject({
+  kind: z.literal('adjustment-outcome'),
+  caseId: z.string().min(1),
+  entryId: z.string().min(1),
+  context: journalContextSchema,
+  clientToken: z.string().min(1),
+  billingAdjustmentRequestId: z.string().optional(),
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+});
+
 export const journalEntrySchema = z.discriminatedUnion('kind', [
   submissionStartedSchema,
   callIntentSchema,
@@ -161,6 +193,8 @@ export const journalEntrySchema = z.discriminatedUnion('kind', [
   submissionFinishedSchema,
   submissionCancelledSchema,
   tornTailSchema,
+  adjustmentIntentSchema,
+  adjustmentOutcomeSchema,
 ]);
 /** What a caller appends; the journal adds seq, at, prev and hash. */
 export type JournalEntry = z.infer<typeof journalEntrySchema>;

@@ -13,7 +13,13 @@ export type SandboxWorldView = {
     dimensions: { name: string }[];
   }[];
   customers: { awsAccountId: string; name: string }[];
-  subscriptions: { productCode: string; customerAwsAccountId: string; status: string }[];
+  subscriptions: {
+    productCode: string;
+    customerAwsAccountId: string;
+    status: string;
+    customerIdentifier?: string;
+    licenseArn?: string;
+  }[];
 };
 
 export type SandboxAdmin = {
@@ -26,6 +32,11 @@ export type SandboxAdmin = {
   publicKey: (
     version: number,
   ) => Promise<{ version: number; current: boolean; pem: string; rotatedAt?: number }>;
+  /** Issues the current billing period's invoices now (the Agreement API's practice switch). */
+  closePeriod: () => Promise<{
+    period: { year: number; month: number };
+    invoices: { invoiceId: string; agreementId: string; amount: string; currencyCode: string }[];
+  }>;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -73,5 +84,9 @@ export function createSandboxAdmin(target: SandboxAdminTarget): SandboxAdmin {
         pem: string;
         rotatedAt?: number;
       },
+    closePeriod: async () =>
+      (await call('POST', '/_sandbox/close-period')) as Awaited<
+        ReturnType<SandboxAdmin['closePeriod']>
+      >,
   };
 }

@@ -22,6 +22,7 @@ import { createPacer, realTime } from '../adapters/aws/pacer';
 import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
 import { wireContainers } from './wiring/containers';
+import { wireCorrections, type CorrectionsWiringOptions } from './wiring/corrections';
 import { wireCustomers } from './wiring/customers';
 import { wireJournal } from './wiring/journal';
 import { wireMetering } from './wiring/metering';
@@ -42,6 +43,10 @@ export type CoreOptions = {
   now?: () => number;
   /** Tests: hooks into the audit area (e.g. counting LookupEvents calls). */
   audit?: AuditWiringOptions;
+  /** Tests: hooks into the corrections area (e.g. losing an Agreement API answer). */
+  corrections?: CorrectionsWiringOptions;
+  /** Tests: a sandbox already running (its admin API in the test's hands) instead of the built-in one. */
+  sandbox?: RunningSandbox;
 };
 
 export type Core = {
@@ -72,12 +77,14 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   let sandbox: RunningSandbox | null = null;
   let sandboxEndpoint: SandboxEndpoint | null = null;
   try {
-    sandbox = await startSandbox({
-      dataDir: join(dataDir, 'sandbox'),
-      port: 0,
-      historyEvents: options.sandboxHistoryEvents ?? 5_000,
-      now,
-    });
+    sandbox =
+      options.sandbox ??
+      (await startSandbox({
+        dataDir: join(dataDir, 'sandbox'),
+        port: 0,
+        historyEvents: options.sandboxHistoryEvents ?? 5_000,
+        now,
+      }));
     sandboxEndpoint = {
       endpoint: sandbox.endpoint,
       region: sandbox.region,
@@ -132,7 +139,13 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const containersArea = wireContainers(deps);
   const auditArea = wireAudit(deps, options.audit);
   const journalArea = wireJournal(deps);
+  const correctionsArea = wireCorrections(
+    deps,
+    { audit: auditArea.handlers, customers: customersArea.handlers },
+    options.corrections,
+  );
   const areas = [
+    correctionsArea,
     connectionsArea,
     meteringArea,
     customersArea,
@@ -149,6 +162,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...containersArea.handlers,
       ...auditArea.handlers,
       ...journalArea.handlers,
+      ...correctionsArea.handlers,
       'app:info': () => ({
         name: 'Meterdesk',
         version: packageJson.version,
@@ -176,7 +190,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     settings: () => settings.get(),
     close: async () => {
       await Promise.allSettled(areas.map((area) => area.close?.() ?? Promise.resolve()));
-      await sandbox?.close();
+      // A sandbox handed in by a test is the test's to close.
+      if (options.sandbox === undefined) await sandbox?.close();
     },
   };
 }

@@ -68,6 +68,8 @@ type Persisted = {
   adjustments: SandboxAdjustment[];
   overrides: Record<string, TermsOverride>;
   adjustmentDelayMs: number;
+  /** Test knob: new requests fail the later validation with this message (AWS's reasons vary). */
+  failAdjustmentsWith: string | null;
 };
 
 export const DEFAULT_ADJUSTMENT_DELAY_MS = 2_000;
@@ -100,6 +102,7 @@ export function createAgreementBilling(options: { state: SandboxState; now: () =
       adjustments: [],
       overrides: {},
       adjustmentDelayMs: DEFAULT_ADJUSTMENT_DELAY_MS,
+      failAdjustmentsWith: null,
     };
     if (!existsSync(path)) return empty;
     return { ...empty, ...(JSON.parse(readFileSync(path, 'utf8')) as Partial<Persisted>) };
@@ -235,6 +238,11 @@ export function createAgreementBilling(options: { state: SandboxState; now: () =
       data.adjustmentDelayMs = ms;
       save();
     },
+    failAdjustmentsWith: () => data.failAdjustmentsWith,
+    setFailAdjustmentsWith(message: string | null): void {
+      data.failAdjustmentsWith = message;
+      save();
+    },
     overrideTerms(agreementId: string, override: TermsOverride | null): void {
       const others = Object.entries(data.overrides).filter(([id]) => id !== agreementId);
       data.overrides = Object.fromEntries(
@@ -248,6 +256,7 @@ export function createAgreementBilling(options: { state: SandboxState; now: () =
         adjustments: [],
         overrides: {},
         adjustmentDelayMs: DEFAULT_ADJUSTMENT_DELAY_MS,
+        failAdjustmentsWith: null,
       };
       save();
     },

@@ -422,6 +422,16 @@ describe('billing adjustment requests', () => {
     expect(failed.statusMessage).toContain(invoice.invoiceId);
   });
 
+  it('fails new requests later with the message an admin sets, as AWS’s own checks may', async () => {
+    await sb.admin('PUT', '/_sandbox/agreement-settings', {
+      failAdjustmentsWith: 'Not refundable.',
+    });
+    const out = await create([entry({ agreementId, originalInvoiceId: invoice.invoiceId })]);
+    const id = out.items?.[0]?.billingAdjustmentRequestId ?? '';
+    expect(await settled(id)).toBe('VALIDATION_FAILED');
+    expect((await get(id)).statusMessage).toBe('Not refundable.');
+  });
+
   it('lists an agreement’s requests by status', async () => {
     const out = await create([entry({ agreementId, originalInvoiceId: invoice.invoiceId })]);
     const id = out.items?.[0]?.billingAdjustmentRequestId;

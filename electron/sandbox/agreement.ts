@@ -508,6 +508,7 @@ function batchCreate(ctx: AgreementCallContext, body: Json): Json {
       return;
     }
     const wrongAgreement = decision.create.agreementId !== entry.agreementId;
+    const injected = ctx.billing.failAdjustmentsWith();
     const adjustment: SandboxAdjustment = {
       billingAdjustmentRequestId: `bar-${randomUUID().replace(/-/g, '').slice(0, 24)}`,
       clientToken: entry.clientToken,
@@ -520,12 +521,14 @@ function batchCreate(ctx: AgreementCallContext, body: Json): Json {
       ...(entry.description === undefined ? {} : { description: entry.description }),
       createdAt: ctx.now,
       settlesAt: ctx.now + ctx.billing.adjustmentDelayMs(),
-      outcome: wrongAgreement ? 'VALIDATION_FAILED' : 'COMPLETED',
+      outcome: wrongAgreement || injected !== null ? 'VALIDATION_FAILED' : 'COMPLETED',
       ...(wrongAgreement
         ? {
             statusMessage: `Invoice ${entry.originalInvoiceId} does not belong to agreement ${entry.agreementId}.`,
           }
-        : {}),
+        : injected !== null
+          ? { statusMessage: injected }
+          : {}),
     };
     created.push(adjustment);
     items.push({
@@ -655,17 +658,36 @@ export function agreementAdmin(
       };
     case 'PUT /_sandbox/agreement-terms':
       return { status: 200, body: overrideTerms(billing, input) };
-    case 'PUT /_sandbox/agreement-settings': {
-      const delay = input.adjustmentDelayMs;
-      if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 600_000) {
-        throw new Error('adjustmentDelayMs must be an integer from 0 to 600000.');
-      }
-      billing.setAdjustmentDelay(delay);
-      return { status: 200, body: { adjustmentDelayMs: delay } };
-    }
+    case 'PUT /_sandbox/agreement-settings':
+      return { status: 200, body: agreementSettings(billing, input) };
     default:
       return undefined;
   }
+}
+
+/**
+ * `{adjustmentDelayMs?, failAdjustmentsWith?}`: how long requests stay PENDING, and a message
+ * that makes new requests fail the later validation (null: they complete).
+ */
+function agreementSettings(billing: AgreementBilling, input: Json) {
+  const delay = input.adjustmentDelayMs;
+  if (delay !== undefined) {
+    if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 600_000) {
+      throw new Error('adjustmentDelayMs must be an integer from 0 to 600000.');
+    }
+    billing.setAdjustmentDelay(delay);
+  }
+  const fail = input.failAdjustmentsWith;
+  if (fail !== undefined) {
+    if (fail !== null && (typeof fail !== 'string' || fail === '')) {
+      throw new Error('failAdjustmentsWith must be a message or null.');
+    }
+    billing.setFailAdjustmentsWith(fail);
+  }
+  return {
+    adjustmentDelayMs: billing.adjustmentDelayMs(),
+    failAdjustmentsWith: billing.failAdjustmentsWith(),
+  };
 }
 
 /** `{agreementId, currencyCode?, rateCard?}` replaces those terms; `{agreementId, reset: true}` undoes. */

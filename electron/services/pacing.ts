@@ -2,7 +2,12 @@
 // instead of bouncing off ThrottlingException. Implemented in adapters/aws/pacer.ts.
 
 export type PacedApi =
-  'LookupEvents' | 'BatchMeterUsage' | 'MeterUsage' | 'RegisterUsage' | 'ResolveCustomer';
+  | 'LookupEvents'
+  | 'BatchMeterUsage'
+  | 'MeterUsage'
+  | 'RegisterUsage'
+  | 'ResolveCustomer'
+  | 'MarketplaceAgreement';
 
 /** Requests per second per account and region (AWS-FACTS §1.1 quotas, §2.4). */
 export const PACING_RATES: Readonly<Record<PacedApi, number>> = {
@@ -12,6 +17,8 @@ export const PACING_RATES: Readonly<Record<PacedApi, number>> = {
   RegisterUsage: 5,
   // Not published by AWS (UNVERIFIED): the same as the other metering calls.
   ResolveCustomer: 10,
+  // The Agreement API's rates are not published (UNVERIFIED); its calls share one modest lane.
+  MarketplaceAgreement: 5,
 };
 
 export type PacerKey = { accountId: string; region: string; api: PacedApi };

@@ -2,6 +2,7 @@
 // retries configured here once. Engines that journal or pace each attempt ask for maxAttempts 1
 // and retry themselves; everything else keeps the SDK's standard retries.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { MarketplaceAgreementClient } from '@aws-sdk/client-marketplace-agreement';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsTarget } from '../../services/connections';
@@ -15,7 +16,12 @@ export type AwsClientFactory = {
   metering: (target: AwsTarget, options?: ClientOptions) => MarketplaceMeteringClient;
   cloudtrail: (target: AwsTarget, options?: ClientOptions) => CloudTrailClient;
   sts: (target: AwsTarget, options?: ClientOptions) => STSClient;
+  /** The Agreement API lives in us-east-1 only, whatever region the connection meters in. */
+  agreement: (target: AwsTarget, options?: ClientOptions) => MarketplaceAgreementClient;
 };
+
+/** The Marketplace Agreement API's one region (agreement-marketplace.us-east-1.amazonaws.com). */
+export const AGREEMENT_REGION = 'us-east-1';
 
 function baseConfig(target: AwsTarget, options: ClientOptions = {}) {
   return {
@@ -32,5 +38,7 @@ export function createAwsClientFactory(): AwsClientFactory {
     metering: (target, options) => new MarketplaceMeteringClient(baseConfig(target, options)),
     cloudtrail: (target, options) => new CloudTrailClient(baseConfig(target, options)),
     sts: (target, options) => new STSClient(baseConfig(target, options)),
+    agreement: (target, options) =>
+      new MarketplaceAgreementClient(baseConfig({ ...target, region: AGREEMENT_REGION }, options)),
   };
 }

@@ -23,6 +23,11 @@ const iamAction: Record<string, string> = {
   LookupEvents: 'cloudtrail:LookupEvents',
   GetCallerIdentity: 'sts:GetCallerIdentity',
   AssumeRole: 'sts:AssumeRole',
+  SearchAgreements: 'aws-marketplace:SearchAgreements',
+  GetAgreementTerms: 'aws-marketplace:GetAgreementTerms',
+  ListAgreementInvoiceLineItems: 'aws-marketplace:ListAgreementInvoiceLineItems',
+  BatchCreateBillingAdjustmentRequest: 'aws-marketplace:BatchCreateBillingAdjustmentRequest',
+  GetBillingAdjustmentRequest: 'aws-marketplace:GetBillingAdjustmentRequest',
 };
 
 /** The SDK's throttling names (AWS-FACTS §3.3) and the other spellings AWS services use. */
