@@ -3,6 +3,7 @@
 // what should have been billed; it proposes top-ups and refunds, sends them behind the billing
 // confirmation, tracks them and exports the proof. Every money figure is an exact decimal string.
 import { z } from 'zod';
+import { billingConfirmationSchema } from '../billing-confirmation';
 import { appErrorSchema } from '../errors';
 import type { ChannelTable, EventTable } from './table';
 
@@ -318,15 +319,16 @@ export const correctionsChannels = {
   },
   /**
    * Sends the proposal the user reviewed (named by proposalId): top-ups through the metering
-   * engine, refunds as billing adjustment requests. On every connection but the Sandbox the
-   * typed confirmation phrase is required.
+   * engine, refunds as billing adjustment requests. On every connection but the Sandbox main
+   * answers CONFIRMATION_REQUIRED with the billing preview until the call carries the typed
+   * phrase and that preview's digest (shared/billing-confirmation.ts).
    */
   'corrections:send': {
     input: z
       .object({
         caseId: caseIdSchema,
         proposalId: z.string().min(1).max(200),
-        confirmation: z.string().max(200).optional(),
+        confirmation: billingConfirmationSchema.optional(),
       })
       .strict(),
     output: caseViewSchema,
@@ -334,7 +336,7 @@ export const correctionsChannels = {
   /** Sends again the refunds whose answer was lost, with the same clientToken. */
   'corrections:resume': {
     input: z
-      .object({ caseId: caseIdSchema, confirmation: z.string().max(200).optional() })
+      .object({ caseId: caseIdSchema, confirmation: billingConfirmationSchema.optional() })
       .strict(),
     output: caseViewSchema,
   },

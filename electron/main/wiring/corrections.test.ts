@@ -11,6 +11,7 @@ import { BatchCreateBillingAdjustmentRequestCommand } from '@aws-sdk/client-mark
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseView } from '../../../shared/channels/corrections';
 import type { Channel, ChannelOutput } from '../../../shared/contract';
+import { previewFromError } from '../../../shared/billing-confirmation';
 import type { AppErrorShape } from '../../../shared/errors';
 import type { UsageRecord } from '../../../shared/metering';
 import { createMemoryLogger } from '../../core/logger';
@@ -693,17 +694,30 @@ describe('the typed confirmation on a real connection', () => {
     const proposalId = view.proposal?.proposalId;
     const unconfirmed = await refused(h, 'corrections:send', { caseId: opened.caseId, proposalId });
     expect(unconfirmed.code).toBe('CONFIRMATION_REQUIRED');
-    const wrong = await refused(h, 'corrections:send', {
-      caseId: opened.caseId,
-      proposalId,
-      confirmation: 'yes',
-    });
-    expect(wrong.code).toBe('CONFIRMATION_REQUIRED');
+    // Main says what would be billed: the account and the refund's exact amount.
+    const preview = previewFromError(unconfirmed.details);
+    expect(preview?.kind).toBe('billing-adjustment');
+    expect(preview?.target.accountId).toBe(h.t.sandbox.accountId);
+    expect(preview?.amounts?.map((a) => [a.amount, a.currency])).toEqual([
+      [view.proposal?.refunds[0]?.amount, 'USD'],
+    ]);
+    const digest = preview?.digest ?? '';
+    for (const confirmation of [
+      { digest, phrase: 'yes' },
+      { digest: 'f'.repeat(64), phrase: PHRASE },
+    ]) {
+      const wrong = await refused(h, 'corrections:send', {
+        caseId: opened.caseId,
+        proposalId,
+        confirmation,
+      });
+      expect(wrong.code).toBe('CONFIRMATION_REQUIRED');
+    }
     expect((await agreementsState(h)).adjustments).toEqual([]);
     const sent = await call(h, 'corrections:send', {
       caseId: opened.caseId,
       proposalId,
-      confirmation: PHRASE,
+      confirmation: { digest, phrase: PHRASE },
     });
     expect(refundsOf(sent)[0]?.status).toBe('PENDING');
     expect((await agreementsState(h)).adjustments).toHaveLength(1);

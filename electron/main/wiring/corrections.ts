@@ -21,13 +21,12 @@ import type {
   BillingGuard,
   CorrectionsJournal,
 } from '../../services/corrections/ports';
+import { REFUNDS_PER_CALL } from '../../services/corrections/refunds';
 import { createCorrectionsService } from '../../services/corrections/service';
 import { createCatalogService } from '../../services/metering/catalog';
-import {
-  BILLING_CONFIRMATION_PHRASE,
-  billingConfirmationRequired,
-  confirmationPhraseMatches,
-} from '../../../shared/billing-confirmation';
+import { billingConfirmationRequired } from '../../../shared/billing-confirmation';
+import { totalsOf } from '../../services/billing/guard';
+import { createBillingGuard } from './billing-guard';
 import { sandboxAdminFor } from './customers';
 import { fetchSandboxProducts } from './metering';
 import { submissionArea } from './submission';
@@ -169,23 +168,39 @@ export function wireCorrections(
     { region: () => deps.connections.activeRegion(), now: deps.now },
   );
 
-  // The typed confirmation, checked in main. The plan it binds to is the case's proposal: send
-  // names the proposalId it was shown, and the service refuses if the proposal changed since.
+  // Sending is money: the app's one billing guard, with the case's exact actions as the plan.
+  const billingGuard = createBillingGuard(deps);
   const guard: BillingGuard = {
     required: (c) => billingConfirmationRequired(c),
-    check(plan, confirmation) {
-      if (!billingConfirmationRequired(plan.connection)) return;
-      if (confirmation !== undefined && confirmationPhraseMatches(confirmation)) return;
-      throw new AppError(
-        'CONFIRMATION_REQUIRED',
-        `${plan.action} bills real money on “${plan.connection.name}” (account ${plan.connection.accountId}); nothing was sent.`,
+    async check(plan, confirmation) {
+      const target = await billingGuard.target(plan.connection.id, plan.connection.region);
+      billingGuard.require(
         {
-          hint: `Review what will be sent, then type “${BILLING_CONFIRMATION_PHRASE}” to confirm.`,
-          details: { lines: plan.lines, connection: plan.connection },
+          kind: 'billing-adjustment',
+          action: plan.action,
+          target,
+          records: plan.topUps.length + plan.refunds.length,
+          calls:
+            (plan.topUps.length > 0 ? 1 : 0) + Math.ceil(plan.refunds.length / REFUNDS_PER_CALL),
+          totals: totalsOf(
+            plan.topUps.map((r) => ({
+              group: 'Top-up',
+              dimension: plan.dimension,
+              quantity: r.quantity,
+            })),
+          ),
+          amounts: plan.refunds.map((r) => ({
+            label: `Refund on invoice ${r.invoiceId} (${String(r.units)} units of ${plan.dimension})`,
+            amount: r.amount,
+            currency: r.currencyCode,
+          })),
+          content: { caseId: plan.caseId, topUps: plan.topUps, refunds: plan.refunds },
         },
+        confirmation,
       );
     },
   };
+
   const service = createCorrectionsService({
     agreements,
     journal,

@@ -3,6 +3,7 @@
 // CloudTrail), the catalog, the customer directory, the metering engine for top-ups, the billing
 // guard, and the case files. Adapters and the wiring implement them; tests use fakes or the
 // sandbox through the real adapters.
+import type { BillingConfirmation } from '../../../shared/billing-confirmation';
 import type { CaseEntry, CaseRequest, CaseState } from '../../../shared/channels/corrections';
 import type { JournalRow } from '../../../shared/channels/journal';
 import type { Product, UsageRecord } from '../../../shared/metering';
@@ -177,16 +178,31 @@ export type TopUpSender = {
 // ------------------------------------------------------------------------------------------------
 // The billing guard: sending is money
 
-export type BillingPlanSummary = {
+/** Everything one send (or resume) of a case would bill, for the typed confirmation. */
+export type CorrectionsBillingPlan = {
   action: string;
-  /** What will be sent, line by line (records and amounts), for the binding. */
-  lines: string[];
+  caseId: string;
   connection: ActiveConnection;
+  dimension: string;
+  topUps: { hour: string; timestamp: string; quantity: number }[];
+  refunds: {
+    invoiceId: string;
+    amount: string;
+    currencyCode: string;
+    units: number;
+    clientToken?: string;
+  }[];
 };
 
 export type BillingGuard = {
-  /** Throws CONFIRMATION_REQUIRED unless the phrase confirms this plan (the Sandbox asks none). */
-  check: (plan: BillingPlanSummary, confirmation: string | undefined) => void;
+  /**
+   * Throws CONFIRMATION_REQUIRED (with the billing preview) unless the phrase and the digest of
+   * exactly this plan come with the call; the Sandbox asks nothing.
+   */
+  check: (
+    plan: CorrectionsBillingPlan,
+    confirmation: BillingConfirmation | undefined,
+  ) => Promise<void>;
   required: (connection: ActiveConnection) => boolean;
 };
 

@@ -1,12 +1,13 @@
 // The corrections service: open a case, read it hour by hour, take what should have been billed,
 // propose the fix, send it behind the billing guard (journaled first, idempotent client tokens),
 // track it to COMPLETED or VALIDATION_FAILED, and export the proof. Pure over its ports.
+import type { BillingConfirmation } from '../../../shared/billing-confirmation';
 import type { CaseRequest, CaseView, UsageLine } from '../../../shared/channels/corrections';
 import { AppError } from '../../../shared/errors';
 import type { Product } from '../../../shared/metering';
 import { resolveAgreement, resolveCustomer } from './customer';
 import { hoursOf, isoHour, parsePeriod } from './period';
-import type { CorrectionsDeps, KnownCustomer, StoredCase } from './ports';
+import type { CorrectionsBillingPlan, CorrectionsDeps, KnownCustomer, StoredCase } from './ports';
 import { correctionRecord } from './record';
 import {
   assertNoRefundsInFlight,
@@ -177,26 +178,27 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
     return parseUsageText(text, stored);
   }
 
-  function planLines(stored: StoredCase, view: CaseView): string[] {
+  function sendPlan(stored: StoredCase, view: CaseView): CorrectionsBillingPlan {
     const proposal = view.proposal;
-    if (!proposal) return [];
-    const currency = stored.agreement.currencyCode;
-    return [
-      ...(proposal.topUp?.records ?? []).map(
-        (r) =>
-          `Top-up ${stored.customer.awsAccountId} ${stored.dimension} ${r.hour} quantity ${String(r.quantity)}`,
-      ),
-      ...proposal.refunds.map(
-        (r) =>
-          `Refund invoice ${r.invoice.invoiceId} ${r.amount} ${currency} (${String(r.units)} units)`,
-      ),
-    ];
+    return {
+      action: `Send the corrections of case ${stored.caseId}`,
+      caseId: stored.caseId,
+      connection: stored.connection,
+      dimension: stored.dimension,
+      topUps: proposal?.topUp?.records ?? [],
+      refunds: (proposal?.refunds ?? []).map((r) => ({
+        invoiceId: r.invoice.invoiceId,
+        amount: r.amount,
+        currencyCode: r.invoice.currencyCode,
+        units: r.units,
+      })),
+    };
   }
 
   async function sendNow(
     caseId: string,
     proposalId: string,
-    confirmation: string | undefined,
+    confirmation: BillingConfirmation | undefined,
   ): Promise<CaseView> {
     const stored = await load(caseId);
     await assertConnection(stored);
@@ -216,14 +218,7 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
     if (proposal.topUp === null && proposal.refunds.length === 0) {
       throw new AppError('VALIDATION', 'There is nothing to send for this case right now.');
     }
-    deps.guard.check(
-      {
-        action: `Send the corrections of case ${caseId}`,
-        lines: planLines(stored, before),
-        connection: stored.connection,
-      },
-      confirmation,
-    );
+    await deps.guard.check(sendPlan(stored, before), confirmation);
     {
       const at = new Date(deps.now()).toISOString();
       const topUp = proposal.topUp === null ? null : planTopUp(stored, proposal.topUp, at);
@@ -255,20 +250,29 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
     return refresh(stored);
   }
 
-  async function resumeNow(caseId: string, confirmation: string | undefined): Promise<CaseView> {
+  async function resumeNow(
+    caseId: string,
+    confirmation: BillingConfirmation | undefined,
+  ): Promise<CaseView> {
     const stored = await load(caseId);
     await assertConnection(stored);
     const pending: RefundEntry[] = await unansweredRefunds(deps, stored);
     if (pending.length === 0)
       return refresh(stored, ['Nothing to resume: every refund has its answer.']);
-    deps.guard.check(
+    await deps.guard.check(
       {
-        action: `Resend the unanswered refunds of case ${caseId}`,
-        lines: pending.map(
-          (e) =>
-            `Refund invoice ${e.invoiceId} ${e.amount} ${e.currencyCode} (client token ${e.clientToken})`,
-        ),
+        action: `Resend ${String(pending.length)} unanswered refund(s) of case ${caseId}`,
+        caseId,
         connection: stored.connection,
+        dimension: stored.dimension,
+        topUps: [],
+        refunds: pending.map((e) => ({
+          invoiceId: e.invoiceId,
+          amount: e.amount,
+          currencyCode: e.currencyCode,
+          units: e.hours.reduce((sum, h) => sum + h.units, 0),
+          clientToken: e.clientToken,
+        })),
       },
       confirmation,
     );
@@ -341,9 +345,9 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
     setUsage: (caseId: string, lines: readonly UsageLine[]) =>
       serial(caseId, () => setUsageNow(caseId, lines)),
     parseUsage,
-    send: (caseId: string, proposalId: string, confirmation: string | undefined) =>
+    send: (caseId: string, proposalId: string, confirmation: BillingConfirmation | undefined) =>
       serial(caseId, () => sendNow(caseId, proposalId, confirmation)),
-    resume: (caseId: string, confirmation: string | undefined) =>
+    resume: (caseId: string, confirmation: BillingConfirmation | undefined) =>
       serial(caseId, () => resumeNow(caseId, confirmation)),
     exportRecord,
     list,
