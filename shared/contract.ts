@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Result } from './result';
 import { auditChannels, auditEvents } from './channels/audit';
+import { auditSqlChannels } from './channels/audit-sql';
 import { connectionsChannels, connectionsEvents } from './channels/connections';
 import { containersChannels, containersEvents } from './channels/containers';
 import { correctionsChannels, correctionsEvents } from './channels/corrections';
@@ -79,6 +80,7 @@ export const contract = {
   ...customersChannels,
   ...containersChannels,
   ...auditChannels,
+  ...auditSqlChannels,
   ...journalChannels,
   ...correctionsChannels,
 } as const;

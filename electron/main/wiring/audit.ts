@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { auditChannels } from '../../../shared/channels/audit';
+import type { auditSqlChannels } from '../../../shared/channels/audit-sql';
 import { AppError } from '../../../shared/errors';
 import { createCloudTrailLookup } from '../../adapters/aws/cloudtrail-lookup';
 import { mapAwsError } from '../../adapters/aws/error-map';
@@ -25,7 +26,7 @@ import type { LookupEventsPort } from '../../services/audit/sync';
 import { submissionArea } from './submission';
 import type { AreaWiring, CoreDeps } from './types';
 
-export type AuditChannel = keyof typeof auditChannels;
+export type AuditChannel = keyof typeof auditChannels | keyof typeof auditSqlChannels;
 
 export type AuditWiringOptions = {
   /** Tests: wrap the LookupEvents port (e.g. to count calls). */
@@ -104,6 +105,7 @@ export function wireAudit(
   const journalCalls = journalCallLookup(deps);
   const service = createAuditService({
     openDb,
+    savedQueries: deps.store,
     journalCalls,
     prepare: async (cache) => {
       const moved = await migrateLegacyCache(
@@ -181,6 +183,12 @@ export function wireAudit(
       'audit:export': (input) => service.exportRows(input),
       'audit:evidence': (input) => service.evidence(input.eventIds),
       'audit:clear': (input) => service.clear(input.regions),
+      'audit:sql': (input) => service.sql.run(input),
+      'audit:sql-cancel': (input) => service.sql.cancel(input.queryId),
+      'audit:sql-export': (input) => service.sql.exportResult(input),
+      'audit:sql-saved': () => service.sql.saved(),
+      'audit:sql-save': (input) => service.sql.save(input),
+      'audit:sql-delete': (input) => service.sql.remove(input.id),
     },
     close: () => service.close(),
   };

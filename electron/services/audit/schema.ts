@@ -133,13 +133,16 @@ export function storeStatements(catalog: string): string[] {
       records BIGINT NOT NULL,
       quantity BIGINT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${T.syncState} (region VARCHAR NOT NULL, state VARCHAR NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${T.journal} (
-      submission_id VARCHAR, record_key VARCHAR, sent_at TIMESTAMP, operation VARCHAR,
+    // Mirrors of this app's journal and of the day completeness, refreshed before the Query
+    // tab runs a statement (times in epoch ms, days as YYYY-MM-DD; the views convert). Being
+    // mirrors, they are made anew on every open.
+    `CREATE OR REPLACE TABLE ${T.journal} (
+      submission_id VARCHAR, record_key VARCHAR, journaled_at BIGINT, operation VARCHAR,
       connection_name VARCHAR, account_id VARCHAR, region VARCHAR, os_user VARCHAR,
       product_code VARCHAR, customer VARCHAR, license_arn VARCHAR, dimension VARCHAR,
-      usage_time TIMESTAMP, quantity BIGINT, status VARCHAR, metering_record_id VARCHAR,
+      usage_time BIGINT, quantity BIGINT, status VARCHAR, metering_record_id VARCHAR,
       request_id VARCHAR, error VARCHAR, attempts INTEGER, resend_of VARCHAR, resent_in VARCHAR)`,
-    `CREATE TABLE IF NOT EXISTS ${T.completeness} (region VARCHAR, day DATE, state VARCHAR)`,
+    `CREATE OR REPLACE TABLE ${T.completeness} (region VARCHAR, day VARCHAR, state VARCHAR)`,
   ];
 }
 
@@ -207,7 +210,13 @@ export function viewStatements(catalog: string, accountId: string): string[] {
       record_count AS records,
       raw
     FROM ${T.events}`,
-    `CREATE OR REPLACE VIEW ${view('journal_records')} AS SELECT * FROM ${T.journal}`,
-    `CREATE OR REPLACE VIEW ${view('completeness')} AS SELECT * FROM ${T.completeness}`,
+    `CREATE OR REPLACE VIEW ${view('journal_records')} AS
+    SELECT submission_id, record_key, epoch_ms(journaled_at) AS journaled_at, operation,
+      connection_name, account_id, region, os_user, product_code, customer, license_arn,
+      dimension, epoch_ms(usage_time) AS usage_time, quantity, status, metering_record_id,
+      request_id, error, attempts, resend_of, resent_in
+    FROM ${T.journal}`,
+    `CREATE OR REPLACE VIEW ${view('completeness')} AS
+    SELECT region, day::DATE AS day, state FROM ${T.completeness}`,
   ];
 }

@@ -38,6 +38,8 @@ import { aggregate as aggregateRows } from './aggregate';
 import type { AuditDbOpener } from './db';
 import { queryWindow, rowsOfEvent } from './explorer';
 import type { JournalCallLookup } from './journal-fill';
+import { createSqlConsole } from './sql-console';
+import type { KeyValueStore } from '../ports';
 import type { AuditScope } from './scope';
 import { syncSink } from './sink';
 import { auditCompleteness, syncAudit, type LookupEventsPort } from './sync';
@@ -58,6 +60,8 @@ export type AuditServiceDeps = {
   prepare?: (cache: AccountCache) => Promise<void>;
   /** This app's journal calls by request id, to fill in events CloudTrail truncated. */
   journalCalls?: () => Promise<JournalCallLookup>;
+  /** Where the Query tab's saved queries are kept. */
+  savedQueries: KeyValueStore;
   /** Throws an AppError when there is no usable connection. */
   active: () => Promise<AuditTarget>;
   /** The active connection's name etc. without asking AWS (for the screen's first paint). */
@@ -435,6 +439,29 @@ export function createAuditService(deps: AuditServiceDeps) {
     };
   }
 
+  /** Every cached day of these regions, and at least CloudTrail's 90 days. */
+  async function cachedDays(cache: AccountCache, regions: string[]) {
+    const now = deps.now();
+    const rows = await cache.db.all(`SELECT min(event_time) AS oldest FROM ${cache.tables.events}`);
+    const oldest = typeof rows[0]?.oldest === 'number' ? rows[0].oldest : now;
+    const from = Math.floor(Math.min(oldest, now - 89 * DAY_MS) / DAY_MS) * DAY_MS;
+    const scopes = regions.map((region) => ({ accountId: cache.accountId, region }));
+    return auditCompleteness(sink, scopes, { from, to: now, now });
+  }
+
+  const sql = createSqlConsole({
+    context: async () => {
+      const { cache, regions } = await context();
+      return { cache, regions };
+    },
+    journalOf: async (accountId) =>
+      (await deps.journalRows()).filter((r) => r.account === accountId),
+    completenessOf: cachedDays,
+    store: deps.savedQueries,
+    now: deps.now,
+    newId: deps.newId,
+  });
+
   async function query(input: {
     filter: AuditFilter;
     sort?: AuditSort | undefined;
@@ -620,6 +647,7 @@ export function createAuditService(deps: AuditServiceDeps) {
     evidence,
     unseen,
     clear,
+    sql,
     async close(): Promise<void> {
       if (running) {
         // Stop at the next page; what was fetched is written and the checkpoint resumes it.

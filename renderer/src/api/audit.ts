@@ -11,7 +11,7 @@ import {
 import { useState } from 'react';
 import type { AuditAggregateInput, AuditFilter, AuditSort } from '../../../shared/audit';
 import type { AuditSyncMode, AuditSyncStatus } from '../../../shared/channels/audit';
-import type { ChannelOutput } from '../../../shared/contract';
+import type { ChannelInput, ChannelOutput, TaskProgress } from '../../../shared/contract';
 import { request, useBridgeEvent } from './queries';
 
 export const auditKeys = {
@@ -24,6 +24,7 @@ export const auditKeys = {
     ['audit', 'aggregate', filter, input] as const,
   raw: (eventId: string) => ['audit', 'raw', eventId] as const,
   unseen: (grace: number) => ['audit', 'unseen', grace] as const,
+  savedQueries: ['audit', 'sql-saved'] as const,
 };
 
 export type AuditWindow = ChannelOutput<'audit:query'>;
@@ -146,5 +147,61 @@ export function useAuditClear() {
   return useMutation({
     mutationFn: () => request('audit:clear', { confirm: 'CLEAR' }),
     onSuccess: () => invalidateAll(queryClient),
+  });
+}
+
+/**
+ * The move of an older audit cache into its database, while it runs (main reports it on
+ * task:progress the first time the screen opens after an upgrade); null otherwise.
+ */
+export function useAuditMigration(): TaskProgress | null {
+  const [progress, setProgress] = useState<TaskProgress | null>(null);
+  useBridgeEvent('task:progress', (event) => {
+    if (event.kind === 'audit:migrate') setProgress(event.finished ? null : event);
+  });
+  return progress;
+}
+
+// ---- the Query tab ------------------------------------------------------------------------------
+
+export function useAuditSql() {
+  return useMutation({
+    mutationFn: (input: ChannelInput<'audit:sql'>) => request('audit:sql', input),
+  });
+}
+
+export function useAuditSqlCancel() {
+  return useMutation({
+    mutationFn: (queryId: string) => request('audit:sql-cancel', { queryId }),
+  });
+}
+
+export function useAuditSqlExport() {
+  return useMutation({
+    mutationFn: (input: ChannelInput<'audit:sql-export'>) => request('audit:sql-export', input),
+  });
+}
+
+export function useAuditSavedQueries() {
+  return useQuery({
+    queryKey: auditKeys.savedQueries,
+    queryFn: () => request('audit:sql-saved', {}),
+    staleTime: Infinity,
+  });
+}
+
+export function useAuditSaveQuery() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'audit:sql-save'>) => request('audit:sql-save', input),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: auditKeys.savedQueries }),
+  });
+}
+
+export function useAuditDeleteQuery() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => request('audit:sql-delete', { id }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: auditKeys.savedQueries }),
   });
 }

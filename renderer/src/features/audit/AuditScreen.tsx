@@ -10,27 +10,35 @@ import {
   type AuditStatus,
 } from '../../../../shared/audit';
 import type { AuditExplorerRow } from '../../../../shared/channels/audit';
-import { useAuditEvidence, useAuditExport, useAuditInfo, useAuditLive } from '../../api/audit';
+import {
+  useAuditEvidence,
+  useAuditExport,
+  useAuditInfo,
+  useAuditLive,
+  useAuditMigration,
+} from '../../api/audit';
 import { downloadText } from '../../components/download';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
-import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
 import { Tabs } from '../../components/Tabs';
 import { AuditCharts } from './AuditCharts';
 import { AuditTable } from './AuditTable';
 import { CompareEvents, EventDetail } from './EventDetail';
 import { emptyFilters, toAuditFilter, type ExplorerFilters } from './filters';
+import { MigrationProgress } from './MigrationProgress';
+import { QueryTab } from './QueryTab';
 import { SyncPanel } from './SyncPanel';
 import { UnseenPanel } from './UnseenPanel';
 import './audit.css';
 
-type Tab = 'records' | 'charts';
+type Tab = 'records' | 'charts' | 'query';
 
 export function AuditScreen() {
   const live = useAuditLive();
   const info = useAuditInfo();
+  const migration = useAuditMigration();
   const [filters, setFilters] = useState<ExplorerFilters>(emptyFilters);
   // Typing stays instant; the query follows a beat behind.
   const deferred = useDeferredValue(filters);
@@ -118,7 +126,7 @@ export function AuditScreen() {
         {info.error ? (
           <ErrorPanel error={toDisplayableError(info.error)} onRetry={() => void info.refetch()} />
         ) : (
-          <Loading label="Reading the audit cache…" />
+          <MigrationProgress progress={migration} />
         )}
       </Screen>
     );
@@ -219,6 +227,7 @@ export function AuditScreen() {
             tabs={[
               { id: 'records', label: 'Records' },
               { id: 'charts', label: 'Charts and totals' },
+              { id: 'query', label: 'Query' },
             ]}
             selected={tab}
             onSelect={setTab}
@@ -241,8 +250,10 @@ export function AuditScreen() {
                 />
                 {selected && <EventDetail eventId={selected} onClose={() => setSelected(null)} />}
               </div>
-            ) : (
+            ) : tab === 'charts' ? (
               <AuditCharts filter={filter} />
+            ) : (
+              <QueryTab />
             )}
           </Tabs>
           {comparing && picked.length === 2 && (
