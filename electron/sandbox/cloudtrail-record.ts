@@ -18,6 +18,24 @@ export const DEFAULT_ACCOUNT_ID_KEY: AccountIdKey = 'customerAWSAccountID';
 
 export type BuildOptions = { accountIdKey?: AccountIdKey };
 
+/**
+ * CloudTrail truncates a field whose content exceeds its maximum field size and writes
+ * `{"omitted": true}` in its place (CloudTrail record-contents documentation, AWS-FACTS §0.1).
+ * The size AWS quotes for responseElements is 100 KB; the same limit is applied to
+ * requestParameters, so a BatchMeterUsage batch with many allocations (25 records × 2,500
+ * allocations is legal and far larger) loses its request, its response, or both.
+ */
+export const CLOUDTRAIL_FIELD_LIMIT_BYTES = 100 * 1024;
+
+/** What CloudTrail writes for a truncated field. */
+export const OMITTED_FIELD = Object.freeze({ omitted: true });
+
+/**
+ * Errors CloudTrail logs before the service read the request (authorization): their records
+ * carry `requestParameters: null`, as CloudTrail shows for AccessDenied events.
+ */
+const UNREAD_REQUEST_ERRORS = new Set(['AccessDenied', 'AccessDeniedException']);
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Java DateFormat medium, en-US, UTC, no zone: epoch 1524155570 s → "Apr 19, 2018 4:32:50 PM". */
@@ -213,6 +231,13 @@ function responseElements(call: MeteringCallRecord, key: AccountIdKey, memo: Con
   return toCloudTrailShape(res, key);
 }
 
+/** The IAM path of a role: IAM Identity Center's permission-set roles live under aws-reserved. */
+function roleArn(accountId: string, roleName: string): string {
+  return roleName.startsWith('AWSReservedSSO_')
+    ? `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/${roleName}`
+    : `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
 function userIdentity(identity: SandboxIdentity, eventTimeIso: string): Record<string, unknown> {
   const base: Record<string, unknown> = {
     type: identity.type,
@@ -225,13 +250,15 @@ function userIdentity(identity: SandboxIdentity, eventTimeIso: string): Record<s
     base.userName = identity.userName;
     return base;
   }
+  // Root carries userName only when the account has an alias; the sandbox's has none.
+  if (identity.type === 'Root') return base;
   // Assumed roles carry no top-level userName in CloudTrail; the role shows in sessionIssuer.
   const roleName = /:assumed-role\/([^/]+)\//.exec(identity.arn)?.[1] ?? identity.userName;
   base.sessionContext = {
     sessionIssuer: {
       type: 'Role',
       principalId: identity.principalId.split(':')[0] ?? identity.principalId,
-      arn: `arn:aws:iam::${identity.accountId}:role/${roleName}`,
+      arn: roleArn(identity.accountId, roleName),
       accountId: identity.accountId,
       userName: roleName,
     },
@@ -242,6 +269,7 @@ function userIdentity(identity: SandboxIdentity, eventTimeIso: string): Record<s
 
 /** The name LookupEvents' Username attribute matches: user name, or the role session name. */
 export function lookupUsername(identity: SandboxIdentity): string {
+  if (identity.type === 'Root') return 'root';
   if (identity.type === 'AssumedRole') {
     const session = identity.arn.split('/').pop();
     if (session) return session;
@@ -291,7 +319,10 @@ export function buildCloudTrailJson(
     record.errorMessage = call.error.message;
   }
   const memo: Converted = new Map();
-  record.requestParameters = requestParameters(call, key, memo);
+  record.requestParameters =
+    call.error && UNREAD_REQUEST_ERRORS.has(call.error.code)
+      ? null
+      : requestParameters(call, key, memo);
   record.responseElements = responseElements(call, key, memo);
   record.requestID = call.requestId;
   record.eventID = eventId;
@@ -300,5 +331,22 @@ export function buildCloudTrailJson(
   record.managementEvent = true;
   record.recipientAccountId = call.identity.accountId;
   record.eventCategory = 'Management';
-  return JSON.stringify(record);
+  return truncateOversizedFields(record);
+}
+
+/** The record as JSON text, with every field over CloudTrail's field size omitted. */
+function truncateOversizedFields(record: Record<string, unknown>): string {
+  const text = JSON.stringify(record);
+  // A whole record under the limit cannot hold a field over it.
+  if (Buffer.byteLength(text, 'utf8') <= CLOUDTRAIL_FIELD_LIMIT_BYTES) return text;
+  let changed = false;
+  for (const field of ['requestParameters', 'responseElements'] as const) {
+    const value = record[field];
+    if (value === null || value === undefined) continue;
+    if (Buffer.byteLength(JSON.stringify(value), 'utf8') > CLOUDTRAIL_FIELD_LIMIT_BYTES) {
+      record[field] = OMITTED_FIELD;
+      changed = true;
+    }
+  }
+  return changed ? JSON.stringify(record) : text;
 }

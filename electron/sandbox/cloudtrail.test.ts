@@ -320,6 +320,77 @@ describe('CloudTrail record layout', () => {
   });
 });
 
+describe('CloudTrail field size', () => {
+  /** A batch of 25 CA records with `allocations` tagged allocations each. */
+  function largeCall(allocations: number): MeteringCallRecord {
+    const records = Array.from({ length: 25 }, (_, i) => ({
+      Timestamp: 1524155570,
+      CustomerAWSAccountId: '444455556666',
+      LicenseArn: `arn:aws:license-manager::111122223333:license:l-${String(i)}`,
+      Dimension: 'requests',
+      Quantity: allocations,
+      UsageAllocations: Array.from({ length: allocations }, (_, k) => ({
+        AllocatedUsageQuantity: 1,
+        Tags: [{ Key: 'cost-center', Value: `cc-${String(k).padStart(4, '0')}` }],
+      })),
+    }));
+    return call({
+      request: { UsageRecords: records },
+      response: {
+        Results: records.map((r, i) => ({
+          UsageRecord: r,
+          MeteringRecordId: `mr-${String(i)}`,
+          Status: 'Success',
+        })),
+        UnprocessedRecords: [],
+      },
+    });
+  }
+
+  it('omits requestParameters and responseElements over 100 KB, as CloudTrail documents', () => {
+    const event = parse(buildCloudTrailEvent(largeCall(200), 'ev-large'));
+    expect(event.requestParameters).toEqual({ omitted: true });
+    expect(event.responseElements).toEqual({ omitted: true });
+    // Everything else is still there: the call can be found and attributed.
+    expect(event).toMatchObject({
+      eventID: 'ev-large',
+      requestID: 'req-1',
+      eventName: 'BatchMeterUsage',
+    });
+  });
+
+  it('keeps a field under the limit and omits only the one over it', () => {
+    const small = parse(buildCloudTrailEvent(largeCall(20), 'ev-small'));
+    expect((small.requestParameters as { usageRecords: unknown[] }).usageRecords).toHaveLength(25);
+    // A request just over the limit whose answer (ids only, no echo) is small.
+    const big = largeCall(200);
+    big.response = {
+      Results: Array.from({ length: 25 }, (_, i) => ({
+        MeteringRecordId: `mr-${String(i)}`,
+        Status: 'Success',
+      })),
+      UnprocessedRecords: [],
+    };
+    const event = parse(buildCloudTrailEvent(big, 'ev-half'));
+    expect(event.requestParameters).toEqual({ omitted: true });
+    expect((event.responseElements as { results: unknown[] }).results).toHaveLength(25);
+  });
+
+  it('records an AccessDenied call with null requestParameters and responseElements', () => {
+    const event = parse(
+      buildCloudTrailEvent(
+        call({ response: undefined, error: { code: 'AccessDenied', message: 'not authorized' } }),
+        'ev-denied',
+      ),
+    );
+    expect(event).toMatchObject({
+      errorCode: 'AccessDenied',
+      requestParameters: null,
+      responseElements: null,
+    });
+  });
+});
+
 describe('LookupEvents rules', () => {
   const base = NOW - DAY;
   const events = [

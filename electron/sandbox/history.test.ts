@@ -7,6 +7,9 @@ const DAY = 86_400_000;
 
 type Json = Record<string, unknown>;
 
+const isOmitted = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (value as Json).omitted === true;
+
 describe('generateHistory', () => {
   const world = createWorld(42, NOW);
 
@@ -68,6 +71,8 @@ describe('generateHistory', () => {
         });
         continue;
       }
+      // Refused before the request was read, or truncated by CloudTrail: no records to check.
+      if (json.requestParameters === null || isOmitted(json.requestParameters)) continue;
       const params = json.requestParameters as { usageRecords: Json[]; productCode?: string };
       expect(params.usageRecords.length).toBeGreaterThanOrEqual(1);
       expect(params.usageRecords.length).toBeLessThanOrEqual(25);
@@ -91,7 +96,7 @@ describe('generateHistory', () => {
         results: Json[];
         unprocessedRecords: Json[];
       } | null;
-      if (response) {
+      if (response && !isOmitted(response)) {
         unprocessed += response.unprocessedRecords.length;
         for (const result of response.results) {
           statuses.add(String(result.status));
@@ -116,5 +121,84 @@ describe('generateHistory', () => {
     const [event] = generateHistory(world, { events: 5, seed: 8, endTime: NOW });
     expect(event?.cloudTrailEvent).toBe(event?.cloudTrailEvent);
     expect(JSON.parse(JSON.stringify(event)) as Json).toHaveProperty('cloudTrailEvent');
+  });
+
+  it('holds the variants AWS produces: retries, enriched echoes, SSO and root, AccessDenied, truncation', () => {
+    const events = generateHistory(world, { events: 3000, seed: 11, endTime: NOW });
+    const parsed = events.map((e) => ({ event: e, json: JSON.parse(e.cloudTrailEvent) as Json }));
+    const batches = parsed.filter((p) => p.event.eventName === 'BatchMeterUsage');
+
+    // Identical retries: the same request answered with the same MeteringRecordIds, later, in
+    // an event of its own with its own request id.
+    const byIds = new Map<string, { eventId: string; requestID: unknown; time: number }[]>();
+    for (const { event, json } of batches) {
+      const response = json.responseElements as { results?: Json[] } | null;
+      if (!response || isOmitted(response)) continue;
+      const ids = (response.results ?? []).map((r) => r.meteringRecordId).filter(Boolean);
+      if (ids.length === 0) continue;
+      const key = ids.join(',');
+      byIds.set(key, [
+        ...(byIds.get(key) ?? []),
+        { eventId: event.eventId, requestID: json.requestID, time: event.eventTime },
+      ]);
+    }
+    const retried = [...byIds.values()].filter((sends) => sends.length > 1);
+    expect(retried.length).toBeGreaterThan(10);
+    for (const sends of retried) {
+      expect(new Set(sends.map((s) => s.eventId)).size).toBe(sends.length);
+      expect(new Set(sends.map((s) => s.requestID)).size).toBe(sends.length);
+    }
+
+    // Echoes carry the buyer's account id beside a customerIdentifier (the documented sample).
+    const echoes = batches.flatMap(({ json }) => {
+      const response = json.responseElements as { results?: Json[] } | null;
+      return response && !isOmitted(response) ? (response.results ?? []) : [];
+    });
+    const legacyEcho = echoes
+      .map((r) => r.usageRecord as Json)
+      .find((u) => typeof u.customerIdentifier === 'string');
+    expect(legacyEcho?.customerAWSAccountID).toMatch(/^\d{12}$/);
+    // LicenseArn records sent with the other casing come back with both spellings.
+    expect(
+      echoes
+        .map((r) => r.usageRecord as Json)
+        .some(
+          (u) => 'licenseArn' in u && 'customerAWSAccountId' in u && 'customerAWSAccountID' in u,
+        ),
+    ).toBe(true);
+
+    // Callers: an IAM Identity Center session (the person is the session name) and root.
+    const identities = parsed.map((p) => p.json.userIdentity as Json);
+    const sso = identities.find((u) => String(u.arn).includes('AWSReservedSSO_'));
+    expect(sso).toMatchObject({ type: 'AssumedRole' });
+    expect(String(sso?.arn)).toMatch(
+      /assumed-role\/AWSReservedSSO_BillingAdmin_[0-9a-f]+\/alice@example\.com$/,
+    );
+    expect((sso?.sessionContext as { sessionIssuer: Json }).sessionIssuer.arn).toMatch(
+      /:role\/aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_/,
+    );
+    const root = identities.find((u) => u.type === 'Root');
+    expect(root?.arn).toMatch(/^arn:aws:iam::\d{12}:root$/);
+    expect(events.find((e) => e.username === 'root')).toBeDefined();
+
+    // AccessDenied: CloudTrail records no parameters and no response.
+    const denied = batches.filter((p) => p.json.errorCode === 'AccessDenied');
+    expect(denied.length).toBeGreaterThan(0);
+    for (const { json } of denied) {
+      expect(json.requestParameters).toBeNull();
+      expect(json.responseElements).toBeNull();
+    }
+
+    // A batch with many allocations is over CloudTrail's field size: both parts omitted.
+    const truncated = batches.filter((p) => isOmitted(p.json.requestParameters));
+    expect(truncated.length).toBeGreaterThan(0);
+    for (const { json, event } of truncated) {
+      expect(json.requestParameters).toEqual({ omitted: true });
+      // A refused call has no response to omit.
+      expect(json.responseElements).toEqual(
+        json.errorCode === undefined ? { omitted: true } : null,
+      );
+      expect(event.cloudTrailEvent.length).toBeLessThan(10_000);
+    }
   });
 });

@@ -87,12 +87,43 @@ export function historyIdentities(world: SandboxWorld): SandboxIdentity[] {
       accountId: account,
       principalId: `AIDA${upperAlnum(rng, 17)}`,
     },
+    ssoIdentity(rng, account),
+    {
+      type: 'Root',
+      accessKeyId: `AKIA${upperAlnum(rng, 16)}`,
+      secretAccessKey: rng.alnum(40),
+      userName: 'root',
+      arn: `arn:aws:iam::${account}:root`,
+      accountId: account,
+      principalId: account,
+    },
   ];
 }
 
+/**
+ * A person signed in through IAM Identity Center: an assumed role named after the permission
+ * set (AWSReservedSSO_<set>_<hash>) whose session name is the user, as AWS writes it.
+ */
+function ssoIdentity(rng: Rng, account: string): SandboxIdentity {
+  const role = `AWSReservedSSO_BillingAdmin_${rng.hex(16)}`;
+  const roleId = `AROA${upperAlnum(rng, 17)}`;
+  const person = 'alice@example.com';
+  return {
+    type: 'AssumedRole',
+    accessKeyId: `ASIA${upperAlnum(rng, 16)}`,
+    secretAccessKey: rng.alnum(40),
+    userName: person,
+    arn: `arn:aws:sts::${account}:assumed-role/${role}/${person}`,
+    accountId: account,
+    principalId: `${roleId}:${person}`,
+  };
+}
+
 function callers(world: SandboxWorld): HistoryCaller[] {
-  const [role, service, finance] = historyIdentities(world);
-  if (!role || !service || !finance) throw new Error('history identities missing');
+  const [role, service, finance, sso, root] = historyIdentities(world);
+  if (!role || !service || !finance || !sso || !root) throw new Error('history identities missing');
+  const console =
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
   return [
     {
       identity: role,
@@ -112,7 +143,23 @@ function callers(world: SandboxWorld): HistoryCaller[] {
       userAgent:
         'Meterdesk/0.1.0 aws-sdk-js/3.1138.0 ua/2.1 os/darwin#24.1.0 lang/js md/nodejs#20.19.0 api/marketplace-metering#3.1138.0',
     },
+    {
+      identity: sso,
+      sourceIpAddress: '192.0.2.201',
+      userAgent:
+        'aws-cli/2.22.35 md/awscrt#0.23.8 ua/2.1 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.8',
+    },
+    { identity: root, sourceIpAddress: '192.0.2.17', userAgent: console },
   ];
+}
+
+/** Who made a seeded call: mostly the metering service's role, rarely a person or root. */
+function pickCaller(who: readonly HistoryCaller[], roll: number): HistoryCaller {
+  const shares = [0.66, 0.9, 0.96, 0.99];
+  const at = shares.findIndex((share) => roll < share);
+  const caller = who[at < 0 ? shares.length : at] ?? who[0];
+  if (!caller) throw new Error('no history caller');
+  return caller;
 }
 
 const hex8 = (rng: Rng): string =>
@@ -165,34 +212,41 @@ export function generateHistory(
   const detailBase = deriveSeed(options.seed, `${salt}:detail`);
   const events: StoredCloudTrailEvent[] = new Array<StoredCloudTrailEvent>(count);
 
+  let lastBatch: BatchRecipe | null = null;
   for (let i = 0; i < count; i++) {
     const time = Math.floor((start + (i + rng.next() * 0.9) * step) / 1000) * 1000;
     const resolve = contexts.length === 0 || rng.chance(0.01);
-    const roll = rng.next();
-    const caller = (roll < 0.7 ? who[0] : roll < 0.95 ? who[1] : who[2]) ?? who[0];
-    if (!caller) throw new Error('no history caller');
+    const caller = pickCaller(who, rng.next());
     const eventId = uuid(rng);
-    const context = contexts[i % Math.max(1, contexts.length)];
     const detailSeed = (detailBase ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
-    const operation = resolve ? 'ResolveCustomer' : 'BatchMeterUsage';
-    const build = (): string => {
-      const detail = createRng(detailSeed);
-      const call =
-        operation === 'ResolveCustomer' || !context
-          ? resolveCall(snapshot, contexts, detail, caller, time)
-          : batchCall(snapshot, context, detail, caller, time);
-      return buildCloudTrailJson(call, eventId, {
-        accountIdKey: context?.accountIdKey ?? 'customerAWSAccountID',
+    const variant = rng.next();
+    const context = contexts[i % Math.max(1, contexts.length)];
+    let recipe: Recipe;
+    if (resolve || !context) {
+      recipe = { kind: 'resolve', caller, time, detailSeed };
+    } else if (lastBatch && variant < RETRY_SHARE) {
+      // An identical retry of the previous call: same records, same answer, same ids.
+      recipe = { kind: 'retry', of: lastBatch, time, detailSeed };
+    } else if (variant < RETRY_SHARE + DENIED_SHARE) {
+      recipe = { kind: 'denied', caller, time, detailSeed };
+    } else {
+      const large = context.product.identityModel !== 'legacy' && variant > 1 - LARGE_SHARE;
+      lastBatch = { kind: 'batch', context, caller, time, detailSeed, large };
+      recipe = lastBatch;
+    }
+    const build = (): string =>
+      buildCloudTrailJson(callOf(snapshot, contexts, recipe), eventId, {
+        accountIdKey: recipeContext(recipe)?.accountIdKey ?? 'customerAWSAccountID',
       });
-    };
+    const signer = recipe.kind === 'retry' ? recipe.of.caller : recipe.caller;
     events[i] = {
       eventId,
-      eventName: operation,
+      eventName: recipe.kind === 'resolve' ? 'ResolveCustomer' : 'BatchMeterUsage',
       eventSource: METERING_EVENT_SOURCE,
       eventTime: time,
       readOnly: 'false',
-      accessKeyId: caller.identity.accessKeyId,
-      username: lookupUsername(caller.identity),
+      accessKeyId: signer.identity.accessKeyId,
+      username: lookupUsername(signer.identity),
       resources: [],
       // An own enumerable getter: JSON.stringify and spreads still see a plain string field.
       get cloudTrailEvent(): string {
@@ -204,6 +258,73 @@ export function generateHistory(
   events.reverse();
   origins.set(events, { world: snapshot, options: { ...options, days } });
   return events;
+}
+
+/** Shares of seeded BatchMeterUsage events: identical retries, AccessDenied, huge batches. */
+const RETRY_SHARE = 0.02;
+const DENIED_SHARE = 0.005;
+const LARGE_SHARE = 0.003;
+
+type BatchRecipe = {
+  kind: 'batch';
+  context: ProductContext;
+  caller: HistoryCaller;
+  time: number;
+  detailSeed: number;
+  /** Many allocations per record: a request and response over CloudTrail's field size. */
+  large: boolean;
+};
+
+/** How one seeded event is built on read (its JSON is made lazily from this). */
+type Recipe =
+  | BatchRecipe
+  | { kind: 'retry'; of: BatchRecipe; time: number; detailSeed: number }
+  | { kind: 'denied'; caller: HistoryCaller; time: number; detailSeed: number }
+  | { kind: 'resolve'; caller: HistoryCaller; time: number; detailSeed: number };
+
+function recipeContext(recipe: Recipe): ProductContext | undefined {
+  if (recipe.kind === 'batch') return recipe.context;
+  return recipe.kind === 'retry' ? recipe.of.context : undefined;
+}
+
+function callOf(
+  world: SandboxWorld,
+  contexts: ProductContext[],
+  recipe: Recipe,
+): MeteringCallRecord {
+  const detail = createRng(recipe.detailSeed);
+  switch (recipe.kind) {
+    case 'resolve':
+      return resolveCall(world, contexts, detail, recipe.caller, recipe.time);
+    case 'denied':
+      return deniedCall(world, detail, recipe.caller, recipe.time);
+    case 'batch':
+      return batchCall(world, recipe, createRng(recipe.detailSeed));
+    case 'retry': {
+      // Rebuilt from the original's seed, so the records and MeteringRecordIds are the same;
+      // only the time and the request id are the retry's own.
+      const original = batchCall(world, recipe.of, createRng(recipe.of.detailSeed));
+      return { ...original, time: recipe.time, requestId: uuid(detail) };
+    }
+  }
+}
+
+/** A caller without aws-marketplace:BatchMeterUsage: refused before the request was read. */
+function deniedCall(
+  world: SandboxWorld,
+  detail: Rng,
+  caller: HistoryCaller,
+  time: number,
+): MeteringCallRecord {
+  return {
+    ...baseCall(caller, detail, time, world.region),
+    operation: 'BatchMeterUsage',
+    request: {},
+    error: {
+      code: 'AccessDenied',
+      message: `User: ${caller.identity.arn} is not authorized to perform: aws-marketplace:BatchMeterUsage because no identity-based policy allows the aws-marketplace:BatchMeterUsage action`,
+    },
+  };
 }
 
 function baseCall(
@@ -222,13 +343,8 @@ function baseCall(
   };
 }
 
-function batchCall(
-  world: SandboxWorld,
-  context: ProductContext,
-  detail: Rng,
-  caller: HistoryCaller,
-  time: number,
-): MeteringCallRecord {
+function batchCall(world: SandboxWorld, recipe: BatchRecipe, detail: Rng): MeteringCallRecord {
+  const { context, caller, time } = recipe;
   const { product } = context;
   const legacy = product.identityModel === 'legacy';
   // Usage of the previous full hour, metered some minutes into the next one.
@@ -261,7 +377,13 @@ function batchCall(
     } else {
       record.CustomerAWSAccountId = sub.customerAwsAccountId;
       record.LicenseArn = sub.licenseArn;
-      if (quantity > 1 && detail.chance(0.2)) {
+      if (recipe.large) {
+        record.Quantity = LARGE_ALLOCATIONS;
+        record.UsageAllocations = Array.from({ length: LARGE_ALLOCATIONS }, (_, k) => ({
+          AllocatedUsageQuantity: 1,
+          Tags: [{ Key: 'cost-center', Value: `cc-${String(k).padStart(4, '0')}` }],
+        }));
+      } else if (quantity > 1 && detail.chance(0.2)) {
         const first = detail.int(1, quantity - 1);
         record.UsageAllocations = [
           { AllocatedUsageQuantity: first, Tags: [{ Key: 'team', Value: 'search' }] },
@@ -314,7 +436,7 @@ function batchCall(
     let status = 'Success';
     if (!sub || !isSubscriptionBillable(world, sub)) status = 'CustomerNotSubscribed';
     else if (detail.chance(0.02)) status = 'DuplicateRecord';
-    const result: Record<string, unknown> = { UsageRecord: record };
+    const result: Record<string, unknown> = { UsageRecord: enrichedEcho(record, sub) };
     if (status === 'Success') result.MeteringRecordId = uuid(detail);
     result.Status = status;
     results.push(result);
@@ -325,6 +447,23 @@ function batchCall(
     request,
     response: { Results: results, UnprocessedRecords: unprocessed },
   };
+}
+
+/** Allocations per record of a seeded oversized batch: 25 × 200 is well past 100 KB. */
+const LARGE_ALLOCATIONS = 200;
+
+/**
+ * AWS's echo of a record carries the buyer's account id next to what was sent (AWS-FACTS §0.1,
+ * the documented sample): customerAWSAccountID beside a customerIdentifier, and, for LicenseArn
+ * records, the documented spelling beside the customerAWSAccountId a client may have sent.
+ */
+function enrichedEcho(
+  record: Record<string, unknown>,
+  sub: SandboxSubscription | undefined,
+): Record<string, unknown> {
+  if (!sub) return record;
+  // Spelled as CloudTrail shows it once converted (cloudtrail-record.ts lowers the first letter).
+  return { ...record, CustomerAWSAccountID: sub.customerAwsAccountId };
 }
 
 function resolveCall(

@@ -88,7 +88,8 @@ export type LedgerEntry = {
 export type SandboxIdentity = {
   accessKeyId: string;
   secretAccessKey: string;
-  type: 'IAMUser' | 'AssumedRole';
+  /** Root: the account's own credentials (seeded history only; the sandbox issues no root keys). */
+  type: 'IAMUser' | 'AssumedRole' | 'Root';
   userName: string;
   arn: string;
   accountId: string;
