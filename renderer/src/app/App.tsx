@@ -1,4 +1,4 @@
-// The shell: sandbox band, top bar, navigation and the routed screen.
+// The shell: the banner (sandbox band and top bar), navigation and the routed screen.
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { useAppInfo, useSettings, useSettingsSync } from '../api/queries';
 import { AuditScreen } from '../features/audit/AuditScreen';
@@ -52,18 +52,11 @@ export function App() {
     mainRef.current?.focus();
   };
 
-  const isSandbox = appInfo.data?.activeConnection?.isSandbox === true;
-
   return (
     <div className="app">
       <a className="skip-link" href="#main" onClick={skipToContent}>
         Skip to content
       </a>
-      {isSandbox && (
-        <div className="sandbox-band" role="note">
-          Sandbox — not real AWS
-        </div>
-      )}
       <TopBar appInfo={appInfo} />
       <div className="body">
         <Nav currentPath={path} />

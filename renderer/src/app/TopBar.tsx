@@ -1,6 +1,6 @@
-// The top bar: which connection, account and region every action goes to, always visible, with
-// the connection and region switchers one click away. It also hosts the MFA prompt, which can
-// be needed on any screen.
+// The banner: the sandbox band while the Sandbox is active, and the top bar: which connection,
+// account and region every action goes to, always visible, with the connection and region
+// switchers one click away. It also hosts the MFA prompt, which can be needed on any screen.
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useId } from 'react';
 import type { AppInfo } from '../../../shared/contract';
@@ -104,18 +104,29 @@ function Switchers() {
 
 export function TopBar({ appInfo }: { appInfo: UseQueryResult<AppInfo> }) {
   useConnectionsSync();
-  const real = appInfo.data?.activeConnection?.isSandbox === false;
+  const active = appInfo.data?.activeConnection;
+  const real = active?.isSandbox === false;
+  // One banner landmark holds the sandbox band too, so no content sits outside a landmark.
   return (
-    <header className={real ? 'topbar topbar-real' : 'topbar'}>
-      <span className="brand">Meterdesk</span>
-      <section className="connection" aria-label="Active connection">
-        <ConnectionSummary appInfo={appInfo} />
-      </section>
-      <Switchers />
-      <a className="topbar-link" href={hrefFor('/connections')}>
-        Manage connections
-      </a>
-      <MfaPrompt />
+    <header className="app-header">
+      {active?.isSandbox === true && (
+        <div className="sandbox-band" role="note">
+          Sandbox — not real AWS
+        </div>
+      )}
+      <div className={real ? 'topbar topbar-real' : 'topbar'}>
+        <span className="brand">Meterdesk</span>
+        <section className="connection" aria-label="Active connection">
+          <ConnectionSummary appInfo={appInfo} />
+        </section>
+        <div className="topbar-tools">
+          <Switchers />
+          <a className="topbar-link" href={hrefFor('/connections')}>
+            Manage connections
+          </a>
+        </div>
+        <MfaPrompt />
+      </div>
     </header>
   );
 }

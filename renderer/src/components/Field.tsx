@@ -25,16 +25,26 @@ type FieldProps = {
   className?: string | undefined;
   /** The label is read by assistive technology but not drawn (compact toolbars). */
   hideLabel?: boolean;
+  /** Ids of text elsewhere that also describes the control (e.g. a warning above the form). */
+  describedBy?: string | undefined;
   children: (control: FieldControlProps) => ReactNode;
 };
 
-export function Field({ label, error, help, className, hideLabel, children }: FieldProps) {
+export function Field({
+  label,
+  error,
+  help,
+  className,
+  hideLabel,
+  describedBy: describedElsewhere,
+  children,
+}: FieldProps) {
   const id = useId();
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
   const hasError = error !== undefined && error !== '';
   const describedBy =
-    [help !== undefined ? helpId : null, hasError ? errorId : null]
+    [describedElsewhere ?? null, help !== undefined ? helpId : null, hasError ? errorId : null]
       .filter((part) => part !== null)
       .join(' ') || undefined;
   return (

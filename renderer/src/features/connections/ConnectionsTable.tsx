@@ -38,7 +38,7 @@ export function ConnectionsTable() {
   const editing = all.find((c) => c.id === editingId && !c.isSandbox);
   return (
     <section className="panel" aria-labelledby="connections-heading">
-      <h2 id="connections-heading">Connections</h2>
+      <h2 id="connections-heading">All connections</h2>
       <table className="conn-table" aria-label="Connections">
         <thead>
           <tr>

@@ -1,6 +1,6 @@
 // Asks for an MFA code when main is resolving credentials that need one (a profile with
 // mfa_serial). The resolution waits until this answers; Cancel makes it fail with CANCELLED.
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useMfaAnswer, useMfaRequests } from '../../api/connections';
 import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -10,6 +10,7 @@ export function MfaPrompt() {
   const pending = useMfaRequests();
   const answer = useMfaAnswer();
   const [code, setCode] = useState('');
+  const helpId = useId();
   const request = pending[0];
   const valid = /^\d{6}$/.test(code);
 
@@ -32,15 +33,11 @@ export function MfaPrompt() {
             if (valid) send(false);
           }}
         >
-          <Field
-            label="MFA code"
-            help={
-              <>
-                Connection <strong>{request.connectionName}</strong> needs a code from the MFA
-                device <span className="mono">{request.mfaSerial}</span>.
-              </>
-            }
-          >
+          <p id={helpId}>
+            Connection <strong>{request.connectionName}</strong> needs a code from the MFA device{' '}
+            <span className="mono">{request.mfaSerial}</span>.
+          </p>
+          <Field label="MFA code" describedBy={helpId}>
             {(control) => (
               <input
                 {...control}

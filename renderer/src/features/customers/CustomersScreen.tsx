@@ -3,6 +3,7 @@ import { useResolveToken } from '../../api/customers';
 import { useCatalog } from '../../api/metering';
 import { useAppInfo } from '../../api/queries';
 import { Screen } from '../../components/Screen';
+import { useFocusOnArrival } from '../../components/useFocusOnArrival';
 import { Tabs } from '../../components/Tabs';
 import { BulkResolve } from './BulkResolve';
 import { HistoryTable } from './HistoryTable';
@@ -28,18 +29,28 @@ function ResolveTab({
   const [text, setText] = useState('');
   const resolve = useResolveToken();
   const catalog = useCatalog();
+  const resultRef = useFocusOnArrival<HTMLDivElement>(resolve.data);
+  // A result belongs to the text it came from: any change (garbage included) retires it.
+  const changeText = (next: string): void => {
+    setText(next);
+    if (resolve.data !== undefined || resolve.error !== null) resolve.reset();
+  };
   return (
     <div className={isSandbox ? 'cu-grid' : 'cu-stack'}>
       <div className="cu-stack">
         <TokenConsole
           text={text}
-          onTextChange={setText}
+          onTextChange={changeText}
           onResolve={(pasted) => resolve.mutate(pasted)}
           resolving={resolve.isPending}
           connectionName={connectionName}
           error={resolve.error}
         />
-        {resolve.data && <ResolveResultCard result={resolve.data} catalog={catalog.data} />}
+        {resolve.data && (
+          <div ref={resultRef} tabIndex={-1} className="cu-result">
+            <ResolveResultCard result={resolve.data} catalog={catalog.data} />
+          </div>
+        )}
         {!resolve.data && !resolve.isPending && (
           <p className="cu-muted">
             Start by pasting what the buyer’s browser sent to your sign-up page. Resolve tokens
@@ -50,8 +61,7 @@ function ResolveTab({
       {isSandbox && (
         <SandboxTools
           onUse={(formBody) => {
-            setText(formBody);
-            resolve.reset();
+            changeText(formBody);
           }}
         />
       )}

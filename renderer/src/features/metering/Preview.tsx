@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import type { PlanOutput } from '../../api/metering';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { useFocusOnArrival } from '../../components/useFocusOnArrival';
 import { windowLeft } from './editor-model';
 
 type Props = {
@@ -29,6 +30,7 @@ export function Preview(props: Props) {
   const hasMeterUsage = plan?.plan.calls.some((c) => c.operation === 'MeterUsage') ?? false;
   const canSubmit = plan !== null && plan.planId !== null && !props.stale && !props.submitting;
   const ops = [...new Set(plan?.plan.calls.map((c) => c.operation) ?? [])];
+  const summaryRef = useFocusOnArrival<HTMLParagraphElement>(plan);
 
   return (
     <section className="panel md-preview" aria-labelledby={`${id}-h`}>
@@ -57,7 +59,13 @@ export function Preview(props: Props) {
               The records changed since this preview. Preview again before submitting.
             </p>
           )}
-          <p className="md-plan-line" role="status" aria-label="Plan summary">
+          <p
+            ref={summaryRef}
+            tabIndex={-1}
+            className="md-plan-line"
+            role="status"
+            aria-label="Plan summary"
+          >
             <strong>{formatNumber(plan.plan.totals.records)}</strong>{' '}
             {plan.plan.totals.records === 1 ? 'record' : 'records'} in{' '}
             <strong>{formatNumber(plan.plan.totals.calls)}</strong>{' '}
