@@ -1,5 +1,7 @@
-// Spreadsheet-safe CSV cells, shared by every export (journal, bulk resolve, audit): a cell a
-// spreadsheet would run as a formula is neutralised, and IDs stay text.
+// Spreadsheet-safe CSV, shared by every export (journal, customers, audit): a cell a spreadsheet
+// would run as a formula is neutralised, and IDs stay text (leading zeros survive Excel). Every
+// export describes its columns as `CsvColumn`s and writes them with `csvTable`, so an id is
+// written the same way wherever it appears.
 
 /** Spreadsheets run a cell that starts with one of these as a formula (CSV injection). */
 export const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
@@ -29,14 +31,33 @@ export function csvIdCell(value: string | undefined): string {
   return csvTextCell(value);
 }
 
-/**
- * A cell that is always quoted when it is text (so IDs stay text in every reader), neutralised
- * like csvTextCell; numbers pass through as numbers when `numeric`.
- */
-export function csvQuotedCell(value: string | number | undefined, numeric = false): string {
-  if (value === undefined) return '';
-  if (numeric && typeof value === 'number') return String(value);
-  return `"${neutralise(String(value)).replace(/"/g, '""')}"`;
+/** A whole number written as a number (quantities are never rounded); anything else as text. */
+export function csvNumberCell(value: number | string | undefined): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return csvTextCell(value === undefined ? undefined : String(value));
+}
+
+/** What a column holds decides how its cells are written. */
+export type CsvCellKind = 'id' | 'text' | 'number';
+
+export type CsvColumn<Row> = {
+  /** The header cell. */
+  name: string;
+  kind: CsvCellKind;
+  value: (row: Row) => string | number | undefined;
+};
+
+export function csvCell(kind: CsvCellKind, value: string | number | undefined): string {
+  if (kind === 'number') return csvNumberCell(value);
+  const text = value === undefined ? undefined : String(value);
+  return kind === 'id' ? csvIdCell(text) : csvTextCell(text);
+}
+
+/** A whole CSV document: the header line, then one line per row. */
+export function csvTable<Row>(columns: readonly CsvColumn<Row>[], rows: Iterable<Row>): string {
+  const lines = [columns.map((c) => csvTextCell(c.name)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvCell(c.kind, c.value(row))).join(','));
+  return csvDocument(lines);
 }
 
 /** Lines joined with CRLF (RFC 4180), ending with one. */

@@ -3,7 +3,7 @@
 // exports of a bulk run (CSV safe to open in a spreadsheet, and JSON).
 import type { BulkRow, ResolvedCustomer } from './channels/customers';
 import { extractRegistrationToken, type TokenExtraction } from './tokens';
-import { csvDocument, csvIdCell, csvTextCell } from './csv';
+import { csvIdCell, csvTable, csvTextCell, type CsvColumn } from './csv';
 
 type Extracted = Extract<TokenExtraction, { ok: true }>;
 
@@ -152,38 +152,24 @@ export function meteringLinkFor(customer: ResolvedCustomer): string {
 
 export { csvIdCell, csvTextCell };
 
-const CSV_COLUMNS = [
-  'line',
-  'outcome',
-  'customer_aws_account_id',
-  'license_arn',
-  'customer_identifier',
-  'product_code',
-  'failure',
-  'next_step',
-  'token_sha256_12',
-  'resolved_before',
-] as const;
+const BULK_CSV_COLUMNS: readonly CsvColumn<BulkRow>[] = [
+  { name: 'line', kind: 'number', value: (r) => r.line },
+  { name: 'outcome', kind: 'text', value: (r) => r.outcome },
+  { name: 'customer_aws_account_id', kind: 'id', value: (r) => r.customer?.customerAwsAccountId },
+  { name: 'license_arn', kind: 'id', value: (r) => r.customer?.licenseArn },
+  { name: 'customer_identifier', kind: 'id', value: (r) => r.customer?.customerIdentifier },
+  { name: 'product_code', kind: 'id', value: (r) => r.customer?.productCode },
+  { name: 'failure', kind: 'text', value: (r) => r.message },
+  { name: 'next_step', kind: 'text', value: (r) => r.nextStep },
+  { name: 'token_sha256_12', kind: 'id', value: (r) => r.tokenHash },
+  { name: 'resolved_before', kind: 'text', value: (r) => r.resolvedBefore },
+];
 
 export function bulkRowsToCsv(rows: readonly BulkRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of [...rows].sort((a, b) => a.line - b.line)) {
-    lines.push(
-      [
-        String(row.line),
-        csvTextCell(row.outcome),
-        csvIdCell(row.customer?.customerAwsAccountId),
-        csvIdCell(row.customer?.licenseArn),
-        csvIdCell(row.customer?.customerIdentifier),
-        csvIdCell(row.customer?.productCode),
-        csvTextCell(row.message),
-        csvTextCell(row.nextStep),
-        csvIdCell(row.tokenHash),
-        csvTextCell(row.resolvedBefore),
-      ].join(','),
-    );
-  }
-  return csvDocument(lines);
+  return csvTable(
+    BULK_CSV_COLUMNS,
+    [...rows].sort((a, b) => a.line - b.line),
+  );
 }
 
 export function bulkRowsToJson(rows: readonly BulkRow[]): string {

@@ -7,63 +7,53 @@
 // its `text`, plus `SHA256SUMS` (sha256sum format) so an auditor who writes the files out can
 // check them with `sha256sum -c SHA256SUMS`.
 import { createHash } from 'node:crypto';
-import { csvDocument, csvIdCell, csvTextCell } from '../../../shared/csv';
+import { csvTable, type CsvColumn } from '../../../shared/csv';
 import { addToTotals, emptyBillingTotals } from '../../../shared/billing';
 import type { AuditExplorerRow } from '../../../shared/channels/audit';
 
-type Column = {
-  name: string;
-  cell: (row: AuditExplorerRow) => string;
-};
+const iso = (ms: number | null | undefined): string | undefined =>
+  ms === null || ms === undefined ? undefined : new Date(ms).toISOString();
 
-const iso = (ms: number | null | undefined): string =>
-  ms === null || ms === undefined ? '' : new Date(ms).toISOString();
-
-export const AUDIT_CSV_COLUMNS: readonly Column[] = [
-  { name: 'event_time_utc', cell: (r) => iso(r.eventTime) },
-  { name: 'usage_hour_utc', cell: (r) => iso(r.usageHour) },
-  { name: 'usage_time_utc', cell: (r) => iso(r.usageTime) },
-  { name: 'customer_aws_account_id', cell: (r) => csvIdCell(r.customerAwsAccountId) },
-  { name: 'customer_identifier', cell: (r) => csvIdCell(r.customerIdentifier) },
-  { name: 'license_arn', cell: (r) => csvIdCell(r.licenseArn) },
-  { name: 'product_code', cell: (r) => csvIdCell(r.productCode) },
-  { name: 'dimension', cell: (r) => csvTextCell(r.dimension) },
+export const AUDIT_CSV_COLUMNS: readonly CsvColumn<AuditExplorerRow>[] = [
+  { name: 'event_time_utc', kind: 'text', value: (r) => iso(r.eventTime) },
+  { name: 'usage_hour_utc', kind: 'text', value: (r) => iso(r.usageHour) },
+  { name: 'usage_time_utc', kind: 'text', value: (r) => iso(r.usageTime) },
+  { name: 'customer_aws_account_id', kind: 'id', value: (r) => r.customerAwsAccountId },
+  { name: 'customer_identifier', kind: 'id', value: (r) => r.customerIdentifier },
+  { name: 'license_arn', kind: 'id', value: (r) => r.licenseArn },
+  { name: 'product_code', kind: 'id', value: (r) => r.productCode },
+  { name: 'dimension', kind: 'text', value: (r) => r.dimension },
   // Quantities are whole numbers: written as numbers, never rounded.
-  { name: 'quantity', cell: (r) => String(r.quantity) },
-  { name: 'allocations', cell: (r) => csvTextCell(r.allocations) },
-  { name: 'status', cell: (r) => csvTextCell(r.status) },
+  { name: 'quantity', kind: 'number', value: (r) => r.quantity },
+  { name: 'allocations', kind: 'text', value: (r) => r.allocations },
+  { name: 'status', kind: 'text', value: (r) => r.status },
   // Billed once (shared/billing.ts): billed, replay, duplicate, not-billed or unknown.
-  { name: 'billing', cell: (r) => csvTextCell(r.billing) },
-  {
-    name: 'standing_quantity',
-    cell: (r) => (r.standingQuantity === undefined ? '' : String(r.standingQuantity)),
-  },
-  { name: 'error_code', cell: (r) => csvTextCell(r.errorCode) },
-  { name: 'error_message', cell: (r) => csvTextCell(r.errorMessage) },
-  { name: 'metering_record_id', cell: (r) => csvIdCell(r.meteringRecordId) },
-  { name: 'event_name', cell: (r) => csvTextCell(r.eventName) },
-  { name: 'caller_arn', cell: (r) => csvIdCell(r.callerArn) },
-  { name: 'user_name', cell: (r) => csvTextCell(r.userName) },
-  { name: 'access_key_id', cell: (r) => csvIdCell(r.accessKeyId) },
-  { name: 'identity_type', cell: (r) => csvTextCell(r.identityType) },
-  { name: 'person', cell: (r) => csvTextCell(r.person) },
-  { name: 'request_id', cell: (r) => csvIdCell(r.requestId) },
-  { name: 'truncated_by_cloudtrail', cell: (r) => csvTextCell(r.truncated) },
-  { name: 'filled_from', cell: (r) => csvTextCell(r.filledFrom) },
-  { name: 'region', cell: (r) => csvTextCell(r.region) },
-  { name: 'account_id', cell: (r) => csvIdCell(r.accountId) },
-  { name: 'event_id', cell: (r) => csvIdCell(r.eventId) },
-  { name: 'record_index', cell: (r) => String(r.recordIndex) },
-  { name: 'sent_from_meterdesk_by', cell: (r) => csvTextCell(r.sent?.osUser) },
-  { name: 'journal_submission_id', cell: (r) => csvIdCell(r.sent?.submissionId) },
-  { name: 'journal_call_id', cell: (r) => csvIdCell(r.sent?.callId) },
-  { name: 'journal_matched_by', cell: (r) => csvTextCell(r.sent?.by) },
+  { name: 'billing', kind: 'text', value: (r) => r.billing },
+  { name: 'standing_quantity', kind: 'number', value: (r) => r.standingQuantity },
+  { name: 'error_code', kind: 'text', value: (r) => r.errorCode },
+  { name: 'error_message', kind: 'text', value: (r) => r.errorMessage },
+  { name: 'metering_record_id', kind: 'id', value: (r) => r.meteringRecordId },
+  { name: 'event_name', kind: 'text', value: (r) => r.eventName },
+  { name: 'caller_arn', kind: 'id', value: (r) => r.callerArn },
+  { name: 'user_name', kind: 'text', value: (r) => r.userName },
+  { name: 'access_key_id', kind: 'id', value: (r) => r.accessKeyId },
+  { name: 'identity_type', kind: 'text', value: (r) => r.identityType },
+  { name: 'person', kind: 'text', value: (r) => r.person },
+  { name: 'request_id', kind: 'id', value: (r) => r.requestId },
+  { name: 'truncated_by_cloudtrail', kind: 'text', value: (r) => r.truncated },
+  { name: 'filled_from', kind: 'text', value: (r) => r.filledFrom },
+  { name: 'region', kind: 'text', value: (r) => r.region },
+  { name: 'account_id', kind: 'id', value: (r) => r.accountId },
+  { name: 'event_id', kind: 'id', value: (r) => r.eventId },
+  { name: 'record_index', kind: 'number', value: (r) => r.recordIndex },
+  { name: 'sent_from_meterdesk_by', kind: 'text', value: (r) => r.sent?.osUser },
+  { name: 'journal_submission_id', kind: 'id', value: (r) => r.sent?.submissionId },
+  { name: 'journal_call_id', kind: 'id', value: (r) => r.sent?.callId },
+  { name: 'journal_matched_by', kind: 'text', value: (r) => r.sent?.by },
 ];
 
 export function auditRowsToCsv(rows: readonly AuditExplorerRow[]): string {
-  const lines = [AUDIT_CSV_COLUMNS.map((c) => c.name).join(',')];
-  for (const row of rows) lines.push(AUDIT_CSV_COLUMNS.map((c) => c.cell(row)).join(','));
-  return csvDocument(lines);
+  return csvTable(AUDIT_CSV_COLUMNS, rows);
 }
 
 export function auditRowsToJson(rows: readonly AuditExplorerRow[]): string {

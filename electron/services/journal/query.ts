@@ -22,7 +22,7 @@ import {
   usageKey,
   type BillingTotals,
 } from '../../../shared/billing';
-import { csvDocument, csvQuotedCell } from '../../../shared/csv';
+import { csvTable, type CsvColumn } from '../../../shared/csv';
 import { recordKey } from '../../../shared/metering';
 
 type Wire = Record<string, unknown>;
@@ -391,46 +391,38 @@ export function submissionDetail(
 // ------------------------------------------------------------------------------------------------
 // Export
 
-export const EXPORT_COLUMNS: readonly (keyof JournalRow)[] = [
-  'at',
-  'submissionId',
-  'key',
-  'status',
-  'billing',
-  'standingQuantity',
-  'billedIn',
-  'customer',
-  'licenseArn',
-  'productCode',
-  'dimension',
-  'timestamp',
-  'quantity',
-  'meteringRecordId',
-  'requestId',
-  'error',
-  'attempts',
-  'operation',
-  'connectionName',
-  'connectionId',
-  'account',
-  'region',
-  'osUser',
-  'resendOf',
-  'resentIn',
-  'callId',
+export const EXPORT_COLUMNS: readonly CsvColumn<JournalRow>[] = [
+  { name: 'at', kind: 'text', value: (r) => r.at },
+  { name: 'submissionId', kind: 'id', value: (r) => r.submissionId },
+  { name: 'key', kind: 'id', value: (r) => r.key },
+  { name: 'status', kind: 'text', value: (r) => r.status },
+  { name: 'billing', kind: 'text', value: (r) => r.billing },
+  { name: 'standingQuantity', kind: 'number', value: (r) => r.standingQuantity },
+  { name: 'billedIn', kind: 'id', value: (r) => r.billedIn },
+  { name: 'customer', kind: 'id', value: (r) => r.customer },
+  { name: 'licenseArn', kind: 'id', value: (r) => r.licenseArn },
+  { name: 'productCode', kind: 'id', value: (r) => r.productCode },
+  { name: 'dimension', kind: 'text', value: (r) => r.dimension },
+  { name: 'timestamp', kind: 'text', value: (r) => r.timestamp },
+  { name: 'quantity', kind: 'number', value: (r) => r.quantity },
+  { name: 'meteringRecordId', kind: 'id', value: (r) => r.meteringRecordId },
+  { name: 'requestId', kind: 'id', value: (r) => r.requestId },
+  { name: 'error', kind: 'text', value: (r) => r.error },
+  { name: 'attempts', kind: 'number', value: (r) => r.attempts },
+  { name: 'operation', kind: 'text', value: (r) => r.operation },
+  { name: 'connectionName', kind: 'text', value: (r) => r.connectionName },
+  { name: 'connectionId', kind: 'id', value: (r) => r.connectionId },
+  { name: 'account', kind: 'id', value: (r) => r.account },
+  { name: 'region', kind: 'text', value: (r) => r.region },
+  { name: 'osUser', kind: 'text', value: (r) => r.osUser },
+  { name: 'resendOf', kind: 'id', value: (r) => r.resendOf },
+  { name: 'resentIn', kind: 'id', value: (r) => r.resentIn },
+  { name: 'callId', kind: 'id', value: (r) => r.callId },
 ];
 
-const NUMERIC = new Set<keyof JournalRow>(['quantity', 'attempts', 'standingQuantity']);
-
-/** One CSV cell: text always quoted (IDs stay text), formula starts neutralised. */
-export const csvCell = csvQuotedCell;
-
+/** IDs (account ids, customers, request ids) as text cells, so leading zeros survive Excel. */
 export function toCsv(rows: readonly JournalRow[]): string {
-  const lines = [EXPORT_COLUMNS.join(',')];
-  for (const row of rows) {
-    lines.push(EXPORT_COLUMNS.map((c) => csvCell(row[c], NUMERIC.has(c))).join(','));
-  }
-  return csvDocument(lines);
+  return csvTable(EXPORT_COLUMNS, rows);
 }
 
 // ------------------------------------------------------------------------------------------------
