@@ -32,7 +32,9 @@ export function ErrorPanel({ title, error, onRetry }: ErrorPanelProps) {
       {error.hint !== undefined && <p className="error-hint">{error.hint}</p>}
       <details>
         <summary>Technical details</summary>
-        <pre className="mono">{rawDetails(error)}</pre>
+        <pre className="mono" tabIndex={0} aria-label="Technical details">
+          {rawDetails(error)}
+        </pre>
       </details>
       {onRetry && (
         <div className="error-actions">

@@ -52,7 +52,13 @@ function Facts({ row }: { row: AuditExplorerRow }) {
 
 function RecordsList({ rows }: { rows: readonly AuditExplorerRow[] }) {
   return (
-    <div className="audit-records-wrap">
+    // Focusable, so keyboard users can scroll a wide table sideways.
+    <div
+      className="audit-records-wrap"
+      role="region"
+      aria-label="Usage records in this event"
+      tabIndex={0}
+    >
       <table className="audit-records">
         <caption className="visually-hidden">Usage records in this event</caption>
         <thead>

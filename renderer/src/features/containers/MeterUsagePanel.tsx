@@ -217,7 +217,9 @@ export function MeterUsagePanel() {
           </p>
           <details className="cu-raw">
             <summary>Technical details</summary>
-            <pre className="mono">{JSON.stringify(submit.data, null, 2)}</pre>
+            <pre className="mono" tabIndex={0} aria-label="Raw answer">
+              {JSON.stringify(submit.data, null, 2)}
+            </pre>
           </details>
         </div>
       )}

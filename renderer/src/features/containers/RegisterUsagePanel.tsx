@@ -240,13 +240,13 @@ export function RegisterUsagePanel({ isSandbox }: { isSandbox: boolean }) {
             <div className="cu-two">
               <div>
                 <span className="cu-label">JWT header</span>
-                <pre className="cu-json mono" aria-label="JWT header">
+                <pre className="cu-json mono" aria-label="JWT header" tabIndex={0}>
                   {JSON.stringify(result.header, null, 2)}
                 </pre>
               </div>
               <div>
                 <span className="cu-label">JWT payload</span>
-                <pre className="cu-json mono" aria-label="JWT payload">
+                <pre className="cu-json mono" aria-label="JWT payload" tabIndex={0}>
                   {JSON.stringify(result.payload, null, 2)}
                 </pre>
               </div>

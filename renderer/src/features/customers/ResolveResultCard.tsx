@@ -89,7 +89,9 @@ export function FailureDetails({ failure }: { failure: ResolveFailure }) {
       )}
       <details className="cu-raw">
         <summary>Technical details</summary>
-        <pre className="mono">{JSON.stringify(failure.raw, null, 2)}</pre>
+        <pre className="mono" tabIndex={0} aria-label="Raw AWS error">
+          {JSON.stringify(failure.raw, null, 2)}
+        </pre>
       </details>
     </div>
   );
