@@ -113,7 +113,7 @@ test('every screen on a real connection passes axe in both themes', async ({ mde
   await metering.previewButton.click();
   await expect(metering.planSummary).toContainText('1 record in 1 call');
   await metering.submitButton.click();
-  const dialog = page.getByRole('dialog', { name: 'Confirm a billable submission' });
+  const dialog = page.getByRole('dialog', { name: 'Confirm what will be billed' });
   await expect(dialog).toBeVisible();
   for (const theme of themes) {
     await page.emulateMedia({ colorScheme: theme });

@@ -12,7 +12,7 @@
 //   // or any billing channel: main answers CONFIRMATION_REQUIRED with its preview first
 //   const result = await billing.run((answer) => request('containers:register-usage', { ...input, ...answer }));
 //   return <>{billing.element} ... </>;   // render the element once, anywhere in the screen
-import { useRef, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import {
   BILLING_CONFIRMATION_PHRASE,
   billingConfirmationRequired,
@@ -118,6 +118,7 @@ function ConfirmForm({
 }) {
   const [typed, setTyped] = useState('');
   const matches = confirmationPhraseMatches(typed);
+  const warningId = useId();
   return (
     <form
       className="billing-confirmation"
@@ -130,15 +131,11 @@ function ConfirmForm({
         <strong>{preview.action}</strong>
       </p>
       <BillingPreviewFacts preview={preview} />
-      <Field
-        label={`Type “${BILLING_CONFIRMATION_PHRASE}”`}
-        help={
-          <>
-            This is real AWS: what is sent is billed to customers and cannot be taken back. Type{' '}
-            <strong>{BILLING_CONFIRMATION_PHRASE}</strong> to go ahead.
-          </>
-        }
-      >
+      <p id={warningId}>
+        This is real AWS: what is sent is billed to customers and cannot be taken back. Type{' '}
+        <strong>{BILLING_CONFIRMATION_PHRASE}</strong> to go ahead.
+      </p>
+      <Field label={`Type “${BILLING_CONFIRMATION_PHRASE}”`} describedBy={warningId}>
         {(control) => (
           <input
             {...control}
