@@ -248,4 +248,23 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   ...layerRules,
+  {
+    // Numbers and dates are formatted only by renderer/src/locale.ts: a formatter built on the
+    // browser's own locale throws for a tag ICU refuses (en-US@posix) and blanks the window.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/locale.ts', 'renderer/src/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='Intl']",
+          message: 'Format through renderer/src/locale.ts (formatNumber, formatLocalDateTime…).',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^toLocale/]',
+          message: 'Format through renderer/src/locale.ts (formatNumber, formatLocalDateTime…).',
+        },
+      ],
+    },
+  },
 );

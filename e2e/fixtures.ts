@@ -31,6 +31,11 @@ export type AppOptions = {
    * (5,000 events at 2 requests/s) takes 50 s to sync; audit specs use a few hundred.
    */
   sandboxHistory: number | undefined;
+  /**
+   * The browser's locale: an explicit tag (default en-US), or null for none at all (the
+   * browser's own default). In Electron it is passed as --lang.
+   */
+  browserLocale: string | null;
 };
 
 export type MeterdeskApp = {
@@ -63,6 +68,7 @@ const viewport = { width: 1280, height: 800 };
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   hostKind: ['browser', { option: true, scope: 'worker' }],
   sandboxHistory: [undefined, { option: true }],
+  browserLocale: ['en-US', { option: true }],
 
   // One Chromium per worker; each test gets its own context (fresh storage).
   hostBrowser: [
@@ -83,7 +89,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  mdesk: async ({ hostKind, hostBrowser, sandboxHistory }, use, testInfo) => {
+  mdesk: async ({ hostKind, hostBrowser, sandboxHistory, browserLocale }, use, testInfo) => {
     const clock = pinnedClock();
     // Each host process (and each restart) starts its clock where the test's clock is now, so
     // time never runs backwards across a restart.
@@ -108,6 +114,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         const context: BrowserContext = await hostBrowser.newContext({
           viewport,
           colorScheme: 'light',
+          ...(browserLocale === null ? {} : { locale: browserLocale }),
         });
         await context.clock.install({ time: clock.now() });
         const page = await context.newPage();
@@ -129,6 +136,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           '--data',
           dataDir,
           ...(sandboxHistory === undefined ? [] : ['--sandbox-history', String(sandboxHistory)]),
+          ...(browserLocale === null ? [] : [`--lang=${browserLocale}`]),
         ],
         env: {
           ...process.env,

@@ -2,6 +2,7 @@
 // input and output schema, and every event main may push. Types come from z.infer.
 import { z } from 'zod';
 import type { Result } from './result';
+import { appHealthChannels } from './channels/app-health';
 import { auditChannels, auditEvents } from './channels/audit';
 import { auditSqlChannels } from './channels/audit-sql';
 import { connectionsChannels, connectionsEvents } from './channels/connections';
@@ -83,6 +84,7 @@ export const contract = {
   ...auditSqlChannels,
   ...journalChannels,
   ...correctionsChannels,
+  ...appHealthChannels,
 } as const;
 
 /** Long work reports progress with these; `taskId` ties them to the call that started it. */

@@ -1,8 +1,8 @@
 // Appends log lines to <data>/logs/meterdesk.log. Callers never pass secrets; this file
 // additionally masks anything shaped like an AWS secret key, as a last line of defence.
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { safeStringify, type LogFields, type Logger } from '../core/logger';
+import { appendPrivateFile, ensurePrivateDir } from './private-files';
 
 const secretShapes = [
   /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g, // secret access keys
@@ -21,10 +21,14 @@ export function maskSecrets(text: string): string {
   return masked;
 }
 
+/** The log file of a data folder. */
+export function logFilePath(dataDir: string): string {
+  return join(dataDir, 'logs', 'meterdesk.log');
+}
+
 export function createFileLogger(dataDir: string, echo?: (line: string) => void): Logger {
-  const folder = join(dataDir, 'logs');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, 'meterdesk.log');
+  const file = logFilePath(dataDir);
+  ensurePrivateDir(dirname(file));
   const write =
     (level: string) =>
     (message: string, fields?: LogFields): void => {
@@ -32,7 +36,7 @@ export function createFileLogger(dataDir: string, echo?: (line: string) => void)
         `${new Date().toISOString()} ${level} ${message}${fields ? ` ${safeStringify(fields)}` : ''}`,
       );
       try {
-        appendFileSync(file, `${line}\n`);
+        appendPrivateFile(file, `${line}\n`);
       } catch {
         // Logging must never take the app down.
       }

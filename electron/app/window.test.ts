@@ -1,27 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mainWindowOptions, showWhenReady, WINDOW_BACKGROUND, windowBackground } from './window';
+import { mainWindowFrame, showWhenReady, WINDOW_BACKGROUND, windowBackground } from './window';
 
-describe('main window options', () => {
-  const options = mainWindowOptions({
-    preloadPath: '/app/out/preload/index.cjs',
-    theme: 'system',
-    systemPrefersDark: false,
-  });
+describe('main window frame', () => {
+  const options = mainWindowFrame({ theme: 'system', systemPrefersDark: false });
 
-  it('locks the renderer down', () => {
-    expect(options.webPreferences).toMatchObject({
-      preload: '/app/out/preload/index.cjs',
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: false,
-    });
+  it('leaves webPreferences to the call site, where every security flag is written', () => {
+    expect(options).not.toHaveProperty('webPreferences');
   });
 
   it('stays hidden until ready-to-show and has sane sizes', () => {
@@ -32,26 +16,14 @@ describe('main window options', () => {
     expect(options.height).toBeGreaterThanOrEqual(options.minHeight ?? 0);
   });
 
-  it('enables DevTools only when asked', () => {
-    const dev = mainWindowOptions({
-      preloadPath: 'p',
-      theme: 'light',
-      systemPrefersDark: false,
-      devTools: true,
-    });
-    expect(dev.webPreferences?.devTools).toBe(true);
-    expect(dev.webPreferences?.sandbox).toBe(true);
-  });
-
   it('paints the background of the chosen theme', () => {
     expect(windowBackground('dark', false)).toBe(WINDOW_BACKGROUND.dark);
     expect(windowBackground('light', true)).toBe(WINDOW_BACKGROUND.light);
     expect(windowBackground('system', true)).toBe(WINDOW_BACKGROUND.dark);
     expect(windowBackground('system', false)).toBe(WINDOW_BACKGROUND.light);
-    expect(
-      mainWindowOptions({ preloadPath: 'p', theme: 'system', systemPrefersDark: true })
-        .backgroundColor,
-    ).toBe(WINDOW_BACKGROUND.dark);
+    expect(mainWindowFrame({ theme: 'system', systemPrefersDark: true }).backgroundColor).toBe(
+      WINDOW_BACKGROUND.dark,
+    );
   });
 
   it('shows the window on ready-to-show, not before', () => {

@@ -1,4 +1,4 @@
-// The main window's options, as a pure function so tests can pin every security flag.
+// The main window's frame options and first-paint background, as pure functions.
 import type { BrowserWindowConstructorOptions } from 'electron';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
@@ -11,18 +11,20 @@ export function windowBackground(theme: ThemePreference, systemPrefersDark: bool
   return dark ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light;
 }
 
-export type MainWindowOptionsInput = {
-  /** Absolute path of the bundled preload (out/preload/index.cjs). */
-  preloadPath: string;
+export type MainWindowFrameInput = {
   theme: ThemePreference;
   /** `nativeTheme.shouldUseDarkColors` at creation time. */
   systemPrefersDark: boolean;
-  /** DevTools only with an explicit dev flag; off in production builds. */
-  devTools?: boolean;
   title?: string;
 };
 
-export function mainWindowOptions(input: MainWindowOptionsInput): BrowserWindowConstructorOptions {
+/**
+ * The main window's frame: size, title, first-paint background. Its webPreferences are written
+ * literally where the window is created (main/index.ts), so every security flag is in one place.
+ */
+export function mainWindowFrame(
+  input: MainWindowFrameInput,
+): Omit<BrowserWindowConstructorOptions, 'webPreferences'> {
   return {
     title: input.title ?? 'Meterdesk',
     width: 1280,
@@ -33,21 +35,6 @@ export function mainWindowOptions(input: MainWindowOptionsInput): BrowserWindowC
     show: false,
     backgroundColor: windowBackground(input.theme, input.systemPrefersDark),
     autoHideMenuBar: false,
-    webPreferences: {
-      preload: input.preloadPath,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      devTools: input.devTools === true,
-    },
   };
 }
 

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { createConfStore } from '../adapters/storage/conf-store';
 import { createFileLogger } from '../adapters/file-logger';
 import { defaultDataFolder, readFlag } from '../adapters/paths';
+import { preparePrivateDataFolder } from '../adapters/private-files';
+import { setAsideDamagedSettings } from '../adapters/storage/settings-file';
 import { startHttpHost } from '../hosts/http';
 import { appClock } from '../adapters/clock';
 import { startCore } from './core';
@@ -35,13 +37,23 @@ async function main(): Promise<void> {
   }
   const dataFlag = readFlag(argv, 'data');
   const dataDir = dataFlag === undefined ? defaultDataFolder() : resolve(dataFlag);
+  // Before anything writes there: new files 0600 in 0700 folders, and an older folder tightened.
+  preparePrivateDataFolder(dataDir);
   const logger = createFileLogger(dataDir);
+  const now = appClock();
+  const settingsNotice = setAsideDamagedSettings(dataDir, 'settings', now);
+  if (settingsNotice) {
+    logger.warn('settings file unreadable: set aside, starting with defaults', {
+      movedTo: settingsNotice.movedTo,
+    });
+  }
   const core = await startCore({
     host: 'browser',
     dataDir,
     settingsStore: createConfStore(dataDir, 'settings'),
     logger,
-    now: appClock(),
+    now,
+    notices: settingsNotice ? [settingsNotice] : [],
     ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
   });
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));

@@ -1,7 +1,6 @@
 // Wires the services behind the router. Both composition roots (index.ts for Electron,
 // browser.ts for the browser host) call this with the adapters they created.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
@@ -12,6 +11,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox';
 import { createConnectionsService, type SandboxEndpoint } from '../services/connections';
 import { createMfaPrompts } from '../services/mfa-prompts';
 import type { Settings } from '../../shared/contract';
+import type { StartupNotice } from '../../shared/channels/app-health';
 import type { KeyValueStore, SecretStore } from '../services/ports';
 import { createCredentialSources } from '../adapters/aws/credentials';
 import { createProfileSource, type AwsEnv } from '../adapters/aws/profiles';
@@ -19,6 +19,9 @@ import { createRefusingSecretStore } from '../adapters/secrets/refusing';
 import { createSettingsService } from '../services/settings';
 import { createAwsClientFactory } from '../adapters/aws/clients';
 import { createPacer, realTime } from '../adapters/aws/pacer';
+import { logFilePath } from '../adapters/file-logger';
+import { ensurePrivateDir } from '../adapters/private-files';
+import { wireAppHealth } from './wiring/app-health';
 import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
 import { wireContainers } from './wiring/containers';
@@ -47,6 +50,10 @@ export type CoreOptions = {
   corrections?: CorrectionsWiringOptions;
   /** Tests: a sandbox already running (its admin API in the test's hands) instead of the built-in one. */
   sandbox?: RunningSandbox;
+  /** What start-up repaired (e.g. a damaged settings file set aside), for the renderer's banner. */
+  notices?: readonly StartupNotice[];
+  /** Where the logger writes; default <data>/logs/meterdesk.log. */
+  logFile?: string;
 };
 
 export type Core = {
@@ -68,7 +75,7 @@ function currentOsUser(): string {
 export async function startCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
   const now = options.now ?? Date.now;
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const bus = createEventBus();
   const settings = createSettingsService(options.settingsStore, (next) =>
     bus.emit('settings:changed', next),
@@ -144,6 +151,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     { audit: auditArea.handlers, customers: customersArea.handlers },
     options.corrections,
   );
+  const appHealthArea = wireAppHealth(deps, {
+    logFile: options.logFile ?? logFilePath(dataDir),
+    notices: options.notices ?? [],
+  });
   const areas = [
     correctionsArea,
     connectionsArea,
@@ -163,6 +174,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...auditArea.handlers,
       ...journalArea.handlers,
       ...correctionsArea.handlers,
+      ...appHealthArea.handlers,
       'app:info': () => ({
         name: 'Meterdesk',
         version: packageJson.version,

@@ -7,34 +7,41 @@ import {
   BrowserWindow,
   Menu,
   app,
+  dialog,
   nativeTheme,
   protocol,
   safeStorage,
   session,
   shell,
 } from 'electron';
-import { createFileLogger } from '../adapters/file-logger';
+import { createFileLogger, logFilePath } from '../adapters/file-logger';
 import { readFlag } from '../adapters/paths';
+import { preparePrivateDataFolder } from '../adapters/private-files';
 import { createSafeStorageSecretStore } from '../adapters/secrets/safe-storage';
 import { createElectronStore } from '../adapters/storage/electron-store';
+import { setAsideDamagedSettings } from '../adapters/storage/settings-file';
 import { devContentSecurityPolicy } from '../app/csp';
+import { devRendererUrl } from '../app/dev-server';
 import { buildMenuTemplate } from '../app/menu';
 import { APP_ENTRY_URL, APP_ORIGIN, createOriginMatcher, isAppUrl } from '../app/origin';
 import { handleAppProtocol, registerAppScheme } from '../app/protocol';
 import { hardenApp, hardenSession } from '../app/security';
-import { mainWindowOptions, showWhenReady } from '../app/window';
+import { mainWindowFrame, showWhenReady } from '../app/window';
 import { startElectronIpcHost } from '../hosts/ipc';
 import { appClock } from '../adapters/clock';
 import { startCore, type Core } from './core';
 
 const outDir = fileURLToPath(new URL('..', import.meta.url));
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-const isDev = !app.isPackaged && devServerUrl !== undefined;
+// Only an unpackaged app follows the dev server, and only on http://localhost.
+const devServerUrl = devRendererUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged) ?? undefined;
+const isDev = devServerUrl !== undefined;
 
 // A portable or test data folder must be chosen before anything reads userData.
 const dataFlag = readFlag(process.argv, 'data');
 if (dataFlag !== undefined) app.setPath('userData', resolve(dataFlag));
 const dataDir = app.getPath('userData');
+// Before anything writes there: new files 0600 in 0700 folders, and an older folder tightened.
+preparePrivateDataFolder(dataDir);
 // Tests only: a smaller seeded CloudTrail history for the sandbox (as the browser host's flag).
 const historyFlag = Number(readFlag(process.argv, 'sandbox-history') ?? Number.NaN);
 const sandboxHistoryEvents =
@@ -56,14 +63,33 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
 
   const createWindow = async (): Promise<void> => {
     if (!core) return;
-    const window = new BrowserWindow(
-      mainWindowOptions({
-        preloadPath: join(outDir, 'preload', 'index.cjs'),
+    // webPreferences are written here, at the call site, so a reader (and a scanner such as
+    // electronegativity) sees every security flag of the window where it is created.
+    const window = new BrowserWindow({
+      ...mainWindowFrame({
         theme: core.settings().theme,
         systemPrefersDark: nativeTheme.shouldUseDarkColors,
-        devTools: isDev,
       }),
-    );
+      webPreferences: {
+        preload: join(outDir, 'preload', 'index.cjs'),
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        // Middle-click (auxclick) on a link must not open a window; the window-open handler
+        // treats every kind of click the same way (security.ts).
+        disableBlinkFeatures: 'Auxclick',
+        spellcheck: false,
+        navigateOnDragDrop: false,
+        safeDialogs: true,
+        devTools: isDev,
+      },
+    });
     showWhenReady(window);
     await window.loadURL(devServerUrl ?? APP_ENTRY_URL);
   };
@@ -111,12 +137,20 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
           }),
         ),
       );
+      const now = appClock();
+      const settingsNotice = setAsideDamagedSettings(dataDir, 'settings', now);
+      if (settingsNotice) {
+        logger.warn('settings file unreadable: set aside, starting with defaults', {
+          movedTo: settingsNotice.movedTo,
+        });
+      }
       core = await startCore({
         host: 'electron',
         dataDir,
         settingsStore: createElectronStore(dataDir, 'settings'),
         logger,
-        now: appClock(),
+        now,
+        notices: settingsNotice ? [settingsNotice] : [],
         ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
         // safeStorage is usable only once the app is ready, which it is here.
         secrets: createSafeStorageSecretStore({
@@ -138,6 +172,11 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
     })
     .catch((error: unknown) => {
       logger.error('startup failed', { error });
+      // Never a silent exit: say what failed and where the details are.
+      dialog.showErrorBox(
+        'Meterdesk could not start',
+        `${error instanceof Error ? error.message : String(error)}\n\nDetails: ${logFilePath(dataDir)}`,
+      );
       app.exit(1);
     });
 }

@@ -18,10 +18,14 @@ import { createWorld } from './world';
 import { createRng, deriveSeed } from './prng';
 import type { LedgerEntry, SandboxCredential, SandboxRole, SandboxWorld } from './types';
 
+/** The sandbox's state holds credentials: private to the user (0600 in a 0700 folder). */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
 export function writeFileAtomic(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, data);
+  writeFileSync(tmp, data, { mode: FILE_MODE });
   renameSync(tmp, path);
 }
 
@@ -107,7 +111,7 @@ export type SandboxState = {
 type Options = { dataDir: string; seed: number; now: number; region?: string };
 
 export function openState({ dataDir, seed, now, region }: Options): SandboxState {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
   const worldPath = join(dataDir, WORLD_FILE);
   const ledgerPath = join(dataDir, LEDGER_FILE);
   const credentialsPath = join(dataDir, CREDENTIALS_FILE);
@@ -177,7 +181,9 @@ export function openState({ dataDir, seed, now, region }: Options): SandboxState
     findByClientToken: (token) => byClientToken.get(token),
     bill(entries) {
       if (entries.length === 0) return;
-      appendFileSync(ledgerPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      appendFileSync(ledgerPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), {
+        mode: FILE_MODE,
+      });
       for (const entry of entries) index(entry);
     },
     saveWorld() {

@@ -1,6 +1,7 @@
 // The browser host and tests persist through `conf` (electron-store's engine, minus Electron).
 import Conf from 'conf';
 import type { KeyValueStore } from '../../services/ports';
+import { PRIVATE_FILE_MODE } from '../private-files';
 
 export function createConfStore(dataDir: string, name: string): KeyValueStore {
   const conf = new Conf<Record<string, unknown>>({
@@ -8,6 +9,7 @@ export function createConfStore(dataDir: string, name: string): KeyValueStore {
     configName: name,
     projectName: 'meterdesk',
     projectSuffix: '',
+    configFileMode: PRIVATE_FILE_MODE,
   });
   return {
     get: (key) => conf.get(key),

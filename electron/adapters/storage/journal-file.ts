@@ -4,6 +4,7 @@
 import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JournalFile } from '../../services/journal/journal';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files';
 
 export function journalPath(dataDir: string): string {
   return join(dataDir, 'journal', 'journal.jsonl');
@@ -43,9 +44,9 @@ export function createJournalFile(dataDir: string): DiskJournalFile {
     const dir = dirname(path);
     const dirExisted = await exists(dir);
     const fileExisted = dirExisted && (await exists(path));
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     // 'a': every write lands at the end, whatever else holds the file.
-    const opened = await open(path, 'a');
+    const opened = await open(path, 'a', PRIVATE_FILE_MODE);
     if (!fileExisted) {
       // Without this, a crash could lose the file's name even though its data was synced.
       await syncDirectory(dir);

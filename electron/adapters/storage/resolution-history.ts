@@ -7,18 +7,11 @@
 // entries (a temp file renamed over it, so a crash leaves either the old file or the new one).
 // The slack between the two numbers keeps the rewrite rare (once per 2,000 appends at most).
 // Clearing replaces the file with an empty one the same way.
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolutionEntrySchema, type ResolutionEntry } from '../../../shared/channels/customers';
 import type { ResolutionHistoryStore } from '../../services/customers/customers';
+import { appendPrivateFile, ensurePrivateDir, writePrivateFileAtomic } from '../private-files';
 
 /** At most this many entries are kept (the newest). */
 export const HISTORY_KEEP = 10_000;
@@ -41,15 +34,7 @@ export function createResolutionHistoryFile(
 
   /** Writes the whole file through a temp file and a rename (atomic on one filesystem). */
   function replaceFile(kept: readonly ResolutionEntry[]): void {
-    mkdirSync(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temp, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''), 'utf8');
-      renameSync(temp, path);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
-    }
+    writePrivateFileAtomic(path, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     lines = kept.length;
     torn = false;
   }
@@ -81,8 +66,8 @@ export function createResolutionHistoryFile(
   return {
     append(entry) {
       const all = load();
-      mkdirSync(dirname(path), { recursive: true });
-      appendFileSync(path, `${torn ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
+      ensurePrivateDir(dirname(path));
+      appendPrivateFile(path, `${torn ? '\n' : ''}${JSON.stringify(entry)}\n`);
       torn = false;
       lines += 1;
       all.push(entry);

@@ -13,6 +13,7 @@ import { Nav } from './Nav';
 import { NotFound } from './NotFound';
 import { useRoutePath } from './router';
 import { findRoute, type RouteId } from './routes';
+import { StartupNotices } from './StartupNotices';
 import { useApplyTheme } from './theme';
 import { TopBar } from './TopBar';
 
@@ -58,6 +59,7 @@ export function App() {
         Skip to content
       </a>
       <TopBar appInfo={appInfo} />
+      <StartupNotices />
       <div className="body">
         <Nav currentPath={path} />
         <main id="main" className="main" ref={mainRef} tabIndex={-1}>

@@ -54,6 +54,7 @@ import {
 } from 'react';
 import { useSettings, useUpdateSettings } from '../api/queries';
 import './DataTable.css';
+import { formatNumber } from '../locale';
 
 export type ColumnKind = 'text' | 'number' | 'id' | 'time';
 export type CellValue = string | number | null | undefined;
@@ -88,12 +89,9 @@ export type DataTableProps<Row> = {
 
 const ROW_HEIGHT = 30;
 const DEFAULT_WIDTH: Record<ColumnKind, number> = { text: 160, number: 120, id: 230, time: 190 };
-const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 20 });
 
-/** Thousands separators, every digit kept. */
-export function formatNumber(value: number): string {
-  return numberFormat.format(value);
-}
+/** Thousands separators, every digit kept (the app's one number format). */
+export { formatNumber };
 
 function displayText(kind: ColumnKind, value: CellValue): string {
   if (value === null || value === undefined) return '';

@@ -1,4 +1,6 @@
 // Times in the audit view: UTC always (usage hours are UTC), local time one hover away.
+import { formatLocalDateTime } from '../../locale';
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** 2026-07-01 14:32:05Z, or 2026-07-01 14:00Z for an hour. */
@@ -12,10 +14,7 @@ export function formatUtc(ms: number, hourOnly = false): string {
 }
 
 export function localTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+  return formatLocalDateTime(ms, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** "1 min 05 s", "2 h 03 min", for time left. */

@@ -1,6 +1,7 @@
 // Small display helpers shared by the customers and containers screens.
 import type { ResolveFailureKind } from '../../../../shared/channels/customers';
 import type { TokenSource } from '../../../../shared/tokens';
+import { formatLocalDateTime } from '../../locale';
 
 /** "2026-08-01 10:02:11 UTC": times are shown in UTC, as AWS records them. */
 export function utc(iso: string): string {
@@ -13,10 +14,7 @@ export function utc(iso: string): string {
 export function local(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return date.toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-  });
+  return formatLocalDateTime(date.getTime(), { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
 export const sourceLabels: Record<TokenSource, string> = {

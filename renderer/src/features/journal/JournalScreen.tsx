@@ -13,6 +13,7 @@ import { downloadText } from '../../components/download';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
 import { Screen } from '../../components/Screen';
+import { formatNumber } from '../../locale';
 import {
   useInterruptedSubmissions,
   useJournalExport,
@@ -26,7 +27,7 @@ import { useBillingConfirmation } from '../connections/useBillingConfirmation';
 import { SubmissionProgress } from '../metering/submission/SubmissionProgress';
 import './journal.css';
 
-const number = new Intl.NumberFormat('en-US');
+const number = { format: formatNumber };
 
 function journalColumns(open: (submissionId: string) => void): DataColumn<JournalRow>[] {
   return [

@@ -2,6 +2,7 @@
 // UsageRecordDraft for the shared validator. Pure, so it is easy to reason about.
 import { hourOf, HOUR_MS } from '../../../../shared/aws/metering-rules';
 import type { Product, UsageRecordDraft } from '../../../../shared/metering';
+import { formatLocalDayTimeWithZone } from '../../locale';
 
 export type AllocationRow = { quantity: string; tags: string };
 
@@ -136,13 +137,7 @@ export function windowLeft(deadlineMs: number, now: number): string {
 
 /** The local wall-clock time for a UTC timestamp, for the hint beside it. */
 export function localTime(ms: number): string {
-  return new Intl.DateTimeFormat(undefined, {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(ms);
+  return formatLocalDayTimeWithZone(ms);
 }
 
 /** Products matching a route's productCode (legacy code, catalog id or sandbox id). */

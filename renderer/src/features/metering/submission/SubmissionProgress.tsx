@@ -15,6 +15,7 @@ import type {
   SubmissionStatus,
 } from '../../../../../shared/channels/metering-submit';
 import { ErrorPanel, toDisplayableError } from '../../../components/ErrorPanel';
+import { formatNumber } from '../../../locale';
 import {
   useCancelSubmission,
   useSubmissionLive,
@@ -26,8 +27,6 @@ export type SubmissionProgressProps = {
   onDone?: (status: SubmissionStatus) => void;
   maxRows?: number;
 };
-
-const number = new Intl.NumberFormat('en-US');
 
 export const outcomeLabels: Record<OutcomeStatus, string> = {
   Success: 'Billed',
@@ -139,9 +138,9 @@ export function SubmissionProgress({
           {percent}%
         </progress>
         <span role="status" aria-live="polite">
-          {number.format(counters.done)} of {number.format(counters.total)} records ({percent}%)
+          {formatNumber(counters.done)} of {formatNumber(counters.total)} records ({percent}%)
           {running &&
-            ` · ${counters.ratePerSecond === null ? '—' : number.format(Math.round(counters.ratePerSecond))} records/s · ${formatSeconds(counters.secondsLeft)}`}
+            ` · ${counters.ratePerSecond === null ? '—' : formatNumber(Math.round(counters.ratePerSecond))} records/s · ${formatSeconds(counters.secondsLeft)}`}
         </span>
         {running && (
           <button
@@ -162,32 +161,32 @@ export function SubmissionProgress({
       <dl className="facts submission-counts" aria-label="Outcome counts">
         <div className="facts-row">
           <dt>Billed</dt>
-          <dd>{number.format(c.success)}</dd>
+          <dd>{formatNumber(c.success)}</dd>
         </div>
         <div className="facts-row">
           <dt>Duplicate</dt>
-          <dd>{number.format(c.duplicate)}</dd>
+          <dd>{formatNumber(c.duplicate)}</dd>
         </div>
         <div className="facts-row">
           <dt>Not subscribed</dt>
-          <dd>{number.format(c.customerNotSubscribed)}</dd>
+          <dd>{formatNumber(c.customerNotSubscribed)}</dd>
         </div>
         <div className="facts-row">
           <dt>Rejected</dt>
-          <dd>{number.format(c.rejected)}</dd>
+          <dd>{formatNumber(c.rejected)}</dd>
         </div>
         <div className="facts-row">
           <dt>Unresolved</dt>
-          <dd>{number.format(c.unknown + c.unprocessed)}</dd>
+          <dd>{formatNumber(c.unknown + c.unprocessed)}</dd>
         </div>
         <div className="facts-row">
           <dt>Not sent</dt>
-          <dd>{number.format(c.notSent)}</dd>
+          <dd>{formatNumber(c.notSent)}</dd>
         </div>
         {data.dryRun && (
           <div className="facts-row">
             <dt>Dry run passed</dt>
-            <dd>{number.format(c.dryRunPassed)}</dd>
+            <dd>{formatNumber(c.dryRunPassed)}</dd>
           </div>
         )}
       </dl>
@@ -198,7 +197,7 @@ export function SubmissionProgress({
             checked={problemsOnly}
             onChange={(e) => setProblemsOnly(e.target.checked)}
           />{' '}
-          Only records that were not billed ({number.format(problems + c.notSent)})
+          Only records that were not billed ({formatNumber(problems + c.notSent)})
         </label>{' '}
         <a href={`#/journal?submission=${encodeURIComponent(submissionId)}`}>Open in Journal</a>
       </div>
@@ -224,7 +223,7 @@ export function SubmissionProgress({
                 <td className="mono">{o.licenseArn ?? o.customer ?? ''}</td>
                 <td>{o.dimension ?? ''}</td>
                 <td className="mono">{o.timestamp ?? ''}</td>
-                <td className="num">{o.quantity === undefined ? '' : number.format(o.quantity)}</td>
+                <td className="num">{o.quantity === undefined ? '' : formatNumber(o.quantity)}</td>
                 <td className="mono">{o.meteringRecordId ?? ''}</td>
                 <td>
                   {o.error
@@ -239,7 +238,7 @@ export function SubmissionProgress({
         </table>
       </div>
       <p>
-        Showing {number.format(Math.min(rows.length, maxRows))} of {number.format(rows.length)}{' '}
+        Showing {formatNumber(Math.min(rows.length, maxRows))} of {formatNumber(rows.length)}{' '}
         records{rows.length > maxRows ? '; the Journal lists every one.' : '.'}
       </p>
     </section>
