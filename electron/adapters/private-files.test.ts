@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox';
 import { createFileLogger } from './file-logger';
 import { preparePrivateDataFolder, tightenPrivateTree } from './private-files';
-import { createAuditCacheFiles } from './storage/audit-cache-files';
 import { createConfStore } from './storage/conf-store';
+import { createDuckDbAuditOpener } from './storage/duckdb';
 import { createJournalFile } from './storage/journal-file';
 import { createResolutionHistoryFile } from './storage/resolution-history';
 import { pinnedClock } from '../testing/time';
@@ -79,9 +79,6 @@ describe.runIf(unix)('files at rest', () => {
       outcome: 'failed',
     });
     history.clear();
-    const cache = createAuditCacheFiles(join(dataDir, 'audit'));
-    await cache.append('events.jsonl', new TextEncoder().encode('{}\n'));
-    await cache.replace('snapshot.bin', new Uint8Array([1, 2, 3]));
     const sandbox = await startSandbox({
       dataDir: join(dataDir, 'sandbox'),
       port: 0,
@@ -98,14 +95,12 @@ describe.runIf(unix)('files at rest', () => {
       join(dataDir, 'logs', 'meterdesk.log'),
       join(dataDir, 'journal', 'journal.jsonl'),
       join(dataDir, 'customers', 'history.jsonl'),
-      join(dataDir, 'audit', 'events.jsonl'),
-      join(dataDir, 'audit', 'snapshot.bin'),
       join(dataDir, 'sandbox', 'credentials.json'),
     ]) {
       expect(files).toContain(expected);
       expect(modeOf(expected).toString(8), expected).toBe('600');
     }
-    for (const folder of ['logs', 'journal', 'customers', 'audit', 'sandbox']) {
+    for (const folder of ['logs', 'journal', 'customers', 'sandbox']) {
       expect(modeOf(join(dataDir, folder)).toString(8), folder).toBe('700');
     }
   });
@@ -130,12 +125,20 @@ describe.runIf(unix)('files at rest', () => {
     expect(tightenPrivateTree(dataDir)).toEqual({ folders: 0, files: 0 });
   });
 
-  it('at start, whatever a library creates afterwards is private too (umask 077)', () => {
+  it('at start, whatever a library creates afterwards is private too (umask 077)', async () => {
     const dataDir = join(scratch, 'started');
     preparePrivateDataFolder(dataDir);
-    // As DuckDB or electron-store would: no mode given.
-    mkdirSync(join(dataDir, 'audit', 'db'), { recursive: true });
-    writeFileSync(join(dataDir, 'audit', 'db', 'cache.duckdb.wal'), 'x');
+    // As a library would: no mode given.
+    mkdirSync(join(dataDir, 'some-library'), { recursive: true });
+    writeFileSync(join(dataDir, 'some-library', 'state.bin'), 'x');
+    // The audit cache: DuckDB's native code creates the database and its write-ahead log.
+    const db = await createDuckDbAuditOpener({
+      dir: join(dataDir, 'audit'),
+      memoryLimit: '64MB',
+      threads: 1,
+    })('111122223333');
+    await db.close();
+    expect(walk(join(dataDir, 'audit')).some((entry) => entry.path.endsWith('.duckdb'))).toBe(true);
     expectAllPrivate(dataDir);
   });
 });
