@@ -28,6 +28,8 @@ export type SubmissionProgressProps = {
   maxRows?: number;
 };
 
+const number = { format: formatNumber };
+
 export const outcomeLabels: Record<OutcomeStatus, string> = {
   Success: 'Billed',
   DuplicateRecord: 'Duplicate (first quantity stands)',
@@ -138,9 +140,9 @@ export function SubmissionProgress({
           {percent}%
         </progress>
         <span role="status" aria-live="polite">
-          {formatNumber(counters.done)} of {formatNumber(counters.total)} records ({percent}%)
+          {number.format(counters.done)} of {number.format(counters.total)} records ({percent}%)
           {running &&
-            ` · ${counters.ratePerSecond === null ? '—' : formatNumber(Math.round(counters.ratePerSecond))} records/s · ${formatSeconds(counters.secondsLeft)}`}
+            ` · ${counters.ratePerSecond === null ? '—' : number.format(Math.round(counters.ratePerSecond))} records/s · ${formatSeconds(counters.secondsLeft)}`}
         </span>
         {running && (
           <button
@@ -161,32 +163,32 @@ export function SubmissionProgress({
       <dl className="facts submission-counts" aria-label="Outcome counts">
         <div className="facts-row">
           <dt>Billed</dt>
-          <dd>{formatNumber(c.success)}</dd>
+          <dd>{number.format(c.success)}</dd>
         </div>
         <div className="facts-row">
           <dt>Duplicate</dt>
-          <dd>{formatNumber(c.duplicate)}</dd>
+          <dd>{number.format(c.duplicate)}</dd>
         </div>
         <div className="facts-row">
           <dt>Not subscribed</dt>
-          <dd>{formatNumber(c.customerNotSubscribed)}</dd>
+          <dd>{number.format(c.customerNotSubscribed)}</dd>
         </div>
         <div className="facts-row">
           <dt>Rejected</dt>
-          <dd>{formatNumber(c.rejected)}</dd>
+          <dd>{number.format(c.rejected)}</dd>
         </div>
         <div className="facts-row">
           <dt>Unresolved</dt>
-          <dd>{formatNumber(c.unknown + c.unprocessed)}</dd>
+          <dd>{number.format(c.unknown + c.unprocessed)}</dd>
         </div>
         <div className="facts-row">
           <dt>Not sent</dt>
-          <dd>{formatNumber(c.notSent)}</dd>
+          <dd>{number.format(c.notSent)}</dd>
         </div>
         {data.dryRun && (
           <div className="facts-row">
             <dt>Dry run passed</dt>
-            <dd>{formatNumber(c.dryRunPassed)}</dd>
+            <dd>{number.format(c.dryRunPassed)}</dd>
           </div>
         )}
       </dl>
@@ -197,7 +199,7 @@ export function SubmissionProgress({
             checked={problemsOnly}
             onChange={(e) => setProblemsOnly(e.target.checked)}
           />{' '}
-          Only records that were not billed ({formatNumber(problems + c.notSent)})
+          Only records that were not billed ({number.format(problems + c.notSent)})
         </label>{' '}
         <a href={`#/journal?submission=${encodeURIComponent(submissionId)}`}>Open in Journal</a>
       </div>
@@ -223,7 +225,7 @@ export function SubmissionProgress({
                 <td className="mono">{o.licenseArn ?? o.customer ?? ''}</td>
                 <td>{o.dimension ?? ''}</td>
                 <td className="mono">{o.timestamp ?? ''}</td>
-                <td className="num">{o.quantity === undefined ? '' : formatNumber(o.quantity)}</td>
+                <td className="num">{o.quantity === undefined ? '' : number.format(o.quantity)}</td>
                 <td className="mono">{o.meteringRecordId ?? ''}</td>
                 <td>
                   {o.error
@@ -238,7 +240,7 @@ export function SubmissionProgress({
         </table>
       </div>
       <p>
-        Showing {formatNumber(Math.min(rows.length, maxRows))} of {formatNumber(rows.length)}{' '}
+        Showing {number.format(Math.min(rows.length, maxRows))} of {number.format(rows.length)}{' '}
         records{rows.length > maxRows ? '; the Journal lists every one.' : '.'}
       </p>
     </section>
