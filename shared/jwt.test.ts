@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { base64UrlDecode, checkEcho, decodeJwt } from './jwt';
+import {
+  base64UrlDecode,
+  checkEcho,
+  claimCasing,
+  decodeJwt,
+  publicKeyVersionOf,
+  readClaim,
+} from './jwt';
 
 /** expect.stringMatching, typed: the matcher object is opaque to the test. */
 const matching = (pattern: RegExp): unknown => expect.stringMatching(pattern);
@@ -86,8 +93,20 @@ describe('checkEcho', () => {
     );
     expect(echo.ok).toBe(false);
     expect(echo.fields).toEqual([
-      { field: 'ProductCode', expected: 'prod-abc', actual: 'other', result: 'mismatch' },
-      { field: 'PublicKeyVersion', expected: 2, actual: '2', result: 'match' },
+      {
+        field: 'ProductCode',
+        expected: 'prod-abc',
+        actual: 'other',
+        receivedAs: 'ProductCode',
+        result: 'mismatch',
+      },
+      {
+        field: 'PublicKeyVersion',
+        expected: 2,
+        actual: '2',
+        receivedAs: 'PublicKeyVersion',
+        result: 'match',
+      },
       { field: 'Nonce', actual: undefined, result: 'not-checked' },
     ]);
     expect(
@@ -100,5 +119,51 @@ describe('checkEcho', () => {
       expected: 'n',
       result: 'missing',
     });
+  });
+});
+
+// AWS-FACTS §0.1: the Seller Guide's example payload is PascalCase, AWS's Java verifier example
+// reads productCode, publicKeyVersion and nonce. Either is a valid RegisterUsage answer.
+describe('RegisterUsage claims in either casing', () => {
+  const expected = { productCode: 'prod-abc', publicKeyVersion: 1, nonce: 'pod-7f3a' };
+  const pascal = { ProductCode: 'prod-abc', PublicKeyVersion: 1, Nonce: 'pod-7f3a', iat: 1 };
+  const camel = { productCode: 'prod-abc', publicKeyVersion: 1, nonce: 'pod-7f3a', iat: 1 };
+
+  it('matches the Seller Guide’s PascalCase payload and says which form it was', () => {
+    const echo = checkEcho(pascal, expected);
+    expect(echo.ok).toBe(true);
+    expect(echo.casing).toBe('PascalCase');
+    expect(echo.fields.map((f) => f.receivedAs)).toEqual([
+      'ProductCode',
+      'PublicKeyVersion',
+      'Nonce',
+    ]);
+  });
+
+  it('matches the Java verifier’s lowerCamel payload instead of calling every field missing', () => {
+    const echo = checkEcho(camel, expected);
+    expect(echo.ok).toBe(true);
+    expect(echo.casing).toBe('lowerCamel');
+    expect(echo.fields.map((f) => [f.result, f.receivedAs])).toEqual([
+      ['match', 'productCode'],
+      ['match', 'publicKeyVersion'],
+      ['match', 'nonce'],
+    ]);
+    // A lowerCamel payload that echoes something else is still a mismatch, not a match.
+    expect(checkEcho({ ...camel, nonce: 'other-pod' }, expected).fields[2]?.result).toBe(
+      'mismatch',
+    );
+  });
+
+  it('names the casing of any payload, and reads the key version from either form', () => {
+    expect(claimCasing(pascal)).toBe('PascalCase');
+    expect(claimCasing(camel)).toBe('lowerCamel');
+    expect(claimCasing({ ProductCode: 'p', publicKeyVersion: 1 })).toBe('mixed');
+    expect(claimCasing({ iat: 1 })).toBe('none');
+    expect(readClaim(camel, 'PublicKeyVersion')).toEqual({ key: 'publicKeyVersion', value: 1 });
+    expect(publicKeyVersionOf(camel)).toBe(1);
+    expect(publicKeyVersionOf({ PublicKeyVersion: '2' })).toBe(2);
+    expect(publicKeyVersionOf({ PublicKeyVersion: 0 })).toBeUndefined();
+    expect(publicKeyVersionOf({ iat: 1 })).toBeUndefined();
   });
 });

@@ -112,10 +112,58 @@ export type EchoExpectation = {
   nonce?: string;
 };
 
+export type ClaimName = 'ProductCode' | 'PublicKeyVersion' | 'Nonce';
+
+/**
+ * The two spellings AWS documents for each claim (AWS-FACTS §0.1): the Seller Guide's example
+ * payload is PascalCase, AWS's own Java verifier example reads lowerCamel. Both are accepted.
+ */
+const CLAIM_SPELLINGS: Record<ClaimName, { pascal: string; camel: string }> = {
+  ProductCode: { pascal: 'ProductCode', camel: 'productCode' },
+  PublicKeyVersion: { pascal: 'PublicKeyVersion', camel: 'publicKeyVersion' },
+  Nonce: { pascal: 'Nonce', camel: 'nonce' },
+};
+
+/** Which spelling the payload used: one form, both (mixed), or none of the claims at all. */
+export type ClaimCasing = 'PascalCase' | 'lowerCamel' | 'mixed' | 'none';
+
+/** A claim in either spelling, with the key it was found under. */
+export function readClaim(
+  payload: Record<string, unknown>,
+  claim: ClaimName,
+): { key: string; value: unknown } | undefined {
+  const { pascal, camel } = CLAIM_SPELLINGS[claim];
+  for (const key of [pascal, camel]) {
+    const value = payload[key];
+    if (value !== undefined && value !== null) return { key, value };
+  }
+  return undefined;
+}
+
+export function claimCasing(payload: Record<string, unknown>): ClaimCasing {
+  const spellings = Object.values(CLAIM_SPELLINGS);
+  const pascal = spellings.some((s) => payload[s.pascal] !== undefined);
+  const camel = spellings.some((s) => payload[s.camel] !== undefined);
+  if (pascal && camel) return 'mixed';
+  if (pascal) return 'PascalCase';
+  return camel ? 'lowerCamel' : 'none';
+}
+
+/** The key version a token names (either spelling; "1" counts as 1), if it names a whole one. */
+export function publicKeyVersionOf(payload: Record<string, unknown>): number | undefined {
+  const claim = readClaim(payload, 'PublicKeyVersion');
+  const version = typeof claim?.value === 'string' ? Number(claim.value) : claim?.value;
+  return typeof version === 'number' && Number.isInteger(version) && version >= 1
+    ? version
+    : undefined;
+}
+
 export type EchoField = {
-  field: 'ProductCode' | 'PublicKeyVersion' | 'Nonce';
+  field: ClaimName;
   expected?: string | number;
   actual?: unknown;
+  /** The payload key the value was read from, e.g. productCode. */
+  receivedAs?: string;
   result: 'match' | 'mismatch' | 'missing' | 'not-checked';
 };
 
@@ -123,21 +171,26 @@ export type EchoCheck = {
   /** Every checked field matched. */
   ok: boolean;
   fields: EchoField[];
+  /** The spelling of the claims the payload carried. */
+  casing: ClaimCasing;
   /** `iat` as an ISO timestamp, when present and numeric. */
   issuedAt?: string;
 };
 
 function compare(
-  field: EchoField['field'],
+  field: ClaimName,
   expected: string | number | undefined,
   payload: Record<string, unknown>,
 ): EchoField {
-  const actual = payload[field];
-  if (expected === undefined) return { field, actual, result: 'not-checked' };
-  if (actual === undefined || actual === null) return { field, expected, result: 'missing' };
+  const claim = readClaim(payload, field);
+  const received = claim === undefined ? {} : { receivedAs: claim.key };
+  if (expected === undefined)
+    return { field, actual: claim?.value, ...received, result: 'not-checked' };
+  if (claim === undefined) return { field, expected, result: 'missing' };
   // Tolerate a version sent as "1" rather than 1: the meaning is the same.
-  const same = typeof expected === 'number' ? Number(actual) === expected : actual === expected;
-  return { field, expected, actual, result: same ? 'match' : 'mismatch' };
+  const same =
+    typeof expected === 'number' ? Number(claim.value) === expected : claim.value === expected;
+  return { field, expected, actual: claim.value, ...received, result: same ? 'match' : 'mismatch' };
 }
 
 /** Does the payload echo what this caller sent to RegisterUsage? */
@@ -151,6 +204,7 @@ export function checkEcho(payload: Record<string, unknown>, expected: EchoExpect
   return {
     ok: fields.every((field) => field.result === 'match' || field.result === 'not-checked'),
     fields,
+    casing: claimCasing(payload),
     ...(typeof iat === 'number' && Number.isFinite(iat)
       ? { issuedAt: new Date(iat * 1000).toISOString() }
       : {}),

@@ -1,9 +1,10 @@
-// Containers: RegisterUsage against the sandbox, its Signature verified with the sandbox's key,
-// a tampered one refused, an old key version explained; a MeterUsage dry run.
+// Containers: RegisterUsage against the sandbox (key version 1, as AWS documents), its Signature
+// verified with the key for the version it names, a tampered one refused, a missing key version
+// said plainly; a MeterUsage dry run.
 import { expect, test } from '../fixtures';
 import { screenshot } from '../pages/customers';
 
-test('RegisterUsage: the signature verifies with the sandbox key and echoes the request', async ({
+test('RegisterUsage: the signature verifies with the key for the version it names, and says so when there is none', async ({
   mdesk,
 }) => {
   const { page } = mdesk;
@@ -17,7 +18,8 @@ test('RegisterUsage: the signature verifies with the sandbox key and echoes the 
 
   await main.getByRole('button', { name: 'Use Helix Inference Server' }).click();
   await expect(main.getByLabel('ProductCode').first()).not.toHaveValue('');
-  await main.getByLabel('PublicKeyVersion').fill('2');
+  // Version 1: the key version AWS documents.
+  await expect(main.getByLabel('PublicKeyVersion')).toHaveValue('1');
   await main.getByLabel('Nonce (optional)').fill('pod-7f3a');
   await main.getByRole('button', { name: 'Call RegisterUsage' }).click();
 
@@ -28,13 +30,16 @@ test('RegisterUsage: the signature verifies with the sandbox key and echoes the 
   await expect(echo.getByRole('row', { name: /ProductCode/ })).toContainText('Matches');
   await expect(echo.getByRole('row', { name: /PublicKeyVersion/ })).toContainText('Matches');
   await expect(echo.getByRole('row', { name: /Nonce/ })).toContainText('Matches');
+  await expect(result.getByLabel('Claim spelling')).toContainText('PascalCase');
   await expect(result.getByRole('note', { name: 'Key rotation' })).toHaveCount(0);
 
-  await main.getByRole('button', { name: 'Use the sandbox key (version 2)' }).click();
-  await expect(main.getByLabel('Public key (PEM)')).toHaveValue(/BEGIN PUBLIC KEY/);
+  await main.getByRole('button', { name: 'Use the sandbox key (version 1)' }).click();
+  const pem = main.getByLabel('Public key (PEM) for version 1');
+  await expect(pem).toHaveValue(/BEGIN PUBLIC KEY/);
   await main.getByRole('button', { name: 'Verify signature' }).click();
   const verdict = main.getByLabel('Verification result');
   await expect(verdict).toContainText('Signature verified.');
+  await expect(verdict).toContainText('your key for version 1');
   await screenshot(page, 'containers-verified');
 
   // One character of the payload changed: the signature no longer matches.
@@ -46,19 +51,15 @@ test('RegisterUsage: the signature verifies with the sandbox key and echoes the 
   await main.getByRole('button', { name: 'Verify signature' }).click();
   await expect(verdict).toContainText('Not verified.');
 
-  // An old key version: AWS still signs, and says when the key was superseded.
-  await main.getByLabel('PublicKeyVersion').fill('1');
-  await main.getByRole('button', { name: 'Call RegisterUsage' }).click();
-  const rotation = result.getByRole('note', { name: 'Key rotation' });
-  await expect(rotation).toContainText('PublicKeyRotationTimestamp');
-  await expect(rotation).toContainText('2026-01-15 00:00:00 UTC');
-  const pemBox = main.getByLabel('Public key (PEM)');
-  const v2Pem = await pemBox.inputValue();
-  await main.getByRole('button', { name: 'Use the sandbox key (version 1)' }).click();
-  await expect(pemBox).not.toHaveValue(v2Pem);
+  // The same key filed under another version: the token names version 1, and there is no key
+  // for version 1, which the app says instead of trying the wrong key.
+  await signatureBox.fill(signature);
+  await main.getByLabel('Key version, key 1').fill('2');
+  await expect(main.getByLabel('Public key (PEM) for version 2')).toHaveValue(/BEGIN PUBLIC KEY/);
   await main.getByRole('button', { name: 'Verify signature' }).click();
-  await expect(verdict).toContainText('Signature verified.');
-  await screenshot(page, 'containers-rotation');
+  await expect(verdict).toContainText('No key for version 1.');
+  await expect(verdict).toContainText('names public key version 1, and no key for version 1');
+  await screenshot(page, 'containers-no-key');
 });
 
 test('MeterUsage: a journaled dry run meters nothing; a real send on the Sandbox returns a record id', async ({
@@ -71,6 +72,13 @@ test('MeterUsage: a journaled dry run meters nothing; a real send on the Sandbox
     .getByRole('link', { name: 'Containers' })
     .click();
   await expect(main.getByRole('heading', { level: 1, name: 'Containers' })).toBeVisible();
+  // What identifies the caller: AWS dedups MeterUsage per instance, task or pod, not per account.
+  const caller = main.getByLabel('Caller identity');
+  await expect(caller).toContainText('arn:aws:iam::111122223333:user/meterdesk-sandbox');
+  await expect(caller).toContainText('IAM user (long-term keys)');
+  await expect(caller).toContainText(
+    'for each EC2 instance, ECS task or EKS pod, not one per account',
+  );
   const form = main.getByRole('region', { name: /MeterUsage/ });
   await form.getByLabel('Product').selectOption({ label: 'Helix Inference Server (container)' });
   await expect(form.getByLabel('UsageDimension')).toHaveValue('gpu_hours');

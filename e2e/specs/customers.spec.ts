@@ -86,6 +86,11 @@ test('expired and unknown tokens are explained with the next step, the raw error
   await customers.resolveButton.click();
   await expect(customers.failure).toContainText('The registration token has expired.');
   await expect(customers.failure).toContainText('Set up your account');
+  // Not the seller's credentials (customers-expired.spec.ts has that case): HTTP 400, and the
+  // same credentials work for another call.
+  const how = customers.failure.getByRole('list', { name: 'How this was decided' });
+  await expect(how).toContainText('HTTP 400');
+  await expect(how).toContainText('GetCallerIdentity with the same credentials succeeded');
   await customers.failure.getByText('Technical details').click();
   await expect(customers.failure.locator('pre')).toContainText('ExpiredTokenException');
   await screenshot(page, 'customers-expired');

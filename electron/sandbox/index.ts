@@ -91,6 +91,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const adminToken = randomBytes(24).toString('base64url');
   const { server } = createSandboxServer({
     state,
+    dataDir: options.dataDir,
     keys,
     cloudTrail,
     limiter,

@@ -19,35 +19,73 @@ export type RegisterUsageKeys = {
   versions: SigningKeyVersion[];
 };
 
-/** Version 2 is current; version 1 still signs but answers with PublicKeyRotationTimestamp. */
-export const CURRENT_KEY_VERSION = 2;
-/** Fixed so the rotation timestamp a client sees is stable across restarts. */
-export const KEY_V1_ROTATED_AT = Date.UTC(2026, 0, 15, 0, 0, 0);
+/**
+ * AWS documents one RegisterUsage key: public key version 1, distributed as a PEM the seller
+ * embeds (the Seller Guide's Java example, PUBLIC_KEY_VERSION = 1). The sandbox starts there;
+ * a rotation (POST /_sandbox/public-keys/rotate) exists only to practise PublicKeyRotationTimestamp.
+ */
+export const DOCUMENTED_KEY_VERSION = 1;
 
 const FILE = 'register-usage-keys.json';
 
-function generateVersion(version: number, rotatedAt?: number): SigningKeyVersion {
+function generateVersion(version: number): SigningKeyVersion {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     version,
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    ...(rotatedAt === undefined ? {} : { rotatedAt }),
   };
 }
 
-/** Loads the key pairs from the data folder, creating (and persisting) them on first start. */
+/**
+ * Loads the key pairs from the data folder, creating version 1 on first start. A folder from
+ * before keeps its version 1 key pair, with no rotation: its old version 2 and the rotation
+ * timestamp it gave version 1 were never part of what AWS documents.
+ */
 export function loadOrCreateKeys(dataDir: string): RegisterUsageKeys {
   const path = join(dataDir, FILE);
   if (existsSync(path)) {
-    return JSON.parse(readFileSync(path, 'utf8')) as RegisterUsageKeys;
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as RegisterUsageKeys;
+    if (stored.currentVersion === DOCUMENTED_KEY_VERSION) return stored;
+    const first = stored.versions.find((k) => k.version === DOCUMENTED_KEY_VERSION);
+    const keys: RegisterUsageKeys = {
+      currentVersion: DOCUMENTED_KEY_VERSION,
+      versions: [
+        first
+          ? {
+              version: first.version,
+              privateKeyPem: first.privateKeyPem,
+              publicKeyPem: first.publicKeyPem,
+            }
+          : generateVersion(DOCUMENTED_KEY_VERSION),
+      ],
+    };
+    writeFileAtomic(path, JSON.stringify(keys, null, 2));
+    return keys;
   }
   const keys: RegisterUsageKeys = {
-    currentVersion: CURRENT_KEY_VERSION,
-    versions: [generateVersion(1, KEY_V1_ROTATED_AT), generateVersion(CURRENT_KEY_VERSION)],
+    currentVersion: DOCUMENTED_KEY_VERSION,
+    versions: [generateVersion(DOCUMENTED_KEY_VERSION)],
   };
   writeFileAtomic(path, JSON.stringify(keys, null, 2));
   return keys;
+}
+
+/**
+ * Supersedes the current key with a new version (in place, persisted): RegisterUsage with the
+ * old version still signs with it and answers PublicKeyRotationTimestamp = `now`.
+ */
+export function rotateKeys(
+  dataDir: string,
+  keys: RegisterUsageKeys,
+  now: number,
+): SigningKeyVersion {
+  const next = generateVersion(Math.max(...keys.versions.map((k) => k.version)) + 1);
+  for (const key of keys.versions) key.rotatedAt ??= now;
+  keys.versions.push(next);
+  keys.currentVersion = next.version;
+  writeFileAtomic(join(dataDir, FILE), JSON.stringify(keys, null, 2));
+  return next;
 }
 
 function base64url(data: Buffer | string): string {
@@ -62,7 +100,20 @@ export type RegisterUsagePayload = {
   iat: number;
 };
 
-export function signPs256(privateKeyPem: string, payload: RegisterUsagePayload): string {
+/** The claims as the Java verifier example reads them: productCode, publicKeyVersion, nonce. */
+export function lowerCamelClaims(payload: RegisterUsagePayload): Record<string, unknown> {
+  return {
+    productCode: payload.ProductCode,
+    publicKeyVersion: payload.PublicKeyVersion,
+    ...(payload.Nonce === undefined ? {} : { nonce: payload.Nonce }),
+    iat: payload.iat,
+  };
+}
+
+export function signPs256(
+  privateKeyPem: string,
+  payload: RegisterUsagePayload | Record<string, unknown>,
+): string {
   const signingInput = `${base64url(JSON.stringify({ alg: 'PS256', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}`;
   const signature = sign('sha256', Buffer.from(signingInput), {
     key: privateKeyPem,

@@ -471,50 +471,74 @@ describe('metering semantics', () => {
     );
   });
 
-  it('RegisterUsage signs a PS256 JWT and flags the old key version', async () => {
+  it('RegisterUsage signs a PS256 JWT with public key version 1, the one AWS documents', async () => {
     const nonce = 'pod-42';
-    const current = await client.send(
+    const answer = await client.send(
       new RegisterUsageCommand({
         ProductCode: f.container.productCode,
-        PublicKeyVersion: 2,
+        PublicKeyVersion: 1,
         Nonce: nonce,
       }),
     );
-    expect(current.PublicKeyRotationTimestamp).toBeUndefined();
-    const jwt = current.Signature ?? '';
+    // Version 1 is current: no rotation signal.
+    expect(answer.PublicKeyRotationTimestamp).toBeUndefined();
+    const jwt = answer.Signature ?? '';
     const [header = ''] = jwt.split('.');
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({
       alg: 'PS256',
       typ: 'JWT',
     });
-    const key2 = await t.admin<{ pem: string }>('GET', '/_sandbox/public-key?version=2');
-    expect(verifyPs256(key2.body.pem, jwt)).toEqual({
+    const key1 = await t.admin<{ version: number; current: boolean; pem: string }>(
+      'GET',
+      '/_sandbox/public-key',
+    );
+    expect(key1.body).toMatchObject({ version: 1, current: true });
+    expect(key1.body).not.toHaveProperty('rotatedAt');
+    expect(key1.body.pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    // The Seller Guide's example payload: PascalCase claims.
+    expect(verifyPs256(key1.body.pem, jwt)).toEqual({
       ProductCode: f.container.productCode,
-      PublicKeyVersion: 2,
+      PublicKeyVersion: 1,
       Nonce: nonce,
       iat: Math.floor(clock / 1000),
     });
-
-    const old = await client.send(
-      new RegisterUsageCommand({ ProductCode: f.container.productCode, PublicKeyVersion: 1 }),
-    );
-    expect(old.PublicKeyRotationTimestamp).toBeInstanceOf(Date);
-    const key1 = await t.admin<{ pem: string }>('GET', '/_sandbox/public-key?version=1');
-    expect(verifyPs256(key1.body.pem, old.Signature ?? '')).toBeDefined();
-    expect(verifyPs256(key2.body.pem, old.Signature ?? '')).toBeUndefined();
-
+    // There is no version 2 until one is published.
+    expect((await t.admin('GET', '/_sandbox/public-key?version=2')).status).toBe(404);
     await expectAwsError(
       client.send(
-        new RegisterUsageCommand({ ProductCode: f.container.productCode, PublicKeyVersion: 3 }),
+        new RegisterUsageCommand({ ProductCode: f.container.productCode, PublicKeyVersion: 2 }),
       ),
       'InvalidPublicKeyVersionException',
     );
     await expectAwsError(
       client.send(
-        new RegisterUsageCommand({ ProductCode: f.legacy.productCode, PublicKeyVersion: 2 }),
+        new RegisterUsageCommand({ ProductCode: f.legacy.productCode, PublicKeyVersion: 1 }),
       ),
       'InvalidProductCodeException',
     );
+  });
+
+  it('RegisterUsage claims in lowerCamel, as AWS’s Java verifier reads them (a behaviour knob)', async () => {
+    const set = await t.admin('PUT', '/_sandbox/behaviour', { jwtClaimCasing: 'lowerCamel' });
+    expect(set.status).toBe(200);
+    try {
+      const answer = await client.send(
+        new RegisterUsageCommand({
+          ProductCode: f.container.productCode,
+          PublicKeyVersion: 1,
+          Nonce: 'pod-camel',
+        }),
+      );
+      const key1 = await t.admin<{ pem: string }>('GET', '/_sandbox/public-key?version=1');
+      expect(verifyPs256(key1.body.pem, answer.Signature ?? '')).toEqual({
+        productCode: f.container.productCode,
+        publicKeyVersion: 1,
+        nonce: 'pod-camel',
+        iat: Math.floor(clock / 1000),
+      });
+    } finally {
+      await t.admin('PUT', '/_sandbox/behaviour', {});
+    }
   });
 
   it('hands every metering call, success or failure, to CloudTrail', async () => {

@@ -21,8 +21,9 @@ import {
   type RuleViolation,
   type UsageAllocation,
 } from './aws-rules';
+import type { SandboxBehaviour } from './behaviour';
 import { SandboxApiError } from './errors';
-import { signPs256, type RegisterUsageKeys } from './jwt';
+import { lowerCamelClaims, signPs256, type RegisterUsageKeys } from './jwt';
 import { dedupKeyOf, type SandboxState } from './state';
 import type {
   LedgerEntry,
@@ -31,6 +32,7 @@ import type {
   SandboxSubscription,
   SandboxWorld,
 } from './types';
+import type { CallerWorkload } from './workload';
 import {
   findProduct,
   findRegistrationToken,
@@ -46,6 +48,9 @@ export type MeteringContext = {
   identity: SandboxCredential;
   /** The region the request was signed for (one of the served regions). */
   region: string;
+  /** The instance, task or pod calling MeterUsage / RegisterUsage (workload.ts). */
+  workload: CallerWorkload;
+  behaviour: SandboxBehaviour;
   /** Epoch ms (the sandbox clock, which tests may fake). */
   now: number;
   /** Size of the raw request body, for the < 1 MB rule. */
@@ -370,7 +375,10 @@ export function batchMeterUsage(ctx: MeteringContext, body: Json): Json {
     const bad = batchTimestampViolation(record.timestamp, ctx.now);
     if (bad) fail(bad);
   }
-  for (const record of records) {
+  // An identifier no buyer holds: the whole call fails, unless the knob asks for the per-record
+  // reading (CustomerNotSubscribed below, as for an identifier with no subscription).
+  const perRecord = ctx.behaviour.unknownCustomerIdentifier === 'per-record';
+  for (const record of perRecord ? [] : records) {
     if (
       record.customerIdentifier !== undefined &&
       !world.subscriptions.some((s) => s.customerIdentifier === record.customerIdentifier)
@@ -486,8 +494,8 @@ export function meterUsage(ctx: MeteringContext, body: Json): Json {
     throw serialization('dryRun', 'a boolean');
   }
   if (dryRun === true) {
-    // Permission check only (denials are answered earlier as AccessDeniedException). Unmodelled,
-    // so the SDK surfaces it by name; 412 as EC2 answers its DryRunOperation.
+    // Permission check only (a denied dry run is answered earlier, as UnauthorizedException).
+    // Unmodelled, so the SDK surfaces it by name; 412 as EC2 answers its DryRunOperation.
     throw new SandboxApiError(
       'DryRunOperation',
       'Request would have succeeded, but DryRun flag is set.',
@@ -518,6 +526,13 @@ export function meterUsage(ctx: MeteringContext, body: Json): Json {
   const world = ctx.state.world;
   const product = findProduct(world, productCode);
   if (!product || product.kind === 'saas') invalidProduct(productCode);
+  if (ctx.workload.region !== undefined && ctx.workload.region !== ctx.region) {
+    throw new SandboxApiError(
+      'InvalidEndpointRegionException',
+      `The Metering Service endpoint is in ${ctx.region}, but ${ctx.workload.key} runs in ${ctx.workload.region}: the regions must match.`,
+      400,
+    );
+  }
   checkDimension(product, dimension);
   if (allocations) {
     const bad = allocationsViolation(quantity, allocations);
@@ -546,6 +561,7 @@ export function meterUsage(ctx: MeteringContext, body: Json): Json {
     quantity,
     ...(allocations ? { allocations: toLedgerAllocations(allocations) } : {}),
     accessKeyId: ctx.identity.accessKeyId,
+    workload: ctx.workload.key,
     billedAt: ctx.now,
     ...(clientToken !== undefined ? { clientToken } : {}),
     requestFingerprint: fingerprint,
@@ -557,7 +573,7 @@ export function meterUsage(ctx: MeteringContext, body: Json): Json {
     }
     throw new SandboxApiError(
       'DuplicateRequestException',
-      `Usage for ${dimension} in hour ${entry.hour} was already metered with a different quantity.`,
+      `Usage for ${dimension} in hour ${entry.hour} was already metered from ${ctx.workload.key} with a different quantity.`,
       400,
     );
   }
@@ -637,6 +653,20 @@ export function registerUsage(ctx: MeteringContext, body: Json): Json {
   const world = ctx.state.world;
   const product = findProduct(world, productCode);
   if (!product || product.kind !== 'container') invalidProduct(productCode);
+  if (ctx.workload.region !== undefined && ctx.workload.region !== ctx.region) {
+    throw new SandboxApiError(
+      'InvalidRegionException',
+      `RegisterUsage must be called in the region ${ctx.workload.key} was launched in (${ctx.workload.region}), not ${ctx.region}.`,
+      400,
+    );
+  }
+  if (ctx.workload.kind === 'ec2-instance') {
+    throw new SandboxApiError(
+      'PlatformNotSupportedException',
+      `${ctx.workload.key} is an EC2 instance: AWS Marketplace supports RegisterUsage from Amazon ECS, Amazon EKS and AWS Fargate only.`,
+      400,
+    );
+  }
   const key = ctx.keys.versions.find((k) => k.version === version);
   if (!key) {
     throw new SandboxApiError(
@@ -652,12 +682,16 @@ export function registerUsage(ctx: MeteringContext, body: Json): Json {
       400,
     );
   }
-  const signature = signPs256(key.privateKeyPem, {
+  const claims = {
     ProductCode: productCode,
     PublicKeyVersion: version,
     ...(nonce !== undefined ? { Nonce: nonce } : {}),
     iat: Math.floor(ctx.now / 1000),
-  });
+  };
+  const signature = signPs256(
+    key.privateKeyPem,
+    ctx.behaviour.jwtClaimCasing === 'lowerCamel' ? lowerCamelClaims(claims) : claims,
+  );
   return {
     Signature: signature,
     // Only for a superseded key version: the signal to move to the newer key.

@@ -76,7 +76,7 @@ describe('persistence', () => {
       expect(resolved.CustomerAWSAccountId).toBe(f.legacySub.customerAwsAccountId);
 
       const registered = await client.send(
-        new RegisterUsageCommand({ ProductCode: f.container.productCode, PublicKeyVersion: 2 }),
+        new RegisterUsageCommand({ ProductCode: f.container.productCode, PublicKeyVersion: 1 }),
       );
       expect(verifyPs256(pem, registered.Signature ?? '')).toBeDefined();
 

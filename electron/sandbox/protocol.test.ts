@@ -155,7 +155,7 @@ describe('protocol and SigV4', () => {
       'GET',
       '/_sandbox/public-key',
     );
-    expect(pem.body).toMatchObject({ version: 2, current: true });
+    expect(pem.body).toMatchObject({ version: 1, current: true });
     expect(pem.body.pem).toContain('BEGIN PUBLIC KEY');
     expect(t.sandbox.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });

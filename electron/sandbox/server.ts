@@ -12,9 +12,11 @@ import {
   type AgreementOperation,
 } from './agreement';
 import type { AgreementBilling } from './agreement-billing';
+import { addCredential, addRole } from './admin-identities';
+import { isApiDisabled, parseBehaviour, type SandboxBehaviour } from './behaviour';
 import { SandboxApiError } from './errors';
 import { generateHistory } from './history';
-import type { RegisterUsageKeys } from './jwt';
+import { rotateKeys, type RegisterUsageKeys } from './jwt';
 import { batchMeterUsage, meterUsage, registerUsage, resolveCustomer } from './metering';
 import type { MeteringContext } from './metering';
 import { createRng, deriveSeed, type Rng } from './prng';
@@ -23,7 +25,8 @@ import type { RegionalCloudTrail } from './regions';
 import { verifySigV4 } from './sigv4';
 import type { SandboxState } from './state';
 import { handleSts, stsActionOf, stsErrorXml, toStsError } from './sts';
-import type { MeteringCallRecord, SandboxCredential, SandboxRole } from './types';
+import type { MeteringCallRecord, SandboxCredential } from './types';
+import { callerWorkload, WORKLOAD_HEADER } from './workload';
 
 type MeteringOperation = MeteringCallRecord['operation'];
 type Operation = MeteringOperation | 'LookupEvents' | AgreementOperation;
@@ -64,6 +67,8 @@ export type Faults = {
 
 export type ServerContext = {
   state: SandboxState;
+  /** Where the sandbox keeps its files (the RegisterUsage keys, when rotated). */
+  dataDir: string;
   keys: RegisterUsageKeys;
   /** One Event history per served region; its `regions` are the regions the sandbox serves. */
   cloudTrail: RegionalCloudTrail;
@@ -77,6 +82,7 @@ export type ServerContext = {
 export type SandboxServer = {
   server: Server;
   faults(): Faults;
+  behaviour(): SandboxBehaviour;
 };
 
 class DroppedConnection extends Error {}
@@ -241,6 +247,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
   // Fault decisions come from a seeded stream, re-seeded whenever faults change, so a test that
   // sets a rate sees the same sequence of hits on every run.
   let faultRng: Rng = createRng(deriveSeed(ctx.state.seed, 'faults'));
+  let behaviour: SandboxBehaviour = {};
   const hit = (rate: number | undefined): boolean => rate !== undefined && faultRng.next() < rate;
 
   const credentialOf = (accessKeyId: string): SandboxCredential | undefined =>
@@ -355,10 +362,20 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     try {
       if (faults.latencyMs !== undefined) await sleep(faults.latencyMs);
       if (faults.denyActions?.some((rule) => denies(rule, operation, identity.accessKeyId))) {
+        // A MeterUsage dry run without permission is UnauthorizedException (AWS-FACTS §1.4).
+        const dryRun = operation === 'MeterUsage' && request.DryRun === true;
         throw new SandboxApiError(
-          'AccessDeniedException',
+          dryRun ? 'UnauthorizedException' : 'AccessDeniedException',
           `User: ${identity.arn} is not authorized to perform: ${iamAction(operation)} because no identity-based policy allows the ${iamAction(operation)} action`,
           403,
+        );
+      }
+      if (isApiDisabled(behaviour, region, operation)) {
+        // The model's own words for DisabledApiException.
+        throw new SandboxApiError(
+          'DisabledApiException',
+          'The API is disabled in the Region.',
+          400,
         );
       }
       const throttled = new SandboxApiError(
@@ -399,6 +416,14 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           keys: ctx.keys,
           identity,
           region,
+          // Only the calls made from a workload read the header.
+          workload: callerWorkload(
+            identity,
+            operation === 'MeterUsage' || operation === 'RegisterUsage'
+              ? req.headers[WORKLOAD_HEADER]
+              : undefined,
+          ),
+          behaviour,
           now: time,
           requestBytes: body.length,
           unprocessed: () => hit(faults.unprocessedRate),
@@ -551,6 +576,7 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           ctx.agreements.reset();
           faults = {};
           faultRng = createRng(deriveSeed(ctx.state.seed, 'faults'));
+          behaviour = {};
           ctx.limiter.configure({});
           sendAdmin(res, 200, { ok: true });
           return;
@@ -618,6 +644,20 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           sendAdmin(res, 200, faults);
           return;
         }
+        case 'GET /_sandbox/behaviour':
+          sendAdmin(res, 200, behaviour);
+          return;
+        case 'PUT /_sandbox/behaviour': {
+          // PUT replaces: an omitted or null knob is off.
+          behaviour = parseBehaviour(input, ctx.cloudTrail.regions);
+          sendAdmin(res, 200, behaviour);
+          return;
+        }
+        case 'POST /_sandbox/public-keys/rotate': {
+          const next = rotateKeys(ctx.dataDir, ctx.keys, ctx.now());
+          sendAdmin(res, 200, { version: next.version, pem: next.publicKeyPem });
+          return;
+        }
         case 'PUT /_sandbox/rate-limits': {
           const enabled = input.enabled;
           const rates = input.rates;
@@ -646,11 +686,11 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
           return;
         }
         case 'POST /_sandbox/credentials': {
-          sendAdmin(res, 200, addCredential(input));
+          sendAdmin(res, 200, addCredential(ctx.state, input));
           return;
         }
         case 'POST /_sandbox/roles': {
-          sendAdmin(res, 200, addRole(input));
+          sendAdmin(res, 200, addRole(ctx.state, input));
           return;
         }
         default: {
@@ -662,81 +702,6 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
     } catch (error) {
       sendAdmin(res, 400, { message: error instanceof Error ? error.message : String(error) });
     }
-  }
-
-  /**
-   * Adds a key: `{accountId?, userName?, temporary?, expiresInSeconds?}`. Temporary keys are
-   * STS-style (ASIA…, session token, expiry, AssumedRole identity); the STS issue builds on this.
-   */
-  function addCredential(input: Record<string, unknown>): SandboxCredential {
-    const world = ctx.state.world;
-    const accountId = typeof input.accountId === 'string' ? input.accountId : world.sellerAccountId;
-    if (!/^\d{12}$/.test(accountId)) throw new Error('accountId must be 12 digits.');
-    const temporary = input.temporary === true;
-    const name =
-      typeof input.userName === 'string' && input.userName !== ''
-        ? input.userName
-        : temporary
-          ? 'sandbox-session'
-          : `sandbox-user-${randomBytes(3).toString('hex')}`;
-    const suffix = randomBytes(10).toString('hex').toUpperCase().slice(0, 16);
-    const secretAccessKey = randomBytes(30).toString('base64').slice(0, 40);
-    const expiresIn = typeof input.expiresInSeconds === 'number' ? input.expiresInSeconds : 3600;
-    const credential: SandboxCredential = temporary
-      ? {
-          accessKeyId: `ASIA${suffix}`,
-          secretAccessKey,
-          type: 'AssumedRole',
-          userName: name,
-          arn: `arn:aws:sts::${accountId}:assumed-role/MeterdeskSandboxRole/${name}`,
-          accountId,
-          principalId: `AROA${randomBytes(8).toString('hex').toUpperCase()}:${name}`,
-          sessionToken: randomBytes(48).toString('base64'),
-          expiresAt: Date.now() + expiresIn * 1000,
-        }
-      : {
-          accessKeyId: `AKIA${suffix}`,
-          secretAccessKey,
-          type: 'IAMUser',
-          userName: name,
-          arn: `arn:aws:iam::${accountId}:user/${name}`,
-          accountId,
-          principalId: `AIDA${randomBytes(8).toString('hex').toUpperCase()}`,
-        };
-    ctx.state.addCredential(credential);
-    return credential;
-  }
-
-  /**
-   * Adds a role AssumeRole can hand out: `{roleName, accountId?, externalId?, mfaRequired?,
-   * maxSessionDurationSeconds?}`.
-   */
-  function addRole(input: Record<string, unknown>): SandboxRole {
-    const { roleName, externalId, mfaRequired, maxSessionDurationSeconds } = input;
-    if (typeof roleName !== 'string' || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
-      throw new Error('roleName is required (1-64 of letters, digits and +=,.@_-).');
-    }
-    const accountId =
-      typeof input.accountId === 'string' ? input.accountId : ctx.state.world.sellerAccountId;
-    if (!/^\d{12}$/.test(accountId)) throw new Error('accountId must be 12 digits.');
-    if (externalId !== undefined && (typeof externalId !== 'string' || externalId.length < 2)) {
-      throw new Error('externalId must be a string of at least 2 characters.');
-    }
-    const maxSession = maxSessionDurationSeconds ?? 3600;
-    if (typeof maxSession !== 'number' || maxSession < 900 || maxSession > 43_200) {
-      throw new Error('maxSessionDurationSeconds must be between 900 and 43200.');
-    }
-    const role: SandboxRole = {
-      roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
-      roleName,
-      accountId,
-      roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`,
-      maxSessionDurationSeconds: maxSession,
-      ...(typeof externalId === 'string' ? { externalId } : {}),
-      ...(mfaRequired === true ? { mfaRequired: true } : {}),
-    };
-    ctx.state.addRole(role);
-    return role;
   }
 
   const server = createServer((req, res) => {
@@ -764,5 +729,5 @@ export function createSandboxServer(ctx: ServerContext): SandboxServer {
       else res.destroy();
     });
   });
-  return { server, faults: () => faults };
+  return { server, faults: () => faults, behaviour: () => behaviour };
 }

@@ -40,8 +40,9 @@ const ROLES_FILE = 'roles.json';
  */
 export function dedupKeyOf(entry: LedgerEntry): string {
   if (entry.operation === 'MeterUsage') {
-    // Per (product, metering account, dimension, hour): one report per hour per dimension.
-    return `${entry.region}|meter|${entry.productCode}|${entry.customerAwsAccountId ?? ''}|${entry.dimension}|${entry.hour}`;
+    // One report per hour and dimension from each EC2 instance, ECS task or EKS pod (the model
+    // doc of DuplicateRequestException), within the metering account.
+    return `${entry.region}|meter|${entry.productCode}|${entry.customerAwsAccountId ?? ''}|${entry.workload ?? `access-key/${entry.accessKeyId}`}|${entry.dimension}|${entry.hour}`;
   }
   if (entry.licenseArn !== undefined) {
     // Concurrent agreements: per license, since one account can hold several licenses.

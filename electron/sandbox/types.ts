@@ -79,6 +79,11 @@ export type LedgerEntry = {
   accessKeyId: string;
   /** Epoch ms when the sandbox accepted it. */
   billedAt: number;
+  /**
+   * MeterUsage only: the instance, task or pod that metered (workload.ts); AWS deduplicates
+   * per workload, not per account.
+   */
+  workload?: string;
   /** MeterUsage only: the idempotency token and a fingerprint of the request it came with. */
   clientToken?: string;
   requestFingerprint?: string;
@@ -96,14 +101,27 @@ export type SandboxIdentity = {
   principalId: string;
 };
 
+export type WorkloadKind = 'ec2-instance' | 'ecs-task' | 'eks-pod' | 'fargate-task';
+
+/** An EC2 instance, ECS task or EKS pod: what MeterUsage and RegisterUsage are called from. */
+export type SandboxWorkload = {
+  kind: WorkloadKind;
+  /** e.g. i-0abc…, an ECS task id, a pod name. */
+  id: string;
+  /** Where it runs: MeterUsage and RegisterUsage must be called in this region. */
+  region?: string;
+};
+
 /**
- * A key the sandbox accepts. Long-term IAM-user keys have no session token; temporary keys (STS,
- * a later issue) carry one and an expiry, and must send x-amz-security-token.
+ * A key the sandbox accepts. Long-term IAM-user keys have no session token; temporary keys (STS)
+ * carry one and an expiry, and must send x-amz-security-token.
  */
 export type SandboxCredential = SandboxIdentity & {
   sessionToken?: string;
   /** Epoch ms (wall clock). */
   expiresAt?: number;
+  /** Set for the role session of an instance, task or pod (minted through the admin API). */
+  workload?: SandboxWorkload;
 };
 
 /**

@@ -30,12 +30,16 @@ export const echoFieldSchema = z.object({
   field: z.enum(['ProductCode', 'PublicKeyVersion', 'Nonce']),
   expected: z.union([z.string(), z.number()]).optional(),
   actual: z.unknown().optional(),
+  /** The payload key the value was read from (ProductCode or productCode…). */
+  receivedAs: z.string().optional(),
   result: z.enum(['match', 'mismatch', 'missing', 'not-checked']),
 });
 
 export const echoCheckSchema = z.object({
   ok: z.boolean(),
   fields: z.array(echoFieldSchema),
+  /** PascalCase (the Seller Guide's example) or lowerCamel (AWS's Java verifier example). */
+  casing: z.enum(['PascalCase', 'lowerCamel', 'mixed', 'none']),
   issuedAt: z.string().optional(),
 });
 export type EchoCheckResult = z.infer<typeof echoCheckSchema>;
@@ -61,10 +65,31 @@ export const registerUsageResultSchema = z.object({
 });
 export type RegisterUsageResult = z.infer<typeof registerUsageResultSchema>;
 
+/** A RegisterUsage public key: AWS Marketplace gives one PEM per key version (version 1 today). */
+export const publicKeyEntrySchema = z
+  .object({
+    version: z
+      .number({ error: 'Enter the key version, a whole number, 1 or more' })
+      .int('Enter the key version, a whole number, 1 or more')
+      .min(1, 'Enter the key version, a whole number, 1 or more')
+      .max(2_147_483_647, 'Too large'),
+    pem: z.string().min(1, 'Paste the public key (PEM)').max(100_000),
+  })
+  .strict();
+export type PublicKeyEntry = z.infer<typeof publicKeyEntrySchema>;
+
 export const verifySignatureInputSchema = z
   .object({
     signature: z.string().min(1, 'Paste the Signature').max(100_000),
-    publicKeyPem: z.string().min(1, 'Paste the public key (PEM)').max(100_000),
+    /** The keys the user has, one per version; the token's own PublicKeyVersion picks one. */
+    publicKeys: z
+      .array(publicKeyEntrySchema)
+      .min(1, 'Add the public key (PEM)')
+      .max(10, 'At most 10 key versions')
+      .refine(
+        (keys) => new Set(keys.map((k) => k.version)).size === keys.length,
+        'One key per version',
+      ),
     expected: registerUsageInputSchema.optional(),
   })
   .strict();
@@ -74,7 +99,12 @@ export const verifySignatureResultSchema = z.object({
   valid: z.boolean(),
   /** Why not, in plain words (also set when the token or key could not be read). */
   reason: z.string().optional(),
-  stage: z.enum(['token', 'key', 'signature']).optional(),
+  /** no-key: the token names a key version the user gave no key for. */
+  stage: z.enum(['token', 'key', 'no-key', 'signature']).optional(),
+  /** The PublicKeyVersion the token names (either claim casing); the key used was this one's. */
+  keyVersion: z.number().int().optional(),
+  /** The spelling of the token's claims. */
+  casing: z.enum(['PascalCase', 'lowerCamel', 'mixed', 'none']).optional(),
   header: z.record(z.string(), z.unknown()).optional(),
   payload: z.record(z.string(), z.unknown()).optional(),
   echo: echoCheckSchema.optional(),
@@ -93,7 +123,25 @@ export const meterUsageRecordSchema = z.object({
   timestamp: z.iso.datetime({ offset: true, error: 'Enter a date and time' }),
 });
 
+/** Who the active connection's calls sign as, and what AWS counts for MeterUsage dedup. */
+export const callerViewSchema = z.object({
+  connectionName: z.string(),
+  region: z.string(),
+  arn: z.string(),
+  account: z.string(),
+  kind: z.enum(['role-session', 'iam-user', 'root', 'federated-user', 'other']),
+  /** The role session name, the user name… */
+  name: z.string(),
+  explanation: z.string(),
+});
+export type CallerView = z.infer<typeof callerViewSchema>;
+
 export const containersChannels = {
+  /** STS GetCallerIdentity of the active connection, read as the caller AWS dedups by. */
+  'containers:caller': {
+    input: z.object({}).strict(),
+    output: callerViewSchema,
+  },
   /** Calls RegisterUsage with the active connection and decodes the Signature it returns. */
   'containers:register-usage': {
     // Real connections: the typed billing confirmation (shared/billing-confirmation.ts).

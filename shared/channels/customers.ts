@@ -86,6 +86,8 @@ export const resolveFailureSchema = z.object({
   retryable: z.boolean(),
   /** For invalid tokens: does it look truncated, double-decoded or still encoded? */
   diagnosis: tokenDiagnosisSchema.optional(),
+  /** How an ambiguous answer was read (ExpiredTokenException: status, message, another call). */
+  evidence: z.array(z.string()).optional(),
   /** The raw AWS error, for the engineer the user forwards it to. */
   raw: z.unknown(),
 });

@@ -1,8 +1,9 @@
 // ResolveCustomer over the AWS SDK. Failures come back through the one error mapper, so the
 // service sees an AppError with the AWS error name in its details (never the token).
 import { ResolveCustomerCommand } from '@aws-sdk/client-marketplace-metering';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ResolvedCustomer } from '../../../shared/channels/customers';
-import type { ResolveCustomerPort } from '../../services/customers/customers';
+import type { CredentialsCheckPort, ResolveCustomerPort } from '../../services/customers/customers';
 import type { AwsClientFactory } from './clients';
 import { mapAwsError } from './error-map';
 
@@ -18,9 +19,35 @@ export function createResolveCustomer(aws: AwsClientFactory): ResolveCustomerPor
       if (out.LicenseArn) customer.licenseArn = out.LicenseArn;
       return customer;
     } catch (error) {
-      throw mapAwsError(error, { operation: 'ResolveCustomer', region: target.region });
+      throw mapAwsError(error, {
+        operation: 'ResolveCustomer',
+        region: target.region,
+        ...(target.profile === undefined ? {} : { profile: target.profile }),
+      });
     } finally {
       client.destroy();
+    }
+  };
+}
+
+/** STS GetCallerIdentity on the same credentials: cheap, always permitted, bills nothing. */
+export function createCredentialsCheck(aws: AwsClientFactory): CredentialsCheckPort {
+  return async (target) => {
+    const sts = aws.sts(target, { maxAttempts: 1 });
+    try {
+      await sts.send(new GetCallerIdentityCommand({}));
+      return { ok: true };
+    } catch (error) {
+      return {
+        ok: false,
+        error: mapAwsError(error, {
+          operation: 'GetCallerIdentity',
+          region: target.region,
+          ...(target.profile === undefined ? {} : { profile: target.profile }),
+        }),
+      };
+    } finally {
+      sts.destroy();
     }
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-marketplace-metering';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
-import { mapAwsError } from './error-map';
+import { expiredTokenMeaning, mapAwsError } from './error-map';
 
 const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'req-1', attempts: 3 });
 
@@ -91,6 +91,36 @@ describe('mapAwsError', () => {
     expect(mapped.code).toBe(code);
     expect(mapped.retryable).toBe(retryable);
     expect(mapped.message.length).toBeGreaterThan(10);
+  });
+
+  it('reads ExpiredTokenException as the registration token only on ResolveCustomer with a 400', () => {
+    expect(expiredTokenMeaning('ResolveCustomer', 400, 'Registration token has expired.')).toBe(
+      'registration-token',
+    );
+    expect(
+      expiredTokenMeaning(
+        'ResolveCustomer',
+        403,
+        'The security token included in the request is expired',
+      ),
+    ).toBe('session-credentials');
+    expect(
+      expiredTokenMeaning(
+        'ResolveCustomer',
+        undefined,
+        'The security token included in the request is expired',
+      ),
+    ).toBe('session-credentials');
+    // No other operation models an expired registration token.
+    expect(expiredTokenMeaning('BatchMeterUsage', 400, 'Token expired')).toBe(
+      'session-credentials',
+    );
+    const mapped = mapAwsError(unmodelled('ExpiredTokenException', 403), {
+      operation: 'ResolveCustomer',
+      profile: 'seller-prod',
+    });
+    expect(mapped.code).toBe('CREDENTIALS_EXPIRED');
+    expect(mapped.hint).toContain('aws sso login --profile seller-prod');
   });
 
   it('explains an expired registration token as the buyer’s next step, not as expired credentials', () => {

@@ -66,8 +66,14 @@ const networkCodes = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+type Rejection = {
+  /** A fixed text, or one that names the call's operation and region. */
+  message: string | ((where: string) => string);
+  hint?: string;
+};
+
 /** Modelled service errors that reject the request: what they mean, in plain words. */
-const rejections: Record<string, { message: string; hint?: string }> = {
+const rejections: Record<string, Rejection> = {
   InvalidProductCodeException: {
     message: 'AWS does not recognise this product code for the seller account.',
     hint: 'Check the product code in the catalog against the AWS Marketplace Management Portal.',
@@ -99,32 +105,39 @@ const rejections: Record<string, { message: string; hint?: string }> = {
     hint: 'BatchMeterUsage accepts records up to 24 hours old (until 06:00 UTC on the 1st for the previous month); MeterUsage up to 6 hours. Late usage needs a refund or a manual adjustment through AWS Marketplace.',
   },
   DisabledApiException: {
-    message: 'This API is not enabled for the product in this region.',
-    hint: 'Use the region where the product meters, or ask AWS Marketplace Seller Operations to enable it.',
+    message: (where) => `This API is not enabled for the product${where}.`,
+    hint: 'Switch to the region where the product meters (top bar), or ask AWS Marketplace Seller Operations to enable this region.',
   },
   DuplicateRequestException: {
     message:
-      'This hour and dimension were already metered with a different quantity; the first quantity stands.',
-    hint: 'Over-billing is corrected with a refund, not by metering again.',
+      'This instance, task or pod already metered this hour and dimension with a different quantity; the first quantity stands.',
+    hint: 'AWS counts one report per hour and dimension for each EC2 instance, ECS task or EKS pod. Over-billing is corrected with a refund, not by metering again.',
   },
   IdempotencyConflictException: {
     message: 'The same client token was used earlier with different parameters.',
   },
   CustomerNotEntitledException: {
-    message: 'The customer has no valid subscription to this product.',
+    message: 'The calling account has no valid subscription to this product.',
+    hint: 'MeterUsage and RegisterUsage run in the buyer’s account: the buyer must subscribe to the product first.',
   },
   InvalidEndpointRegionException: {
-    message: 'MeterUsage must be called in the region where the instance, task or pod runs.',
+    message: (where) =>
+      `MeterUsage was sent${where}, but the instance, task or pod runs in another region; the two must match.`,
+    hint: 'Switch the region in the top bar to the one where the instance, task or pod runs, then send again.',
   },
   InvalidRegionException: {
-    message: 'RegisterUsage must be called in the region where the task or pod was launched.',
+    message: (where) =>
+      `RegisterUsage was called${where}, but the task or pod was launched in another region; it must be called there.`,
+    hint: 'Switch the region in the top bar to the one the task or pod was launched in, then call again.',
   },
   InvalidPublicKeyVersionException: {
     message: 'The public key version is not valid.',
     hint: 'Use the key version AWS Marketplace gave you (1 in the documentation).',
   },
   PlatformNotSupportedException: {
-    message: 'RegisterUsage works only on Amazon ECS, Amazon EKS and AWS Fargate.',
+    message:
+      'AWS Marketplace does not support RegisterUsage from this platform: only Amazon ECS, Amazon EKS and AWS Fargate.',
+    hint: 'Run the container on ECS, EKS or Fargate. Software on an EC2 instance (an AMI product) meters with MeterUsage instead.',
   },
   InvalidTokenException: {
     message: 'AWS does not recognise this registration token.',
@@ -154,6 +167,26 @@ type ErrorLike = {
   $metadata?: { httpStatusCode?: unknown; requestId?: unknown; attempts?: unknown };
   cause?: unknown;
 };
+
+/**
+ * ExpiredTokenException names two different things (AWS-FACTS §0.1): ResolveCustomer's expired
+ * registration token (modelled, HTTP 400) and expired STS session credentials (any signed call,
+ * 403, "The security token included in the request is expired"). Only ResolveCustomer models the
+ * first, so on any other call it is the session; on ResolveCustomer the status and the message
+ * tell them apart. A caller that can also try another call on the same credentials should.
+ */
+export function expiredTokenMeaning(
+  operation: string,
+  status: number | undefined,
+  message: string,
+): 'registration-token' | 'session-credentials' {
+  if (operation !== 'ResolveCustomer') return 'session-credentials';
+  if (status === 403) return 'session-credentials';
+  if (/security token|session token|credential/i.test(message)) return 'session-credentials';
+  return 'registration-token';
+}
+
+const expiredTokenNames = new Set(['ExpiredTokenException', 'ExpiredToken']);
 
 function field(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -194,7 +227,10 @@ function explain(error: unknown, context: AwsCallContext): Explanation {
     ? `Run \`aws sso login --profile ${context.profile}\` (or refresh the role session), then retry.`
     : 'Refresh the credentials of this connection, then retry.';
 
-  if (context.operation === 'ResolveCustomer' && name === 'ExpiredTokenException') {
+  if (
+    expiredTokenNames.has(name) &&
+    expiredTokenMeaning(context.operation, status, message) === 'registration-token'
+  ) {
     return {
       code: 'AWS_REJECTED',
       message: 'The registration token has expired.',
@@ -211,8 +247,7 @@ function explain(error: unknown, context: AwsCallContext): Explanation {
     };
   }
   if (
-    name === 'ExpiredToken' ||
-    name === 'ExpiredTokenException' ||
+    expiredTokenNames.has(name) ||
     name === 'RequestExpired' ||
     /expired|refresh.*token|sso session/i.test(name === 'CredentialsProviderError' ? message : '')
   ) {
@@ -254,7 +289,11 @@ function explain(error: unknown, context: AwsCallContext): Explanation {
   ) {
     return {
       code: 'AWS_ACCESS_DENIED',
-      message: `This connection is not allowed to call ${context.operation}${where}.`,
+      // UnauthorizedException is how MeterUsage answers a DryRun without the permission.
+      message:
+        name === 'UnauthorizedException'
+          ? `The dry run found that this connection may not call ${context.operation}${where}.`
+          : `This connection is not allowed to call ${context.operation}${where}.`,
       hint:
         context.operation === 'ResolveCustomer'
           ? 'ResolveCustomer must be called from the seller account that published the product, with the IAM permission aws-marketplace:ResolveCustomer.'
@@ -266,7 +305,8 @@ function explain(error: unknown, context: AwsCallContext): Explanation {
   if (rejection) {
     return {
       code: 'AWS_REJECTED',
-      message: rejection.message,
+      message:
+        typeof rejection.message === 'function' ? rejection.message(where) : rejection.message,
       ...(rejection.hint === undefined ? {} : { hint: rejection.hint }),
       retryable: false,
     };

@@ -121,12 +121,16 @@ export function classifyProbe(
   const base = { api, action: actions[api], probe: probes[api] };
   if (outcome.ok) return { ...base, status: 'allowed' };
   const name = errorName(outcome.error);
-  if (permittedAnswers[api].includes(name)) return { ...base, status: 'allowed', code: name };
   const mapped = mapAwsError(outcome.error, {
     operation: api,
     region,
     ...(profile === undefined ? {} : { profile }),
   });
+  // A permitted answer is a rejection of the probe itself; ExpiredTokenException from expired
+  // session credentials (403) is not one, although it shares the registration token's name.
+  if (permittedAnswers[api].includes(name) && mapped.code === 'AWS_REJECTED') {
+    return { ...base, status: 'allowed', code: name };
+  }
   if (mapped.code === 'AWS_ACCESS_DENIED') {
     return {
       ...base,

@@ -20,6 +20,7 @@ export function wireContainers(deps: CoreDeps): AreaWiring<ContainersChannel> {
   const guard = createBillingGuard(deps);
   return {
     handlers: {
+      'containers:caller': () => service.caller(),
       'containers:register-usage': async ({ confirmation, ...request }) => {
         guard.require(
           {

@@ -146,46 +146,42 @@ describe('customers channels through the browser host', () => {
 });
 
 describe('containers channels through the browser host', () => {
-  it('RegisterUsage, then the sandbox key verifies the signature; a tampered one fails', async () => {
+  it('RegisterUsage with key version 1, then the sandbox key verifies the signature; a tampered one fails', async () => {
     const container = targets.products.find((p) => p.kind === 'container');
     if (!container) throw new Error('the sandbox has no container product');
-    const request = { productCode: container.productCode, publicKeyVersion: 2, nonce: 'pod-7' };
+    const request = { productCode: container.productCode, publicKeyVersion: 1, nonce: 'pod-7' };
     const registered = await value<RegisterUsageResult>('containers:register-usage', request);
-    expect(registered.echo?.ok).toBe(true);
+    expect(registered.echo).toMatchObject({ ok: true, casing: 'PascalCase' });
+    expect(registered.rotation).toBeUndefined();
     const key = await value<{ pem: string; current: boolean }>('sandbox:public-key', {
-      version: 2,
+      version: 1,
     });
     expect(key.current).toBe(true);
+    const publicKeys = [{ version: 1, pem: key.pem }];
     const verified = await value<VerifySignatureResult>('containers:verify-signature', {
       signature: registered.signature,
-      publicKeyPem: key.pem,
+      publicKeys,
       expected: request,
     });
-    expect(verified).toMatchObject({ valid: true, echo: { ok: true } });
+    expect(verified).toMatchObject({ valid: true, keyVersion: 1, echo: { ok: true } });
 
     const [header = '', , sig = ''] = registered.signature.split('.');
-    const forged = Buffer.from(
-      JSON.stringify({ ...registered.payload, PublicKeyVersion: 3 }),
-    ).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...registered.payload, Nonce: 'pod-8' })).toString(
+      'base64url',
+    );
     const tampered = await value<VerifySignatureResult>('containers:verify-signature', {
       signature: `${header}.${forged}.${sig}`,
-      publicKeyPem: key.pem,
+      publicKeys,
       expected: request,
     });
     expect(tampered).toMatchObject({ valid: false, stage: 'signature' });
-
-    const old = await value<RegisterUsageResult>('containers:register-usage', {
-      ...request,
-      publicKeyVersion: 1,
-    });
-    expect(old.rotation?.rotatedAt).toMatch(/^2026-01-15T/);
   });
 
   it('a SaaS product cannot register container usage: the AWS refusal is explained', async () => {
     const saas = targets.products.find((p) => p.kind === 'saas');
     const result = await call('containers:register-usage', {
       productCode: saas?.productCode,
-      publicKeyVersion: 2,
+      publicKeyVersion: 1,
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'AWS_REJECTED' } });
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { customersChannels, ProductMatch } from '../../../shared/channels/customers';
 import type { ConnectionSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { createResolveCustomer } from '../../adapters/aws/customers-api';
+import { createCredentialsCheck, createResolveCustomer } from '../../adapters/aws/customers-api';
 import {
   createSandboxAdmin,
   type SandboxAdmin,
@@ -60,6 +60,7 @@ export function wireCustomers(deps: CoreDeps): AreaWiring<CustomersChannel> {
   const service = createCustomersService({
     connections: deps.connections,
     resolveCustomer: createResolveCustomer(deps.aws),
+    checkCredentials: createCredentialsCheck(deps.aws),
     history: createResolutionHistoryFile(join(deps.dataDir, 'customers', 'resolutions.jsonl')),
     products: sandboxProducts,
     pacer: deps.pacer,

@@ -7,7 +7,6 @@ import { createAwsClientFactory } from '../../adapters/aws/clients';
 import { createContainersApi } from '../../adapters/aws/containers-api';
 import { createPacer, realTime } from '../../adapters/aws/pacer';
 import { verifyPs256 } from '../../adapters/crypto/jwt-verify';
-import { KEY_V1_ROTATED_AT } from '../../sandbox/jwt';
 import {
   fixtures,
   startTestSandbox,
@@ -63,6 +62,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await box.admin('PUT', '/_sandbox/faults', {});
+  await box.admin('PUT', '/_sandbox/behaviour', {});
 });
 
 afterAll(async () => {
@@ -73,7 +73,7 @@ describe('containers service: RegisterUsage', () => {
   it('decodes the Signature and checks the echo of product code, key version and nonce', async () => {
     const request = {
       productCode: world.container.productCode,
-      publicKeyVersion: 2,
+      publicKeyVersion: 1,
       nonce: 'n-42',
     };
     const result = await service.registerUsage(request);
@@ -81,32 +81,63 @@ describe('containers service: RegisterUsage', () => {
     expect(result.header).toEqual({ alg: 'PS256', typ: 'JWT' });
     expect(result.payload).toMatchObject({
       ProductCode: world.container.productCode,
-      PublicKeyVersion: 2,
+      PublicKeyVersion: 1,
       Nonce: 'n-42',
     });
     expect(result.echo?.ok).toBe(true);
+    expect(result.echo?.casing).toBe('PascalCase');
     expect(result.echo?.fields.map((f) => f.result)).toEqual(['match', 'match', 'match']);
     expect(result.echo?.issuedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
-  it('verifies with the right key; refuses a wrong key and a tampered payload', async () => {
-    const request = { productCode: world.container.productCode, publicKeyVersion: 2, nonce: 'n-1' };
-    const { signature } = await service.registerUsage(request);
-    const pem = await publicKey(2);
+  it('accepts lowerCamel claims (productCode, publicKeyVersion, nonce) and says that is what came', async () => {
+    await box.admin('PUT', '/_sandbox/behaviour', { jwtClaimCasing: 'lowerCamel' });
+    const request = { productCode: world.container.productCode, publicKeyVersion: 1, nonce: 'n-7' };
+    const result = await service.registerUsage(request);
+    expect(result.payload).toMatchObject({ productCode: request.productCode, nonce: 'n-7' });
+    expect(result.echo).toMatchObject({ ok: true, casing: 'lowerCamel' });
+    expect(result.echo?.fields.map((f) => [f.result, f.receivedAs])).toEqual([
+      ['match', 'productCode'],
+      ['match', 'publicKeyVersion'],
+      ['match', 'nonce'],
+    ]);
+    const verified = service.verifySignature({
+      signature: result.signature,
+      publicKeys: [{ version: 1, pem: await publicKey(1) }],
+      expected: request,
+    });
+    expect(verified).toMatchObject({ valid: true, keyVersion: 1, casing: 'lowerCamel' });
+  });
 
-    const right = service.verifySignature({ signature, publicKeyPem: pem, expected: request });
-    expect(right).toMatchObject({ valid: true, echo: { ok: true } });
+  it('verifies with the key for the token’s version; refuses a wrong key and a tampered payload', async () => {
+    const request = { productCode: world.container.productCode, publicKeyVersion: 1, nonce: 'n-1' };
+    const { signature } = await service.registerUsage(request);
+    const pem = await publicKey(1);
+    const keys = [{ version: 1, pem }];
+
+    const right = service.verifySignature({ signature, publicKeys: keys, expected: request });
+    expect(right).toMatchObject({ valid: true, keyVersion: 1, echo: { ok: true } });
 
     const otherPem = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .publicKey.export({ type: 'spki', format: 'pem' })
       .toString();
-    const wrong = service.verifySignature({ signature, publicKeyPem: otherPem, expected: request });
+    const wrong = service.verifySignature({
+      signature,
+      publicKeys: [{ version: 1, pem: otherPem }],
+      expected: request,
+    });
     expect(wrong).toMatchObject({ valid: false, stage: 'signature' });
     expect(wrong.reason).toMatch(/wrong key|altered/);
-    // The v1 key is a real sandbox key, just not the one this was signed with.
-    expect(service.verifySignature({ signature, publicKeyPem: await publicKey(1) }).valid).toBe(
-      false,
-    );
+    // Among several keys, the one for the token's version is used.
+    expect(
+      service.verifySignature({
+        signature,
+        publicKeys: [
+          { version: 2, pem: otherPem },
+          { version: 1, pem },
+        ],
+      }).valid,
+    ).toBe(true);
 
     const [header = '', payload = '', sig = ''] = signature.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
@@ -118,33 +149,64 @@ describe('containers service: RegisterUsage', () => {
     );
     const tampered = service.verifySignature({
       signature: `${header}.${forged}.${sig}`,
-      publicKeyPem: pem,
+      publicKeys: keys,
       expected: request,
     });
     expect(tampered).toMatchObject({ valid: false, stage: 'signature' });
     // The echo check shows what was changed.
     expect(tampered.echo?.fields[0]).toMatchObject({ field: 'ProductCode', result: 'mismatch' });
 
-    expect(service.verifySignature({ signature, publicKeyPem: 'not a key' })).toMatchObject({
-      valid: false,
-      stage: 'key',
-    });
-    expect(service.verifySignature({ signature: 'abc', publicKeyPem: pem })).toMatchObject({
+    expect(
+      service.verifySignature({ signature, publicKeys: [{ version: 1, pem: 'not a key' }] }),
+    ).toMatchObject({ valid: false, stage: 'key' });
+    expect(service.verifySignature({ signature: 'abc', publicKeys: keys })).toMatchObject({
       valid: false,
       stage: 'token',
     });
   });
 
+  it('says plainly when the token names a key version it has no key for', async () => {
+    const { signature } = await service.registerUsage({
+      productCode: world.container.productCode,
+      publicKeyVersion: 1,
+    });
+    const [header = '', payload = '', sig = ''] = signature.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const v2 = Buffer.from(JSON.stringify({ ...claims, PublicKeyVersion: 2 })).toString(
+      'base64url',
+    );
+    const result = service.verifySignature({
+      signature: `${header}.${v2}.${sig}`,
+      publicKeys: [{ version: 1, pem: await publicKey(1) }],
+    });
+    expect(result).toMatchObject({ valid: false, stage: 'no-key', keyVersion: 2 });
+    expect(result.reason).toBe(
+      'This signature names public key version 2, and no key for version 2 was given (only for version 1). A signature can only be checked with the key of the version it names: get the PEM for version 2 from AWS Marketplace (the Seller Guide’s RegisterUsage example embeds version 1) and add it.',
+    );
+    const noVersion = Buffer.from(JSON.stringify({ ProductCode: 'p', iat: 1 })).toString(
+      'base64url',
+    );
+    expect(
+      service.verifySignature({
+        signature: `${header}.${noVersion}.${sig}`,
+        publicKeys: [{ version: 1, pem: await publicKey(1) }],
+      }),
+    ).toMatchObject({ valid: false, stage: 'token', casing: 'PascalCase' });
+  });
+
   it('flags an echo mismatch (a different nonce) even when the signature is valid', async () => {
     const request = {
       productCode: world.container.productCode,
-      publicKeyVersion: 2,
+      publicKeyVersion: 1,
       nonce: 'mine',
     };
     const { signature } = await service.registerUsage(request);
     const result = service.verifySignature({
       signature,
-      publicKeyPem: await publicKey(2),
+      publicKeys: [{ version: 1, pem: await publicKey(1) }],
       expected: { ...request, nonce: 'replayed' },
     });
     expect(result.valid).toBe(true);
@@ -152,22 +214,45 @@ describe('containers service: RegisterUsage', () => {
     expect(result.echo?.fields[2]).toMatchObject({ field: 'Nonce', result: 'mismatch' });
   });
 
-  it('an old key version answers with PublicKeyRotationTimestamp, explained', async () => {
+  it('maps AWS refusals (a key version AWS has not published) through the error mapper', async () => {
+    await expect(
+      service.registerUsage({ productCode: world.container.productCode, publicKeyVersion: 2 }),
+    ).rejects.toMatchObject({ code: 'AWS_REJECTED', message: /public key version/i });
+  });
+});
+
+describe('containers service: who is calling', () => {
+  it('names the identity the calls sign as, and what AWS counts for MeterUsage', async () => {
+    const view = await service.caller();
+    expect(view).toMatchObject({
+      connectionName: 'Sandbox',
+      region: box.sandbox.region,
+      arn: `arn:aws:iam::${box.sandbox.accountId}:user/meterdesk-sandbox`,
+      account: box.sandbox.accountId,
+      kind: 'iam-user',
+      name: 'meterdesk-sandbox',
+    });
+    expect(view.explanation).toMatch(/Sandbox counts each access key as one workload/);
+  });
+});
+
+describe('containers service: a superseded key version', () => {
+  it('answers PublicKeyRotationTimestamp, explained, and still verifies with the old key', async () => {
+    const before = box.now();
+    await box.admin('POST', '/_sandbox/public-keys/rotate');
+    const after = box.now();
     const request = { productCode: world.container.productCode, publicKeyVersion: 1 };
     const result = await service.registerUsage(request);
-    expect(result.rotation?.rotatedAt).toBe(new Date(KEY_V1_ROTATED_AT).toISOString());
+    const rotatedAt = Date.parse(result.rotation?.rotatedAt ?? '');
+    expect(rotatedAt).toBeGreaterThanOrEqual(before);
+    expect(rotatedAt).toBeLessThanOrEqual(after);
     expect(result.rotation?.explanation).toMatch(/superseded/);
     expect(result.rotation?.explanation).toMatch(/newer key version/);
-    // Still signed with the v1 key.
     expect(
-      service.verifySignature({ signature: result.signature, publicKeyPem: await publicKey(1) })
-        .valid,
+      service.verifySignature({
+        signature: result.signature,
+        publicKeys: [{ version: 1, pem: await publicKey(1) }],
+      }).valid,
     ).toBe(true);
-  });
-
-  it('maps AWS refusals (unknown key version) through the error mapper', async () => {
-    await expect(
-      service.registerUsage({ productCode: world.container.productCode, publicKeyVersion: 9 }),
-    ).rejects.toMatchObject({ code: 'AWS_REJECTED', message: /public key version/i });
   });
 });

@@ -3,17 +3,28 @@
 // call normally runs inside the buyer's container with the buyer's role, and is logged in the
 // buyer's account; here the seller's staff try it out.
 import type {
+  CallerView,
+  PublicKeyEntry,
   RegisterUsageInput,
   RegisterUsageResult,
   VerifySignatureResult,
 } from '../../../shared/channels/containers';
 import type { ConnectionSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { checkEcho, decodeJwt, type EchoCheck } from '../../../shared/jwt';
+import {
+  checkEcho,
+  claimCasing,
+  decodeJwt,
+  publicKeyVersionOf,
+  type EchoCheck,
+} from '../../../shared/jwt';
 import type { AwsTarget } from '../connections';
+import { describeCaller } from './caller';
 import type { Pacer } from '../pacing';
 
 export type ContainersApi = {
+  /** STS GetCallerIdentity: who the calls sign as. */
+  callerIdentity: (target: AwsTarget) => Promise<{ arn: string; account: string }>;
   registerUsage: (
     target: AwsTarget,
     input: RegisterUsageInput,
@@ -40,13 +51,31 @@ export type ContainersDeps = {
 };
 
 export type ContainersService = {
+  caller: () => Promise<CallerView>;
   registerUsage: (input: RegisterUsageInput) => Promise<RegisterUsageResult>;
   verifySignature: (input: {
     signature: string;
-    publicKeyPem: string;
+    publicKeys: readonly PublicKeyEntry[];
     expected?: RegisterUsageInput | undefined;
   }) => VerifySignatureResult;
 };
+
+function versionList(keys: readonly PublicKeyEntry[]): string {
+  const versions = keys.map((k) => k.version).sort((a, b) => a - b);
+  return versions.length === 1
+    ? `version ${String(versions[0])}`
+    : `versions ${versions.join(', ')}`;
+}
+
+/** Plainly: the token names a version the user has no key for, and where that key comes from. */
+export function noKeyExplanation(version: number, keys: readonly PublicKeyEntry[]): string {
+  return (
+    `This signature names public key version ${String(version)}, and no key for version ` +
+    `${String(version)} was given (only for ${versionList(keys)}). A signature can only be ` +
+    `checked with the key of the version it names: get the PEM for version ${String(version)} ` +
+    'from AWS Marketplace (the Seller Guide’s RegisterUsage example embeds version 1) and add it.'
+  );
+}
 
 function echoFor(payload: Record<string, unknown>, expected: RegisterUsageInput): EchoCheck {
   return checkEcho(payload, {
@@ -117,19 +146,39 @@ export function createContainersService(deps: ContainersDeps): ContainersService
 
   function verifySignature(input: {
     signature: string;
-    publicKeyPem: string;
+    publicKeys: readonly PublicKeyEntry[];
     expected?: RegisterUsageInput | undefined;
   }): VerifySignatureResult {
     const decoded = decodeJwt(input.signature);
     if (!decoded.ok) return { valid: false, stage: 'token', reason: decoded.error };
+    const { payload } = decoded.value;
+    const version = publicKeyVersionOf(payload);
     const shown = {
       header: decoded.value.header,
-      payload: decoded.value.payload,
-      ...(input.expected === undefined
-        ? {}
-        : { echo: echoFor(decoded.value.payload, input.expected) }),
+      payload,
+      casing: claimCasing(payload),
+      ...(version === undefined ? {} : { keyVersion: version }),
+      ...(input.expected === undefined ? {} : { echo: echoFor(payload, input.expected) }),
     };
-    const checked = deps.verify(decoded.value.token, input.publicKeyPem);
+    if (version === undefined) {
+      return {
+        ...shown,
+        valid: false,
+        stage: 'token',
+        reason:
+          'The payload names no PublicKeyVersion (nor publicKeyVersion), so there is no telling which key should have signed it.',
+      };
+    }
+    const key = input.publicKeys.find((k) => k.version === version);
+    if (!key) {
+      return {
+        ...shown,
+        valid: false,
+        stage: 'no-key',
+        reason: noKeyExplanation(version, input.publicKeys),
+      };
+    }
+    const checked = deps.verify(decoded.value.token, key.pem);
     if (!checked.ok) return { ...shown, valid: false, stage: checked.stage, reason: checked.error };
     return checked.valid
       ? { ...shown, valid: true }
@@ -141,5 +190,15 @@ export function createContainersService(deps: ContainersDeps): ContainersService
         };
   }
 
-  return { registerUsage, verifySignature };
+  async function caller(): Promise<CallerView> {
+    const { connection, target } = activeTarget();
+    const who = await deps.api.callerIdentity(target);
+    return {
+      connectionName: connection.name,
+      region: target.region,
+      ...describeCaller(who.arn, who.account, connection.isSandbox),
+    };
+  }
+
+  return { caller, registerUsage, verifySignature };
 }

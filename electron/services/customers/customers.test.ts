@@ -9,7 +9,7 @@ import type { ResolvedCustomer } from '../../../shared/channels/customers';
 import type { ConnectionSummary, TaskProgress } from '../../../shared/contract';
 import { bulkRowsToCsv } from '../../../shared/customers';
 import { createAwsClientFactory } from '../../adapters/aws/clients';
-import { createResolveCustomer } from '../../adapters/aws/customers-api';
+import { createCredentialsCheck, createResolveCustomer } from '../../adapters/aws/customers-api';
 import { mapAwsError } from '../../adapters/aws/error-map';
 import { createPacer, realTime } from '../../adapters/aws/pacer';
 import { createResolutionHistoryFile } from '../../adapters/storage/resolution-history';
@@ -48,8 +48,12 @@ const connection = (): ConnectionSummary => ({
   endpoint: box.sandbox.endpoint,
 });
 
-function target(credentials?: { accessKeyId: string; secretAccessKey: string }): AwsTarget {
+function target(
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  profile?: string,
+): AwsTarget {
   return {
+    ...(profile === undefined ? {} : { profile }),
     connectionId: 'sandbox',
     region: box.sandbox.region,
     endpoint: box.sandbox.endpoint,
@@ -65,6 +69,7 @@ function service(overrides: Partial<CustomersDeps> = {}): CustomersService {
   const created = createCustomersService({
     connections: { active: connection, target: () => target() },
     resolveCustomer: createResolveCustomer(createAwsClientFactory()),
+    checkCredentials: createCredentialsCheck(createAwsClientFactory()),
     history: createResolutionHistoryFile(join(appDir, 'customers', 'resolutions.jsonl')),
     products: (_connection, productCode) =>
       Promise.resolve({ status: 'matched', source: 'sandbox', note: `matched ${productCode}` }),
@@ -202,6 +207,40 @@ describe('customers service: resolve', () => {
       details: { aws: { name: 'ExpiredTokenException' } },
     });
     expect(result.entry).toMatchObject({ outcome: 'failed', failureKind: 'expired' });
+    // How it was told apart from expired credentials: 400, and the same keys still work.
+    expect(result.failure?.evidence).toEqual([
+      expect.stringMatching(/HTTP 400 — the status of an expired registration token/),
+      'AWS’s message: “Registration token has expired.”.',
+      expect.stringMatching(/GetCallerIdentity with the same credentials succeeded/),
+    ]);
+  });
+
+  it('expired session credentials are the seller’s to refresh (aws sso login), not the buyer’s to redo', async () => {
+    // A role session whose credentials ran out: every signed call answers ExpiredTokenException 403.
+    const session = await box.admin<{
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken: string;
+    }>('POST', '/_sandbox/credentials', { temporary: true, expiresInSeconds: 0 });
+    const token = await mint(world.ca.productCode, world.caSub.customerAwsAccountId);
+    const result = await service({
+      connections: { active: connection, target: () => target(session.body, 'seller-prod') },
+    }).resolve(token);
+    expect(result.failure).toMatchObject({
+      kind: 'credentials',
+      code: 'CREDENTIALS_EXPIRED',
+      retryable: true,
+      raw: { details: { aws: { name: 'ExpiredTokenException', httpStatusCode: 403 } } },
+    });
+    expect(result.failure?.title).toMatch(/credentials have expired — not the buyer’s/);
+    expect(result.failure?.nextStep).toContain('aws sso login --profile seller-prod');
+    expect(result.failure?.nextStep).not.toMatch(/Set up your account” again/);
+    expect(result.failure?.evidence).toEqual([
+      expect.stringMatching(/HTTP 403 — the status of expired session credentials/),
+      'AWS’s message: “The security token included in the request is expired”.',
+      expect.stringMatching(/GetCallerIdentity with the same credentials failed too/),
+    ]);
+    expect(result.entry.failureKind).toBe('credentials');
   });
 
   it('explains an unknown token as invalid, and diagnoses truncated and double-decoded ones', async () => {

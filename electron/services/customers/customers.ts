@@ -15,15 +15,27 @@ import type {
 } from '../../../shared/channels/customers';
 import { BULK_MAX_TOKENS } from '../../../shared/channels/customers';
 import type { ConnectionSummary, TaskProgress } from '../../../shared/contract';
-import { awsErrorName } from '../../../shared/aws/aws-error';
 import { parseBulkInput } from '../../../shared/customers';
-import { AppError, isAppError } from '../../../shared/errors';
-import { diagnoseToken, extractRegistrationToken } from '../../../shared/tokens';
+import { AppError } from '../../../shared/errors';
+import { extractRegistrationToken } from '../../../shared/tokens';
 import type { AwsTarget } from '../connections';
 import type { Pacer } from '../pacing';
+import {
+  explainResolveFailure,
+  needsCredentialsCheck,
+  type CredentialsCheck,
+} from './explain-failure';
+
+export { explainResolveFailure, type CredentialsCheck } from './explain-failure';
 
 /** Calls ResolveCustomer; throws an AppError from the one AWS error mapper on failure. */
 export type ResolveCustomerPort = (target: AwsTarget, token: string) => Promise<ResolvedCustomer>;
+
+/** Another call on the same credentials (STS GetCallerIdentity); never throws. */
+export type CredentialsCheckPort = (target: AwsTarget) => Promise<CredentialsCheck>;
+
+/** A credentials check is reused this long for the same connection (bulk runs ask often). */
+const CHECK_REUSE_MS = 30_000;
 
 export type ResolutionHistoryStore = {
   append: (entry: ResolutionEntry) => void;
@@ -47,6 +59,8 @@ export type CustomersDeps = {
     target: (id: string, region?: string) => AwsTarget;
   };
   resolveCustomer: ResolveCustomerPort;
+  /** Tells an expired registration token from expired credentials (ExpiredTokenException). */
+  checkCredentials?: CredentialsCheckPort;
   history: ResolutionHistoryStore;
   products: ProductLookup;
   pacer: Pacer;
@@ -74,119 +88,6 @@ export const BULK_TASK_KIND = 'customers:bulk-resolve';
 /** First 12 hex digits of SHA-256: recognises a repeat without keeping anything usable. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 12);
-}
-
-function rawOf(error: AppError): unknown {
-  return error.toShape();
-}
-
-/** Turns a failed ResolveCustomer into what happened and what to do next, in plain words. */
-export function explainResolveFailure(error: unknown, token: string): ResolveFailure {
-  const appError = isAppError(error)
-    ? error
-    : new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
-  const name = awsErrorName(appError);
-  const base = {
-    code: appError.code,
-    retryable: appError.retryable ?? false,
-    raw: rawOf(appError),
-  };
-  if (name === 'ExpiredTokenException') {
-    return {
-      ...base,
-      kind: 'expired',
-      title: 'The registration token has expired.',
-      message:
-        'Tokens are short-lived: a slow redirect, the buyer submitting the page again, or waiting too long before resolving makes them expire.',
-      nextStep:
-        'Ask the buyer to click “Set up your account” again on the product’s AWS Marketplace page; that posts a fresh token. Resolve it straight away.',
-      retryable: false,
-    };
-  }
-  if (name === 'InvalidTokenException') {
-    const diagnosis = diagnoseToken(token);
-    const suspicious =
-      diagnosis.looksTruncated || diagnosis.looksDoubleDecoded || diagnosis.looksStillEncoded;
-    return {
-      ...base,
-      kind: 'invalid',
-      title: 'AWS does not recognise this registration token.',
-      message: suspicious
-        ? 'The token looks damaged in transit (see the checks below), which is the usual cause.'
-        : 'The token looks intact, so either it was changed somewhere on the way, or it belongs to a product this seller account did not publish.',
-      nextStep: suspicious
-        ? 'Get the token again exactly as the buyer’s browser posted it (the whole form body is best), decoded exactly once.'
-        : 'Check that the active connection is the seller account that published the product; if it is, ask the buyer to click “Set up your account” again for a fresh token.',
-      diagnosis,
-      retryable: false,
-    };
-  }
-  if (name === 'DisabledApiException') {
-    return {
-      ...base,
-      kind: 'disabled-api',
-      title: 'ResolveCustomer is not enabled for this product in this region.',
-      message: appError.message,
-      nextStep:
-        'Switch the connection to the region where the product is registered (usually us-east-1), or ask AWS Marketplace Seller Operations to enable the region.',
-      retryable: false,
-    };
-  }
-  switch (appError.code) {
-    case 'AWS_ACCESS_DENIED':
-      return {
-        ...base,
-        kind: 'access-denied',
-        title: 'This connection is not allowed to resolve registration tokens.',
-        message: appError.message,
-        nextStep:
-          'ResolveCustomer must be called from the seller account that published the product, by an identity with the IAM permission aws-marketplace:ResolveCustomer. Switch to that account’s connection, or ask your AWS administrator for the permission.',
-      };
-    case 'AWS_THROTTLED':
-      return {
-        ...base,
-        kind: 'throttled',
-        title: 'AWS is limiting the rate of ResolveCustomer calls.',
-        message: appError.message,
-        nextStep:
-          'Wait a few seconds and resolve again; the token stays valid for a while. If it keeps happening, another tool is probably calling ResolveCustomer from the same account and region.',
-        retryable: true,
-      };
-    case 'CREDENTIALS_MISSING':
-    case 'CREDENTIALS_EXPIRED':
-    case 'CREDENTIALS_INVALID':
-      return {
-        ...base,
-        kind: 'credentials',
-        title: 'The connection’s credentials could not be used.',
-        message: appError.message,
-        nextStep: appError.hint ?? 'Refresh the connection’s credentials in Connections.',
-      };
-    case 'NETWORK':
-      return {
-        ...base,
-        kind: 'network',
-        title: 'AWS could not be reached.',
-        message: appError.message,
-        nextStep: appError.hint ?? 'Check the network connection, then resolve again.',
-      };
-    case 'AWS_UNAVAILABLE':
-      return {
-        ...base,
-        kind: 'aws-unavailable',
-        title: 'AWS had an internal error.',
-        message: appError.message,
-        nextStep: 'This is on AWS’s side and usually passes; resolve again in a moment.',
-      };
-    default:
-      return {
-        ...base,
-        kind: 'other',
-        title: 'The token could not be resolved.',
-        message: appError.message,
-        nextStep: appError.hint ?? 'Open the technical details and forward them to an engineer.',
-      };
-  }
 }
 
 type Extracted = Extract<ReturnType<typeof extractRegistrationToken>, { ok: true }>;
@@ -222,6 +123,20 @@ const KEEP_TASKS = 10;
 
 export function createCustomersService(deps: CustomersDeps): CustomersService {
   const tasks = new Map<string, BulkTask>();
+  const checks = new Map<string, { at: number; check: Promise<CredentialsCheck> }>();
+
+  /** Tries the same credentials on another call, once per connection and half minute. */
+  function checkCredentials(
+    connection: ConnectionSummary,
+    target: AwsTarget,
+  ): Promise<CredentialsCheck> | undefined {
+    if (!deps.checkCredentials) return undefined;
+    const recent = checks.get(connection.id);
+    if (recent && deps.now() - recent.at < CHECK_REUSE_MS) return recent.check;
+    const check = deps.checkCredentials(target);
+    checks.set(connection.id, { at: deps.now(), check });
+    return check;
+  }
 
   function activeConnection(): ConnectionSummary {
     const connection = deps.connections.active();
@@ -256,7 +171,10 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
     try {
       return { customer: await deps.resolveCustomer(target, token), region: target.region };
     } catch (error) {
-      return { failure: explainResolveFailure(error, token), region: target.region };
+      const check = needsCredentialsCheck(error)
+        ? await checkCredentials(connection, target)
+        : undefined;
+      return { failure: explainResolveFailure(error, token, check), region: target.region };
     }
   }
 

@@ -1,7 +1,9 @@
 // Hooks of the containers area over the bridge: RegisterUsage, signature verification (in main),
 // the Sandbox's public key, and MeterUsage through the metering submission.
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import type {
+  CallerView,
+  PublicKeyEntry,
   RegisterUsageInput,
   RegisterUsageResult,
   VerifySignatureResult,
@@ -16,6 +18,20 @@ export type BillingRun = <T>(
   send: (answer: { confirmation?: BillingConfirmation }) => Promise<T>,
 ) => Promise<T | null>;
 
+/**
+ * Who the active connection's calls sign as (STS GetCallerIdentity in main). Keyed by connection
+ * and region, so switching either asks again.
+ */
+export function useContainerCaller(connectionId: string | undefined, region: string | undefined) {
+  return useQuery<CallerView>({
+    queryKey: ['containers', 'caller', connectionId ?? '', region ?? ''],
+    queryFn: () => request('containers:caller', {}),
+    enabled: connectionId !== undefined,
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
 /** RegisterUsage bills on a real connection: it goes through the billing confirmation. */
 export function useRegisterUsage(run: BillingRun) {
   return useMutation<RegisterUsageResult | null, BridgeError, RegisterUsageInput>({
@@ -28,7 +44,7 @@ export function useVerifySignature() {
   return useMutation<
     VerifySignatureResult,
     BridgeError,
-    { signature: string; publicKeyPem: string; expected?: RegisterUsageInput }
+    { signature: string; publicKeys: PublicKeyEntry[]; expected?: RegisterUsageInput }
   >({
     mutationFn: (input) => request('containers:verify-signature', input),
   });

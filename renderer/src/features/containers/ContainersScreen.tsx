@@ -1,6 +1,7 @@
 import { useAppInfo } from '../../api/queries';
 import { Screen } from '../../components/Screen';
 import '../customers/customers.css';
+import { CallerIdentity } from './CallerIdentity';
 import { MeterUsagePanel } from './MeterUsagePanel';
 import { RegisterUsagePanel } from './RegisterUsagePanel';
 
@@ -21,6 +22,7 @@ export function ContainersScreen() {
           check a product code, a key version, a signature or a permission.
         </p>
       </div>
+      <CallerIdentity connection={appInfo.data?.activeConnection ?? null} />
       <RegisterUsagePanel isSandbox={isSandbox} />
       <MeterUsagePanel />
     </Screen>

@@ -60,6 +60,19 @@ export function FailureDetails({ failure }: { failure: ResolveFailure }) {
         <strong>Next step: </strong>
         {failure.nextStep}
       </p>
+      {failure.evidence && failure.evidence.length > 0 && (
+        <div>
+          <p className="cu-muted">
+            AWS uses ExpiredTokenException both for an expired registration token and for the
+            seller’s expired credentials. How this one was told apart:
+          </p>
+          <ul className="cu-steps" aria-label="How this was decided">
+            {failure.evidence.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {diagnosis && (
         <div>
           <ul className="cu-checks" aria-label="Token checks">

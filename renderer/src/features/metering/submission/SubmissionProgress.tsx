@@ -21,6 +21,7 @@ import {
   useSubmissionLive,
   useSubmissionStatus,
 } from '../../../api/metering-submit';
+import { RecordStatusNotes } from './RecordStatusNotes';
 
 export type SubmissionProgressProps = {
   submissionId: string;
@@ -243,6 +244,9 @@ export function SubmissionProgress({
         Showing {number.format(Math.min(rows.length, maxRows))} of {number.format(rows.length)}{' '}
         records{rows.length > maxRows ? '; the Journal lists every one.' : '.'}
       </p>
+      <RecordStatusNotes
+        counts={{ CustomerNotSubscribed: c.customerNotSubscribed, DuplicateRecord: c.duplicate }}
+      />
     </section>
   );
 }
