@@ -17,6 +17,8 @@ export function useOwnSandbox(): {
   endpoint: () => string;
   /** Mints credentials through the sandbox's admin API (`POST /_sandbox/credentials`). */
   mint: (body: Record<string, unknown>) => Promise<MintedCredentials>;
+  /** Any admin call, e.g. `PUT /_sandbox/behaviour`; fails the test on a non-2xx answer. */
+  admin: (method: string, path: string, body?: unknown) => Promise<unknown>;
 } {
   let sandbox: RunningSandbox | undefined;
   let sandboxDir: string | undefined;
@@ -36,19 +38,24 @@ export function useOwnSandbox(): {
     return sandbox;
   };
 
+  const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const { endpoint, adminToken } = running();
+    const response = await fetch(`${endpoint}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer: unknown = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+
   return {
     endpoint: () => running().endpoint,
-    mint: async (body) => {
-      const { endpoint, adminToken } = running();
-      const response = await fetch(`${endpoint}/_sandbox/credentials`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as MintedCredentials;
-    },
+    mint: async (body) => (await admin('POST', '/_sandbox/credentials', body)) as MintedCredentials,
+    admin,
   };
 }
