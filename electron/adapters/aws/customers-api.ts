@@ -1,5 +1,6 @@
-// ResolveCustomer over the AWS SDK. Failures come back through the one error mapper, so the
-// service sees an AppError with the AWS error name in its details (never the token).
+// ResolveCustomer over the AWS SDK, and STS GetCallerIdentity on the same credentials (to tell an
+// expired registration token from expired credentials). Failures come back through the one error
+// mapper, so the service sees an AppError with the AWS error name in its details (never the token).
 import { ResolveCustomerCommand } from '@aws-sdk/client-marketplace-metering';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ResolvedCustomer } from '../../../shared/channels/customers';
