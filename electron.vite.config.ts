@@ -1,5 +1,6 @@
-// Builds the three processes: main (ESM, two entries: Electron and the browser host),
-// preload (CommonJS with everything bundled, as a sandboxed preload requires) and renderer.
+// Builds the three processes: main (ESM: the Electron and browser-host entries, and the CSV
+// import worker they start), preload (CommonJS with everything bundled, as a sandboxed preload
+// requires) and renderer.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -25,6 +26,11 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
           browser: resolve(import.meta.dirname, 'electron/main/browser.ts'),
+          // CSV imports run in a worker thread, started from this file beside the entries.
+          'import-worker': resolve(
+            import.meta.dirname,
+            'electron/adapters/workers/import-worker.ts',
+          ),
         },
       },
     },

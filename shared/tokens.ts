@@ -90,6 +90,8 @@ export function diagnoseToken(token: string): TokenDiagnosis {
 
 type Decoded = { value: string; escapes: number; invalid: number };
 
+const utf8 = new TextDecoder();
+
 /** One URL-decoding pass of %XX escapes (UTF-8); `+` is left alone (see the header). */
 function decodeOnce(value: string): Decoded {
   let escapes = 0;
@@ -100,7 +102,7 @@ function decodeOnce(value: string): Decoded {
       bytes[index] = Number.parseInt(run.slice(index * 3 + 1, index * 3 + 3), 16);
     }
     escapes += bytes.length;
-    return new TextDecoder().decode(bytes);
+    return utf8.decode(bytes);
   });
   return { value: decoded, escapes, invalid };
 }
@@ -121,7 +123,9 @@ function formFields(body: string): Map<string, string[]> {
       .trim()
       .toLowerCase();
     const value = at < 0 ? '' : pair.slice(at + 1);
-    fields.set(name, [...(fields.get(name) ?? []), value]);
+    const values = fields.get(name);
+    if (values) values.push(value);
+    else fields.set(name, [value]);
   }
   return fields;
 }
@@ -329,28 +333,108 @@ function fromLogLine(line: string): Collected {
   return collected;
 }
 
-const QUOTES = /^(["'`\u201C\u201D\u2018\u2019])([\s\S]*)(["'`\u201C\u201D\u2018\u2019])$/;
+/** " ' ` and the curly quotes “ ” ‘ ’. */
+function isQuote(code: number): boolean {
+  return (
+    code === 0x22 ||
+    code === 0x27 ||
+    code === 0x60 ||
+    code === 0x201c ||
+    code === 0x201d ||
+    code === 0x2018 ||
+    code === 0x2019
+  );
+}
 
-/** Whitespace and quotes around (and line breaks inside) a pasted value. */
+/** The characters String.prototype.trim removes (white space and line terminators). */
+function isTrimmed(code: number): boolean {
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : `${n.toLocaleString('en-US')} ${many}`;
+}
+
+/**
+ * Whitespace and quotes around (and line breaks inside) a pasted value. One pass from both ends,
+ * so a paste of a million quote marks costs a million steps, not a million copies of the paste;
+ * the steps say how many layers came off.
+ */
 function unwrap(value: string, steps: string[]): string {
-  let current = value;
+  let start = 0;
+  let end = value.length;
+  let trims = 0;
+  // Layers by quote pair (open code × 0x10000 + close code), in the order first seen; a run of
+  // the same pair is counted in locals (a paste of a million quote marks is one run).
+  const layers = new Map<number, number>();
+  let runPair = -1;
+  let runLength = 0;
   for (;;) {
-    const trimmed = current.trim();
-    if (trimmed !== current) steps.push('Trimmed surrounding whitespace');
-    const quoted = QUOTES.exec(trimmed);
-    if (quoted === null) {
-      current = trimmed;
-      break;
+    const before = end - start;
+    while (start < end && isTrimmed(value.charCodeAt(start))) start += 1;
+    while (end > start && isTrimmed(value.charCodeAt(end - 1))) end -= 1;
+    if (end - start !== before) trims += 1;
+    if (end - start < 2) break;
+    const open = value.charCodeAt(start);
+    const close = value.charCodeAt(end - 1);
+    if (!isQuote(open) || !isQuote(close)) break;
+    const pair = open * 0x10000 + close;
+    if (pair !== runPair) {
+      if (runLength > 0) layers.set(runPair, (layers.get(runPair) ?? 0) + runLength);
+      runPair = pair;
+      runLength = 0;
     }
-    steps.push(`Removed surrounding quotes (${quoted[1] ?? ''}…${quoted[3] ?? ''})`);
-    current = quoted[2] ?? '';
+    // Peel every layer of this same pair at once (tight loops, no whitespace between them).
+    let depth = 1;
+    while (
+      end - start - 2 * depth >= 2 &&
+      value.charCodeAt(start + depth) === open &&
+      value.charCodeAt(end - 1 - depth) === close
+    ) {
+      depth += 1;
+    }
+    runLength += depth;
+    start += depth;
+    end -= depth;
   }
-  const breaks = (current.match(/[\r\n\t]+/g) ?? []).length;
-  if (breaks > 0) {
-    steps.push(`Removed ${breaks} line break${breaks === 1 ? '' : 's'} inside the token`);
-    current = current.replace(/\s*[\r\n\t]+\s*/g, '');
+  if (runLength > 0) layers.set(runPair, (layers.get(runPair) ?? 0) + runLength);
+  if (trims > 0) {
+    steps.push(
+      trims === 1
+        ? 'Trimmed surrounding whitespace'
+        : `Trimmed surrounding whitespace (${trims.toLocaleString('en-US')} times, between quotes)`,
+    );
   }
-  return current;
+  for (const [pair, count] of layers) {
+    const quotes = `${String.fromCharCode(Math.floor(pair / 0x10000))}…${String.fromCharCode(pair % 0x10000)}`;
+    steps.push(
+      `Removed ${plural(count, 'surrounding quotes', 'layers of surrounding quotes')} (${quotes})`,
+    );
+  }
+  const inner = value.slice(start, end);
+  // Split, not one regex over spaces and breaks: that would rescan long runs of spaces.
+  const pieces = inner.split(/[\r\n\t]+/);
+  const breaks = pieces.length - 1;
+  if (breaks === 0) return inner;
+  steps.push(`Removed ${breaks} line break${breaks === 1 ? '' : 's'} inside the token`);
+  return pieces
+    .map((piece, i) => {
+      const left = i === 0 ? piece : piece.trimStart();
+      return i === breaks ? left : left.trimEnd();
+    })
+    .join('');
 }
 
 function looksLikeToken(value: string): boolean {
@@ -358,7 +442,8 @@ function looksLikeToken(value: string): boolean {
   if (!/^[A-Za-z0-9+/=_\-.~%:! ]+$/.test(value)) return false;
   // A token mangled by double decoding has a space where a '+' was (about 1 in 64 characters);
   // prose has one every few characters.
-  const spaces = (value.match(/ /g) ?? []).length;
+  let spaces = 0;
+  for (let i = value.indexOf(' '); i >= 0; i = value.indexOf(' ', i + 1)) spaces += 1;
   return spaces * 16 <= value.length;
 }
 
@@ -446,7 +531,7 @@ export function extractRegistrationToken(pasted: string): TokenExtraction {
     return finish('curl', fromCurl(trimmed), steps);
   }
 
-  const mentionsField = trimmed.toLowerCase().includes(TOKEN_FIELD);
+  const mentionsField = /x-amzn-marketplace-token/i.test(trimmed);
   const singleWord = !/\s/.test(trimmed);
   const isUrl =
     singleWord && (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) || /^\/\S*\?/.test(trimmed));

@@ -131,4 +131,12 @@ describe('router', () => {
     const result = await router.call('settings:get', undefined, { host: 'test' });
     expect(result.ok).toBe(true);
   });
+
+  it('refuses null as input with VALIDATION, even on a channel that takes nothing', async () => {
+    const router = createRouter(handlers(), createMemoryLogger());
+    for (const channel of ['settings:get', 'settings:set', 'metering:import-csv']) {
+      const result = await router.call(channel, null, { host: 'test' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+  });
 });

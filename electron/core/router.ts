@@ -54,7 +54,8 @@ export function createRouter(handlers: Handlers, logger: Logger): Router {
       return err({ code: 'UNKNOWN_CHANNEL', message: `Unknown channel "${channel}"` });
     }
     const spec = contract[channel];
-    const parsed = spec.input.safeParse(input ?? {});
+    // No input at all means an empty object (channels without input); an explicit null does not.
+    const parsed = spec.input.safeParse(input === undefined ? {} : input);
     if (!parsed.success) return err(validationError(parsed.error));
     try {
       const handler = handlers[channel] as (value: unknown, context: CallContext) => unknown;

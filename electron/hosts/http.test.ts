@@ -285,6 +285,12 @@ describe('browser host: calls', () => {
     expect(result.error.details.issues[0]?.path).toBe('theme');
   });
 
+  it('answers a null body with a VALIDATION Result, not as empty input', async () => {
+    const reply = await call('settings:get', 'null');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
   it('answers invalid JSON with a VALIDATION Result and 400', async () => {
     const reply = await call('settings:set', '{"theme":');
     expect(reply.status).toBe(400);

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     logger,
     now,
     notices: settingsNotice ? [settingsNotice] : [],
+    importWorker: { url: new URL('./import-worker.js', import.meta.url) },
     ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
   });
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));

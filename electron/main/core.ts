@@ -22,6 +22,7 @@ import { createPacer, realTime } from '../adapters/aws/pacer';
 import { logFilePath } from '../adapters/file-logger';
 import { ensurePrivateDir } from '../adapters/private-files';
 import { wireAppHealth } from './wiring/app-health';
+import { createWorkerCsvImporter, type WorkerEntry } from '../adapters/workers/import-runner';
 import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
 import { wireContainers } from './wiring/containers';
@@ -32,6 +33,8 @@ import { wireMetering } from './wiring/metering';
 import type { CoreDeps } from './wiring/types';
 
 export type CoreOptions = {
+  /** The CSV import worker's code (built beside the entry); absent, imports run in-process. */
+  importWorker?: WorkerEntry;
   host: 'electron' | 'browser';
   dataDir: string;
   settingsStore: KeyValueStore;
@@ -136,6 +139,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     connections,
     aws: createAwsClientFactory(),
     pacer: createPacer(realTime),
+    ...(options.importWorker ? { csvImporter: createWorkerCsvImporter(options.importWorker) } : {}),
     sandbox,
     osUser: currentOsUser(),
     now,

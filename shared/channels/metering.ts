@@ -10,6 +10,7 @@ import {
   usageRecordDraftSchema,
   usageRecordSchema,
 } from '../metering';
+import { isFileZone } from '../metering/zones';
 import type { ChannelTable, EventTable } from './table';
 import { meteringSubmitChannels, meteringSubmitEvents, planChecksSchema } from './metering-submit';
 
@@ -38,7 +39,16 @@ export const validationResultSchema = z.object({
 });
 export type ValidationResult = z.infer<typeof validationResultSchema>;
 
-export const importReasonSchema = z.enum(['invalid', 'duplicate', 'window', 'already-sent']);
+export const importReasonSchema = z.enum([
+  'invalid',
+  'duplicate',
+  'window',
+  'already-sent',
+  /** The line's cells do not match the header, or a quote is broken. */
+  'row-shape',
+  /** The time has no zone (or falls in a skipped or repeated hour of the chosen zone). */
+  'zone',
+]);
 export type ImportReason = z.infer<typeof importReasonSchema>;
 
 export const importRowSchema = z.object({
@@ -51,6 +61,10 @@ export const importRowSchema = z.object({
   draft: usageRecordDraftSchema,
   issues: z.array(recordIssueSchema),
   deadlineMs: z.number().nullable(),
+  /** AWS's dedup key (customer, dimension, UTC hour…) when it could be read. */
+  key: z.string().nullable(),
+  /** The cells as read, for a line whose cells do not match the header (shown for review). */
+  cells: z.array(z.string()).optional(),
 });
 export type ImportRow = z.infer<typeof importRowSchema>;
 
@@ -69,10 +83,18 @@ export const importSummarySchema = z.object({
     duplicate: z.number().int(),
     window: z.number().int(),
     'already-sent': z.number().int(),
+    'row-shape': z.number().int(),
+    zone: z.number().int(),
   }),
   aggregated: z.boolean(),
   /** Rows folded into another record by aggregation. */
   rowsMerged: z.number().int(),
+  /** Of those, lines identical cell by cell to another line of the same record. */
+  identicalLinesMerged: z.number().int(),
+  /** The zone chosen for times the file writes without one; null = none chosen. */
+  zone: z.string().nullable(),
+  /** Lines whose time had no zone in the file. */
+  zonelessRows: z.number().int(),
   /** Which file column went to which field. */
   columns: z.array(z.object({ header: z.string(), field: z.string().nullable() })),
   /** File-level findings (unknown columns, spreadsheet damage…). */
@@ -95,6 +117,14 @@ export const importCsvInputSchema = z.object({
   aggregate: z.boolean(),
   /** For rows whose file names no product. */
   defaultProductId: z.string().max(200).optional(),
+  /** One zone for the whole file's zone-less times: UTC, an offset (+02:00) or a place. */
+  zone: z
+    .string()
+    .max(64)
+    .refine(isFileZone, {
+      message: 'Choose UTC, an offset such as +02:00, or a place such as Europe/Berlin.',
+    })
+    .optional(),
   pageSize: z.number().int().min(0).max(1000).optional(),
 });
 
@@ -182,6 +212,22 @@ export const meteringInputChannels = {
   'metering:import-rows': {
     input: importRowsInputSchema,
     output: z.object({ total: z.number().int(), rows: z.array(importRowSchema) }),
+  },
+  /** The screen still shows these imports (sent every minute); an import nobody keeps goes away. */
+  'metering:import-keep': {
+    input: z.object({ handles: z.array(z.string().max(100)).max(20) }).strict(),
+    output: z.object({ alive: z.array(z.string()) }),
+  },
+  /** Ready rows of an import with these dedup keys: the editor shows what a fixed row collides with. */
+  'metering:import-collisions': {
+    input: z
+      .object({ handle: z.string().max(100), keys: z.array(z.string().max(4000)).max(5000) })
+      .strict(),
+    output: z.object({ rows: z.array(importRowSchema) }),
+  },
+  'metering:import-close': {
+    input: z.object({ handle: z.string().max(100) }).strict(),
+    output: z.object({ closed: z.boolean() }),
   },
   'metering:plan': { input: planInputSchema, output: planOutputSchema },
 } as const satisfies ChannelTable;

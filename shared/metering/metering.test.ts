@@ -251,9 +251,11 @@ describe('validateRecord: timestamp windows', () => {
   it('unreadable, missing, no zone', () => {
     expect(errors(legacyDraft({ timestamp: '7/15/2026 11:00' }))).toContain('timestamp-invalid');
     expect(errors(legacyDraft({ timestamp: '' }))).toContain('timestamp-missing');
+    // No zone is never guessed: the record cannot be sent until the zone is known.
     const v = validateRecord(legacyDraft({ timestamp: '2026-07-15 11:00' }), ctx);
-    expect(v.issues).toMatchObject([{ code: 'timestamp-no-zone', severity: 'warning' }]);
-    expect(v.record?.timestamp).toBe('2026-07-15T11:00:00.000Z');
+    expect(v.issues).toMatchObject([{ code: 'timestamp-no-zone', severity: 'error' }]);
+    expect(v.record).toBeNull();
+    expect(v.key).toBeNull();
   });
   it('offsets are converted to UTC', () => {
     expect(

@@ -5,6 +5,37 @@ import { INT32_MAX } from '../aws/metering-rules';
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+/** Real UTC offsets run from −12:00 to +14:00 (in minutes). */
+export const OFFSET_MIN_MINUTES = -12 * 60;
+export const OFFSET_MAX_MINUTES = 14 * 60;
+
+/** Wall-clock fields of a time as written, before any zone is applied. */
+export type WallTime = {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+};
+
+export type UsageTimeReading =
+  | { kind: 'empty' }
+  | { kind: 'unreadable' }
+  /** A zone such as +01:99 or -99:00: no such offset exists. */
+  | { kind: 'bad-offset'; offset: string }
+  | {
+      kind: 'ok';
+      /** The instant; without a zone the wall time is taken as UTC (callers decide if that may stand). */
+      ms: number;
+      wall: WallTime;
+      /** The zone as written (`Z`, `+02:00`), or null when the text has none. */
+      zone: string | null;
+      /** Only a date was given (no time of day). */
+      dateOnly: boolean;
+    };
+
 export type ParsedTimestamp = { ms: number; zoneGiven: boolean };
 
 function daysInMonth(year: number, month: number): number {
@@ -12,35 +43,69 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** Strict ISO 8601 (date, or date + time, optional zone). Without a zone it is read as UTC. */
-export function parseIsoUsageTime(text: string): ParsedTimestamp | null {
-  const m = ISO_PATTERN.exec(text.trim());
+/** Minutes east of UTC for `Z`, `+hh:mm`, `+hhmm`; null when it is not a real offset. */
+export function offsetMinutes(zone: string): number | null {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
   if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
-  let ms = Date.UTC(
-    year,
-    month - 1,
-    day,
-    hour,
-    minute,
-    second,
-    Number(frac.padEnd(3, '0').slice(0, 3)),
+  const minutes = Number(m[3]);
+  if (minutes >= 60) return null;
+  const total = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + minutes);
+  return total < OFFSET_MIN_MINUTES || total > OFFSET_MAX_MINUTES ? null : total;
+}
+
+function wallTimeOf(m: RegExpExecArray): WallTime | null {
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = ''] = m;
+  const wall: WallTime = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s),
+    millisecond: Number(frac.padEnd(3, '0').slice(0, 3)),
+  };
+  if (wall.month < 1 || wall.month > 12 || wall.hour > 23) return null;
+  if (wall.minute > 59 || wall.second > 59) return null;
+  if (wall.day < 1 || wall.day > daysInMonth(wall.year, wall.month)) return null; // 31 Feb and friends
+  return wall;
+}
+
+/** The wall time read as if it were UTC (epoch ms). */
+export function wallAsUtc(wall: WallTime): number {
+  return Date.UTC(
+    wall.year,
+    wall.month - 1,
+    wall.day,
+    wall.hour,
+    wall.minute,
+    wall.second,
+    wall.millisecond,
   );
-  if (day < 1 || day > daysInMonth(year, month)) return null; // 31 Feb and friends
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
-    ms -= sign * offsetMin * 60_000;
+}
+
+/** Strict ISO 8601: a date, or a date and time, with an optional zone (Z or a real offset). */
+export function readUsageTime(text: string): UsageTimeReading {
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'empty' };
+  const m = ISO_PATTERN.exec(trimmed);
+  if (!m) return { kind: 'unreadable' };
+  const wall = wallTimeOf(m);
+  if (!wall) return { kind: 'unreadable' };
+  const zone = m[8] ?? null;
+  let ms = wallAsUtc(wall);
+  if (zone !== null) {
+    const offset = offsetMinutes(zone);
+    if (offset === null) return { kind: 'bad-offset', offset: zone };
+    ms -= offset * 60_000;
   }
-  return { ms, zoneGiven: zone !== undefined };
+  return { kind: 'ok', ms, wall, zone, dateOnly: m[4] === undefined };
+}
+
+/** readUsageTime for callers that only need the instant (a zone-less time is read as UTC). */
+export function parseIsoUsageTime(text: string): ParsedTimestamp | null {
+  const reading = readUsageTime(text);
+  return reading.kind === 'ok' ? { ms: reading.ms, zoneGiven: reading.zone !== null } : null;
 }
 
 export type ParsedQuantity =

@@ -29,6 +29,19 @@ export const usageRecordDraftSchema = z.object({
   allocations: z.array(allocationDraftSchema).max(2600).optional(),
   /** The user confirmed a dimension that is not in the catalog for this row. */
   acknowledgeUnknownDimension: z.boolean().optional(),
+  /**
+   * What the CSV import found wrong with the line itself (more cells than columns, a broken
+   * quote): its fields may sit in the wrong places, so the record stays an error until the person
+   * confirms they checked it against the file.
+   */
+  importProblem: z
+    .object({
+      code: z.string().max(100),
+      line: z.number().int().optional(),
+      message: z.string().max(1000),
+    })
+    .optional(),
+  importProblemChecked: z.boolean().optional(),
 });
 export type UsageRecordDraft = z.infer<typeof usageRecordDraftSchema>;
 

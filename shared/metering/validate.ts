@@ -20,11 +20,13 @@ import {
   quantityReadable,
   recordFitsRequest,
 } from './rules/quantity';
+import { importLineChecked } from './rules/source';
 import { tagsValid } from './rules/tags';
 import { timestampWindow } from './rules/timestamp';
 
 /** The rules, in the order their issues are listed under a record. */
 export const RECORD_RULES: readonly Rule[] = [
+  importLineChecked,
   productKnown,
   operationMatchesProduct,
   customerIdentity,

@@ -402,6 +402,52 @@ describe('metering input channels through the router', () => {
     expect(blocked.problems[0]?.issues[0]?.code).toBe('quantity-not-integer');
   });
 
+  it("import-csv: the file's zone is one choice for the whole file; imports are kept and closed", async () => {
+    const router = routerFor(deps(null));
+    await call(router, 'metering:catalog-save', { products: [ca] });
+    const text = `product,account,license,dimension,quantity,timestamp\r\nca,012345678901,${LICENSE},Requests,5,2026-07-15 13:00\r\n`;
+    const refused = await router.call(
+      'metering:import-csv',
+      { text, aggregate: false, zone: '+01:99' },
+      { host: 'test' },
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const none = await call<ChannelOutput<'metering:import-csv'>>(router, 'metering:import-csv', {
+      text,
+      aggregate: false,
+    });
+    if (none.status !== 'done') throw new Error('expected the import to finish');
+    expect(none.summary).toMatchObject({ zone: null, zonelessRows: 1, review: 1 });
+    expect(none.review[0]?.reasons).toEqual(['zone']);
+    const berlin = await call<ChannelOutput<'metering:import-csv'>>(router, 'metering:import-csv', {
+      text,
+      aggregate: false,
+      zone: 'Europe/Berlin',
+    });
+    if (berlin.status !== 'done') throw new Error('expected the import to finish');
+    expect(berlin.summary).toMatchObject({ zone: 'Europe/Berlin', zonelessRows: 1, ready: 1 });
+    expect(berlin.ready[0]?.draft.timestamp).toBe('2026-07-15T13:00:00+02:00');
+
+    // What an edited record with the same key would collide with: the ready row, by its line.
+    const key = berlin.ready[0]?.key ?? '';
+    expect(key).not.toBe('');
+    const collisions = await call<ChannelOutput<'metering:import-collisions'>>(
+      router,
+      'metering:import-collisions',
+      { handle: berlin.summary.handle, keys: [key, 'bmu|nothing'] },
+    );
+    expect(collisions.rows.map((r) => r.lines)).toEqual([[2]]);
+
+    const handles = [none.summary.handle, berlin.summary.handle];
+    expect(await call(router, 'metering:import-keep', { handles })).toEqual({ alive: handles });
+    expect(await call(router, 'metering:import-close', { handle: handles[0] })).toEqual({
+      closed: true,
+    });
+    expect(await call(router, 'metering:import-keep', { handles })).toEqual({
+      alive: [berlin.summary.handle],
+    });
+  });
+
   it('the stored plan is what the engine sends', async () => {
     const d = deps(null);
     const input = createMeteringInput(d);

@@ -9,11 +9,9 @@ import {
   type CatalogService,
   type SandboxProductInfo,
 } from '../../services/metering/catalog';
-import {
-  createImportSessions,
-  csvTemplate,
-  importUsageCsv,
-} from '../../services/metering/csv-import';
+import { importUsageCsv } from '../../services/metering/csv-import';
+import { csvTemplate } from '../../services/metering/csv-template';
+import { createImportSessions } from '../../services/metering/import-sessions';
 import { createPlanService, type PlanService } from '../../services/metering/plan';
 import {
   createValidateService,
@@ -46,10 +44,16 @@ export type MeteringInput = {
   plans: PlanService;
 };
 
+/** How often abandoned uploads and imports no screen keeps alive are looked for. */
+const SWEEP_EVERY_MS = 60_000;
+
 export function createMeteringInput(
   deps: CoreDeps,
   sentIndex: SentRecordsIndex = emptySentIndex,
-): MeteringInput & { handlers: AreaWiring<MeteringInputChannel>['handlers'] } {
+): MeteringInput & {
+  handlers: AreaWiring<MeteringInputChannel>['handlers'];
+  close: () => void;
+} {
   const sandbox = deps.sandbox;
   const catalog = createCatalogService({
     store: deps.store,
@@ -63,6 +67,9 @@ export function createMeteringInput(
     now: deps.now,
   });
   const imports = createImportSessions({ newId: randomUUID, now: deps.now });
+  const sweeper = setInterval(() => imports.sweep(), SWEEP_EVERY_MS);
+  sweeper.unref();
+  const runImport = deps.csvImporter ?? importUsageCsv;
   const plans = createPlanService({
     products: catalog.products,
     sentIndex,
@@ -102,7 +109,7 @@ export function createMeteringInput(
         return { status: 'partial' as const, uploadId, receivedChars: chars };
       }
       const text = imports.take(input.uploadId, input.text);
-      const result = await importUsageCsv(text, {
+      const result = await runImport(text, {
         catalog: await catalog.products(),
         now: deps.now(),
         sentIndex,
@@ -111,6 +118,7 @@ export function createMeteringInput(
           ? { defaultProductId: input.defaultProductId }
           : {}),
         ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
+        ...(input.zone !== undefined ? { zone: input.zone } : {}),
       });
       const session = imports.keep(result);
       const pageSize = input.pageSize ?? 200;
@@ -129,9 +137,12 @@ export function createMeteringInput(
     },
     'metering:import-rows': ({ handle, offset, limit, filter }) =>
       imports.page(handle, filter, offset, limit),
+    'metering:import-keep': ({ handles }) => imports.keepAlive(handles),
+    'metering:import-close': ({ handle }) => imports.close(handle),
+    'metering:import-collisions': ({ handle, keys }) => imports.collisions(handle, keys),
     'metering:plan': (input) => plans.plan(input),
   };
-  return { catalog, plans, handlers };
+  return { catalog, plans, handlers, close: () => clearInterval(sweeper) };
 }
 
 export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
@@ -142,6 +153,9 @@ export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
   const submission = submitHandlers(deps, input);
   return {
     handlers: { ...input.handlers, ...submission },
-    close: () => submissionArea(deps).close(),
+    close: async () => {
+      input.close();
+      await submissionArea(deps).close();
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { ConnectionsService } from '../../services/connections';
 import type { Pacer } from '../../services/pacing';
 import type { KeyValueStore } from '../../services/ports';
 import type { SettingsService } from '../../services/settings';
+import type { CsvImporter } from '../../services/metering/csv-import';
 
 export type CoreDeps = {
   host: 'electron' | 'browser';
@@ -27,6 +28,11 @@ export type CoreDeps = {
   pacer: Pacer;
   /** The built-in sandbox, when it started. Its admin API is for tests and the sandbox UI. */
   sandbox: RunningSandbox | null;
+  /**
+   * Runs CSV imports off the core's thread (a worker-thread adapter); absent, they run
+   * in-process (unit tests).
+   */
+  csvImporter?: CsvImporter;
   /** The OS user name, written into the journal with every submission. */
   osUser: string;
   now: () => number;

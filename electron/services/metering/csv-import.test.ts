@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../../shared/aws/metering-rules';
 import { recordKey, type Product } from '../../../shared/metering';
-import {
-  createImportSessions,
-  csvTemplate,
-  detectDelimiter,
-  importUsageCsv,
-  parseUsageCsv,
-} from './csv-import';
+import { importUsageCsv } from './csv-import';
+import { detectDelimiter, parseUsageCsv } from './csv-parse';
+import { csvTemplate } from './csv-template';
+import { createImportSessions } from './import-sessions';
 import { emptySentIndex, type SentRecordsIndex } from './validate';
 
 const NOW = Date.UTC(2026, 6, 15, 12, 30);
@@ -165,6 +162,8 @@ describe('CSV review reasons', () => {
       duplicate: 1,
       window: 1,
       'already-sent': 0,
+      'row-shape': 0,
+      zone: 0,
     });
   });
 

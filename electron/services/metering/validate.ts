@@ -6,6 +6,7 @@ import {
   type BatchValidation,
   type MeteringOperation,
   type Product,
+  type RowLabel,
   type UsageRecordDraft,
 } from '../../../shared/metering';
 
@@ -37,6 +38,8 @@ export async function validateWithSentIndex(
     now: number;
     operation?: MeteringOperation;
     sentIndex: SentRecordsIndex;
+    /** How messages name a record ("row 3" by default; an import says "line 12"). */
+    label?: RowLabel;
   },
 ): Promise<BatchValidation[]> {
   const base = {
@@ -44,13 +47,13 @@ export async function validateWithSentIndex(
     now: ctx.now,
     ...(ctx.operation ? { operation: ctx.operation } : {}),
   };
-  const first = validateRecords(drafts, base);
+  const first = validateRecords(drafts, base, ctx.label);
   const keys = [...new Set(first.flatMap((r) => (r.key === null ? [] : [r.key])))];
   if (keys.length === 0) return first;
   const sent = await ctx.sentIndex.lookup(keys);
   if (sent.size === 0) return first;
   // Re-running the whole set keeps the duplicate-in-set issues in the same order.
-  return validateRecords(drafts, { ...base, sentIndex: sent });
+  return validateRecords(drafts, { ...base, sentIndex: sent }, ctx.label);
 }
 
 export function toValidationResult(v: BatchValidation, draft: UsageRecordDraft): ValidationResult {

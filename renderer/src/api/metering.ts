@@ -1,7 +1,7 @@
 // TanStack Query hooks for the metering input side: catalog, CSV import (sent in parts so no
 // call exceeds the bridge's body cap), import pages, the plan (preview) and submit.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CSV_PART_MAX_CHARS } from '../../../shared/channels/metering';
+import { CSV_PART_MAX_CHARS, type ImportRow } from '../../../shared/channels/metering';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import type { Product } from '../../../shared/metering';
 import { request } from './queries';
@@ -62,6 +62,8 @@ export type ImportCsvRequest = {
   fileName: string;
   aggregate: boolean;
   defaultProductId?: string;
+  /** The zone for the file's zone-less times (UTC, +02:00, Europe/Berlin); absent = none chosen. */
+  zone?: string;
 };
 
 /** Sends the file in parts of at most CSV_PART_MAX_CHARS; main parses once it has them all. */
@@ -73,6 +75,7 @@ export async function importCsv(input: ImportCsvRequest): Promise<ImportCsvDone>
     fileName: input.fileName,
     aggregate: input.aggregate,
     ...(input.defaultProductId !== undefined ? { defaultProductId: input.defaultProductId } : {}),
+    ...(input.zone !== undefined ? { zone: input.zone } : {}),
   };
   while (text.length - offset > CSV_PART_MAX_CHARS) {
     const part = text.slice(offset, offset + CSV_PART_MAX_CHARS);
@@ -102,6 +105,33 @@ export function useImportCsv() {
 
 export function fetchImportRows(input: ChannelInput<'metering:import-rows'>) {
   return request('metering:import-rows', input);
+}
+
+/** How often the screen tells main it still shows an import (main drops one kept for 10 min). */
+export const IMPORT_KEEP_ALIVE_MS = 60_000;
+
+export function keepImports(handles: string[]) {
+  return request('metering:import-keep', { handles });
+}
+
+/** Ready rows of the open import that share a dedup key with editor records, by key. */
+export function useImportCollisions(handle: string | undefined, keys: readonly string[]) {
+  return useQuery<ReadonlyMap<string, ImportRow>>({
+    queryKey: ['metering:import-collisions', handle ?? '', ...keys],
+    enabled: handle !== undefined && keys.length > 0,
+    staleTime: Infinity,
+    queryFn: async () => {
+      const answer = await request('metering:import-collisions', {
+        handle: handle ?? '',
+        keys: [...keys],
+      });
+      return new Map(answer.rows.map((row) => [row.key ?? '', row]));
+    },
+  });
+}
+
+export function closeImport(handle: string) {
+  return request('metering:import-close', { handle });
 }
 
 export function usePlan() {

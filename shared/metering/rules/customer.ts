@@ -11,6 +11,93 @@ import { looksScientific } from '../parse';
 import type { RecordIssue } from '../records';
 import { addIssue, type RecordFacts } from './facts';
 
+// Characters no id contains, which spreadsheets, chat tools and copy-paste slip in unseen.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** A spreadsheet runs a cell starting with one of these as a formula (CSV injection). */
+const FORMULA_START = /^[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+
+type IdKind = {
+  field: 'customerIdentifier' | 'customerAwsAccountId' | 'licenseArn';
+  label: string;
+  spacesCode: string;
+};
+const ID_KINDS: readonly IdKind[] = [
+  {
+    field: 'customerIdentifier',
+    label: 'The CustomerIdentifier',
+    spacesCode: 'customer-identifier-spaces',
+  },
+  { field: 'customerAwsAccountId', label: 'The AWS account id', spacesCode: 'account-id-spaces' },
+  { field: 'licenseArn', label: 'The license ARN', spacesCode: 'license-arn-spaces' },
+];
+
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The first control or invisible character in an id, as a problem to report. */
+function hiddenCharacter(id: string): { code: string; what: string } | null {
+  const control = CONTROL.exec(id);
+  if (control) {
+    return {
+      code: 'customer-id-control-character',
+      what: `a control character (${codePoint(control[0])})`,
+    };
+  }
+  const invisible = INVISIBLE.exec(id);
+  if (invisible) {
+    return {
+      code: 'customer-id-invisible-character',
+      what: `an invisible character (${codePoint(invisible[0])}, e.g. a zero-width space)`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Ids are matched exactly, so a hidden character or a space at either end names another
+ * customer; an id that starts like a formula needs a person to look (CSV injection, or an export
+ * that lost its quoting).
+ */
+function idCharacters(facts: RecordFacts, issues: RecordIssue[]): void {
+  for (const kind of ID_KINDS) {
+    const id = facts[kind.field];
+    if (id === undefined) continue;
+    const hidden = hiddenCharacter(id);
+    if (hidden) {
+      addIssue(
+        issues,
+        'error',
+        kind.field,
+        hidden.code,
+        `${kind.label} contains ${hidden.what}.`,
+        'Retype or re-export it: ids are matched exactly, so a hidden character names another customer.',
+      );
+    } else if (id !== id.trim()) {
+      addIssue(
+        issues,
+        'error',
+        kind.field,
+        kind.spacesCode,
+        `${kind.label} starts or ends with spaces.`,
+        'Remove the spaces: identifiers are matched exactly.',
+      );
+    }
+    if (FORMULA_START.test(id.trim())) {
+      addIssue(
+        issues,
+        'warning',
+        kind.field,
+        'customer-id-formula',
+        `${kind.label} "${id.trim()}" starts with "${id.trim().charAt(0)}", like a spreadsheet formula.`,
+        'Check it against where it came from: a real id rarely starts with = + - @; a formula, or an export that lost its quoting, is more likely.',
+      );
+    }
+  }
+}
+
 function accountIdShape(acct: string, issues: RecordIssue[]): void {
   if (looksScientific(acct)) {
     addIssue(
@@ -68,7 +155,8 @@ function oneCustomerId(facts: RecordFacts, issues: RecordIssue[]): void {
       'AWS takes exactly one of them: clear one.',
     );
   } else if (acct !== undefined) {
-    accountIdShape(acct, issues);
+    // An id with hidden characters is already reported by idCharacters.
+    if (hiddenCharacter(acct) === null && acct === acct.trim()) accountIdShape(acct, issues);
   } else if (ci !== undefined) {
     const violation = customerIdViolation('usageRecord', { CustomerIdentifier: ci });
     if (violation) {
@@ -81,16 +169,6 @@ function oneCustomerId(facts: RecordFacts, issues: RecordIssue[]): void {
         `Use at most ${CUSTOMER_IDENTIFIER_MAX} characters.`,
       );
     }
-  }
-  if (ci !== undefined && ci !== ci.trim()) {
-    addIssue(
-      issues,
-      'error',
-      'customerIdentifier',
-      'customer-identifier-spaces',
-      'The CustomerIdentifier starts or ends with spaces.',
-      'Remove the spaces: identifiers are matched exactly.',
-    );
   }
 }
 
@@ -160,5 +238,6 @@ export function customerIdentity(facts: RecordFacts, issues: RecordIssue[]): voi
     return;
   }
   oneCustomerId(facts, issues);
+  idCharacters(facts, issues);
   licenseFitsIdentityModel(facts, issues);
 }

@@ -5,12 +5,7 @@
 import { hourOf } from '../../aws/metering-rules';
 import { findProduct, operationFor, type MeteringOperation, type Product } from '../catalog';
 import { acceptanceDeadline, keyWithHour } from '../keys';
-import {
-  parseIsoUsageTime,
-  parseQuantity,
-  type ParsedQuantity,
-  type ParsedTimestamp,
-} from '../parse';
+import { parseQuantity, readUsageTime, type ParsedQuantity, type UsageTimeReading } from '../parse';
 import type {
   Allocation,
   RecordIssue,
@@ -32,8 +27,10 @@ export type RecordFacts = {
   licenseArn: string | undefined;
   concurrentAgreements: boolean;
   quantity: ParsedQuantity;
-  time: ParsedTimestamp | null;
-  /** The time as ISO UTC, when it could be read. */
+  timeReading: UsageTimeReading;
+  /** The instant, when the time could be read and says its zone (no zone is never guessed). */
+  timeMs: number | null;
+  /** The instant as ISO UTC. */
   timestampIso: string | null;
   deadlineMs: number | null;
   /** Each allocation's parsed quantity (absent when the draft has no allocations). */
@@ -98,13 +95,14 @@ export function readFacts(draft: UsageRecordDraft, ctx: ValidateContext): Record
   const ci = present(draft.customerIdentifier) ? draft.customerIdentifier : undefined;
   const acct = present(draft.customerAwsAccountId) ? draft.customerAwsAccountId : undefined;
   const lic = present(draft.licenseArn) ? draft.licenseArn : undefined;
-  const time = parseIsoUsageTime(draft.timestamp);
-  const timestampIso = time ? new Date(time.ms).toISOString() : null;
+  const timeReading = readUsageTime(draft.timestamp);
+  const timeMs = timeReading.kind === 'ok' && timeReading.zone !== null ? timeReading.ms : null;
+  const timestampIso = timeMs === null ? null : new Date(timeMs).toISOString();
   const { quantities, allocations } = readAllocations(draft);
   const base = readBase(draft, product, operation, { ci, acct, lic });
   const keyed =
     operation !== null &&
-    timestampIso !== null &&
+    timeMs !== null &&
     draft.dimension !== '' &&
     (operation === 'MeterUsage' || ci !== undefined || acct !== undefined);
   return {
@@ -117,13 +115,14 @@ export function readFacts(draft: UsageRecordDraft, ctx: ValidateContext): Record
     licenseArn: lic,
     concurrentAgreements: product?.identityModel === 'concurrent-agreements',
     quantity: parseQuantity(draft.quantity),
-    time,
+    timeReading,
+    timeMs,
     timestampIso,
-    deadlineMs: time && operation ? acceptanceDeadline(time.ms, operation) : null,
+    deadlineMs: timeMs !== null && operation ? acceptanceDeadline(timeMs, operation) : null,
     allocationQuantities: quantities,
     allocations,
     base,
-    key: keyed && time ? keyWithHour(base, hourOf(time.ms)) : null,
+    key: keyed ? keyWithHour(base, hourOf(timeMs)) : null,
   };
 }
 

@@ -9,11 +9,12 @@ import {
 } from '../../aws/metering-rules';
 import type { RecordIssue } from '../records';
 import { addIssue, type RecordFacts } from './facts';
+import { ZONE_UNCLEAR } from './source';
 
-/** The time can be read, and says which zone it is in. */
+/** The time can be read, has a real offset, and says which zone it is in (none is guessed). */
 function timeReadable(facts: RecordFacts, issues: RecordIssue[]): boolean {
-  const { draft, time, timestampIso } = facts;
-  if (draft.timestamp.trim() === '') {
+  const { draft, timeReading: reading } = facts;
+  if (reading.kind === 'empty') {
     addIssue(
       issues,
       'error',
@@ -22,9 +23,7 @@ function timeReadable(facts: RecordFacts, issues: RecordIssue[]): boolean {
       'No usage hour is given.',
       'Enter the UTC hour the usage happened, e.g. 2026-07-20T14:00Z.',
     );
-    return false;
-  }
-  if (!time || timestampIso === null) {
+  } else if (reading.kind === 'unreadable') {
     addIssue(
       issues,
       'error',
@@ -33,29 +32,40 @@ function timeReadable(facts: RecordFacts, issues: RecordIssue[]): boolean {
       `"${draft.timestamp}" is not a date and time Meterdesk can read.`,
       'Use ISO 8601 in UTC, e.g. 2026-07-20T14:00:00Z.',
     );
-    return false;
-  }
-  if (!time.zoneGiven) {
+  } else if (reading.kind === 'bad-offset') {
     addIssue(
       issues,
-      'warning',
+      'error',
       'timestamp',
-      'timestamp-no-zone',
-      `"${draft.timestamp}" has no time zone; it is read as UTC (${timestampIso}).`,
-      'Add Z (UTC) to the time to make it explicit.',
+      'timestamp-offset-invalid',
+      `"${draft.timestamp}" has the offset ${reading.offset}, which no time zone has: offsets run from −12:00 to +14:00 and minutes stop at 59.`,
+      'Correct the offset (e.g. +02:00), or write the time in UTC with Z.',
+    );
+  } else if (reading.zone === null && facts.draft.importProblem?.code !== ZONE_UNCLEAR) {
+    addIssue(
+      issues,
+      'error',
+      'timestamp',
+      reading.dateOnly ? 'timestamp-date-only' : 'timestamp-no-zone',
+      reading.dateOnly
+        ? `"${draft.timestamp}" is a date without a time of day or a time zone; Meterdesk does not guess them.`
+        : `"${draft.timestamp}" has no time zone; Meterdesk does not guess one.`,
+      reading.dateOnly
+        ? "Enter the hour the usage happened with its zone, e.g. 2026-07-20T14:00Z. In a CSV import, choosing the file's time zone reads a date as 00:00 there."
+        : "Add Z for UTC, or the offset it was written in (e.g. +02:00). In a CSV import, choose the file's time zone.",
     );
   }
-  return true;
+  return facts.timeMs !== null;
 }
 
 export function timestampWindow(facts: RecordFacts, issues: RecordIssue[]): void {
   if (!timeReadable(facts, issues)) return;
-  const { operation, time, timestampIso: tsIso, deadlineMs, ctx } = facts;
-  if (!operation || !time || tsIso === null || deadlineMs === null) return;
+  const { operation, timeMs, timestampIso: tsIso, deadlineMs, ctx } = facts;
+  if (!operation || timeMs === null || tsIso === null || deadlineMs === null) return;
   const violation =
     operation === 'MeterUsage'
-      ? meterUsageTimestampViolation(time.ms, ctx.now)
-      : batchTimestampViolation(time.ms, ctx.now);
+      ? meterUsageTimestampViolation(timeMs, ctx.now)
+      : batchTimestampViolation(timeMs, ctx.now);
   if (!violation) {
     if (deadlineMs - ctx.now < HOUR_MS) {
       addIssue(
@@ -84,7 +94,7 @@ export function timestampWindow(facts: RecordFacts, issues: RecordIssue[]): void
       'error',
       'timestamp',
       'timestamp-month-closed',
-      `The billing month of ${tsIso} closed at ${new Date(monthEndCutoff(time.ms)).toISOString()} (06:00 UTC on the 1st).`,
+      `The billing month of ${tsIso} closed at ${new Date(monthEndCutoff(timeMs)).toISOString()} (06:00 UTC on the 1st).`,
       'AWS no longer accepts it. Ask AWS Marketplace Seller Operations about corrections for a closed month.',
     );
   } else {

@@ -8,18 +8,26 @@ import { useMeterUsageSubmission } from '../../api/containers';
 import { useCatalog } from '../../api/metering';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
+import { UsageTimeInput } from '../../components/UsageTimeInput';
+import { readUsageTime } from '../../../../shared/metering/parse';
 import { useBillingConfirmation } from '../connections/useBillingConfirmation';
 
 type FormState = {
   productId: string;
   dimension: string;
   quantity: string;
-  /** yyyy-mm-ddThh:mm, read as UTC. */
-  hour: string;
+  /** ISO 8601 with its zone, as typed or written by the UTC hour picker. */
+  time: string;
 };
 
-function currentHourUtc(): string {
-  return new Date().toISOString().slice(0, 13) + ':00';
+function currentHourUtc(now: number): string {
+  return `${new Date(now).toISOString().slice(0, 13)}:00Z`;
+}
+
+/** The instant of a usage time that says its zone, as ISO UTC; '' when it cannot be read. */
+function usageInstant(text: string): string {
+  const reading = readUsageTime(text);
+  return reading.kind === 'ok' && reading.zone !== null ? new Date(reading.ms).toISOString() : '';
 }
 
 type Parsed = { ok: true; record: UsageRecord } | { ok: false; errors: Record<string, string> };
@@ -30,7 +38,7 @@ function parseForm(form: FormState, product: Product | undefined): Parsed {
     productId: form.productId,
     dimension: form.dimension,
     quantity: quantity === '' ? Number.NaN : Number(quantity),
-    timestamp: form.hour === '' ? '' : `${form.hour}:00Z`,
+    timestamp: usageInstant(form.time),
   });
   if (!checked.success || !product) {
     const errors: Record<string, string> = {};
@@ -58,12 +66,14 @@ export function MeterUsagePanel() {
   const catalog = useCatalog();
   const billing = useBillingConfirmation();
   const submit = useMeterUsageSubmission();
-  const [form, setForm] = useState<FormState>({
+  // When the panel opened: the default hour and the picker's date until one is chosen.
+  const [openedAt] = useState(() => Date.now());
+  const [form, setForm] = useState<FormState>(() => ({
     productId: '',
     dimension: '',
     quantity: '1',
-    hour: currentHourUtc(),
-  });
+    time: currentHourUtc(openedAt),
+  }));
   const [touched, setTouched] = useState(false);
   const meterable = [...(catalog.data?.user ?? []), ...(catalog.data?.sandbox ?? [])].filter(
     (p) => p.kind !== 'saas',
@@ -149,13 +159,21 @@ export function MeterUsagePanel() {
               />
             )}
           </Field>
-          <Field label="Usage time (UTC)" error={errors.timestamp}>
+          <Field
+            label="Usage time (UTC)"
+            error={
+              errors.timestamp === undefined
+                ? undefined
+                : 'Enter the hour as ISO 8601 with its zone, e.g. 2026-07-20T14:00Z, or pick it.'
+            }
+          >
             {(control) => (
-              <input
-                {...control}
-                type="datetime-local"
-                value={form.hour}
-                onChange={(event) => set('hour', event.target.value)}
+              <UsageTimeInput
+                label="Usage time (UTC)"
+                control={control}
+                value={form.time}
+                now={openedAt}
+                onChange={(text) => set('time', text)}
               />
             )}
           </Field>

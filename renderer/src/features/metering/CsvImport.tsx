@@ -1,39 +1,149 @@
 // CSV import: choose a file, main parses, validates and (optionally) aggregates it, and the
-// result comes back as a summary plus pages of "needs review" and "ready" rows.
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useId, useMemo, useState, type ChangeEvent } from 'react';
-import type { ImportRow } from '../../../../shared/channels/metering';
+// result comes back as a summary plus pages of "needs review" and "ready" rows. Times written
+// without a zone need review until the person chooses the file's zone (one choice for the whole
+// file, shown in the summary); the import is kept in main while this screen shows it.
+import { useEffect, useId, useMemo, useState, type ChangeEvent } from 'react';
 import type { Product } from '../../../../shared/metering';
+import { zoneLabel } from '../../../../shared/metering/zones';
 import {
-  fetchImportRows,
-  meteringKeys,
+  IMPORT_KEEP_ALIVE_MS,
+  closeImport,
+  keepImports,
   useCsvTemplate,
   useImportCsv,
   type ImportCsvDone,
 } from '../../api/metering';
-import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
+import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
 import { Tabs } from '../../components/Tabs';
-import { windowLeft } from './editor-model';
 import { downloadText } from '../../components/download';
+import { ImportTable, type ImportRowActions } from './ImportTable';
+import { REASON_LABEL, zoneOptions } from './import-labels';
 
-const REASON_LABEL: Record<string, string> = {
-  invalid: 'Invalid',
-  duplicate: 'Duplicate in file',
-  window: 'Outside the window',
-  'already-sent': 'Already sent',
-};
+/** Import rows taken out of the import: into the editor, left out, or merged into a record. */
+export type ExcludedRows = ReadonlyMap<
+  number,
+  { status: 'ready' | 'review'; to: 'editor' | 'removed' | 'merged' }
+>;
 
 type Props = {
   products: readonly Product[];
   imported: ImportCsvDone | null;
-  excluded: ReadonlySet<number>;
+  excluded: ExcludedRows;
   now: number;
   onImported: (result: ImportCsvDone) => void;
-  onFix: (row: ImportRow) => void;
+  actions: ImportRowActions;
   onDiscard: () => void;
 };
+
+/** Tells main every minute that this screen still shows the import (main frees forgotten ones). */
+function useKeepImportAlive(handle: string | undefined): void {
+  useEffect(() => {
+    if (handle === undefined) return;
+    const timer = setInterval(
+      () => void keepImports([handle]).catch(() => undefined),
+      IMPORT_KEEP_ALIVE_MS,
+    );
+    return () => clearInterval(timer);
+  }, [handle]);
+}
+
+function ZoneSelect(props: { value: string; onChange: (zone: string) => void; needed: boolean }) {
+  const options = useMemo(() => zoneOptions(), []);
+  return (
+    <Field
+      label="Time zone for times without one"
+      help={
+        props.needed
+          ? 'Some times in this file have no zone: choose the zone they were written in, then check again.'
+          : undefined
+      }
+    >
+      {(control) => (
+        <select {...control} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+          <option value="">Not chosen: such rows need review</option>
+          <optgroup label="Common">
+            {options.common.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Fixed offsets">
+            {options.offsets.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Places (daylight saving time followed)">
+            {options.places.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function ImportSummaryLine(props: {
+  imported: ImportCsvDone;
+  excluded: ExcludedRows;
+  onDiscard: () => void;
+}) {
+  const { summary } = props.imported;
+  let moved = 0;
+  let removed = 0;
+  let merged = 0;
+  for (const x of props.excluded.values()) {
+    if (x.to === 'editor') moved += 1;
+    else if (x.to === 'merged') merged += 1;
+    else removed += 1;
+  }
+  return (
+    <div className="md-import-summary" role="status">
+      <strong>{summary.fileName}</strong>: {formatNumber(summary.fileRows)} rows
+      {summary.aggregated
+        ? ` → ${formatNumber(summary.records)} records (${formatNumber(summary.rowsMerged)} rows summed into others)`
+        : ''}
+      {' · '}
+      <span className="md-ok">{formatNumber(summary.ready)} ready</span>
+      {' · '}
+      <span className={summary.review > 0 ? 'md-bad' : ''}>
+        {formatNumber(summary.review)} need review
+      </span>
+      {summary.review > 0 && (
+        <span className="md-muted">
+          {' '}
+          (
+          {Object.entries(summary.byReason)
+            .filter(([, n]) => n > 0)
+            .map(([r, n]) => `${REASON_LABEL[r as keyof typeof REASON_LABEL]}: ${formatNumber(n)}`)
+            .join(', ')}
+          )
+        </span>
+      )}
+      {' · '}
+      <span>
+        Times without a zone:{' '}
+        {summary.zone === null ? 'no zone chosen' : `read in ${zoneLabel(summary.zone)}`}
+      </span>
+      {moved > 0 && <span className="md-muted"> · {formatNumber(moved)} moved to the editor</span>}
+      {removed > 0 && <span className="md-muted"> · {formatNumber(removed)} left out</span>}
+      {merged > 0 && (
+        <span className="md-muted"> · {formatNumber(merged)} merged into edited records</span>
+      )}
+      <span className="md-muted"> · checked in {formatNumber(summary.milliseconds)} ms</span>
+      <button type="button" className="md-link" onClick={props.onDiscard}>
+        Discard import
+      </button>
+    </div>
+  );
+}
 
 export function CsvImport({
   products,
@@ -41,35 +151,53 @@ export function CsvImport({
   excluded,
   now,
   onImported,
-  onFix,
+  actions,
   onDiscard,
 }: Props) {
   const id = useId();
   const [aggregate, setAggregate] = useState(false);
   const [defaultProductId, setDefaultProductId] = useState('');
+  const [zone, setZone] = useState('');
   const [view, setView] = useState<'review' | 'ready'>('review');
+  // The file last imported, so a zone chosen afterwards can be applied to it.
+  const [lastFile, setLastFile] = useState<File | null>(null);
   const importCsv = useImportCsv();
   const template = useCsvTemplate();
+  const summary = imported?.summary;
+  useKeepImportAlive(summary?.handle);
 
-  const onFile = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (!file) return;
+  const run = async (file: File): Promise<void> => {
+    setLastFile(file);
     const text = await file.text();
+    const previous = summary?.handle;
     importCsv.mutate(
       {
         text,
         fileName: file.name,
         aggregate,
         ...(defaultProductId !== '' ? { defaultProductId } : {}),
+        ...(zone !== '' ? { zone } : {}),
       },
       {
         onSuccess: (result) => {
+          if (previous !== undefined) void closeImport(previous).catch(() => undefined);
           setView(result.summary.review > 0 ? 'review' : 'ready');
           onImported(result);
         },
       },
     );
+  };
+
+  const onFile = (event: ChangeEvent<HTMLInputElement>): void => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file) void run(file);
+  };
+
+  const discard = (): void => {
+    if (summary) void closeImport(summary.handle).catch(() => undefined);
+    setLastFile(null);
+    onDiscard();
   };
 
   const downloadTemplate = (): void => {
@@ -78,7 +206,11 @@ export function CsvImport({
     });
   };
 
-  const summary = imported?.summary;
+  const zoneNeeded = summary !== undefined && summary.zonelessRows > 0;
+  const recheck = lastFile !== null && summary !== undefined && (summary.zone ?? '') !== zone;
+  const hiddenReview = [...excluded.values()].filter((x) => x.status === 'review').length;
+  const hiddenReady = excluded.size - hiddenReview;
+
   return (
     <section className="panel md-import" aria-labelledby={`${id}-h`}>
       <div className="md-panel-head">
@@ -96,7 +228,7 @@ export function CsvImport({
               {...control}
               type="file"
               accept=".csv,.txt,text/csv"
-              onChange={(e) => void onFile(e)}
+              onChange={onFile}
               disabled={importCsv.isPending}
             />
           )}
@@ -117,6 +249,7 @@ export function CsvImport({
             </select>
           )}
         </Field>
+        <ZoneSelect value={zone} onChange={setZone} needed={zoneNeeded} />
         <label
           className="md-check"
           title="AWS keeps only the first record per customer, dimension and hour; summing on our side bills the whole usage."
@@ -128,6 +261,11 @@ export function CsvImport({
           />
           Aggregate to one record per customer, dimension and hour (sum quantities)
         </label>
+        {recheck && (
+          <button type="button" disabled={importCsv.isPending} onClick={() => void run(lastFile)}>
+            Check the file again with this zone
+          </button>
+        )}
         <button type="button" onClick={downloadTemplate} disabled={template.isPending}>
           Download template
         </button>
@@ -140,38 +278,9 @@ export function CsvImport({
         />
       )}
       {template.error && <ErrorPanel error={toDisplayableError(template.error)} />}
-      {summary && (
+      {imported && summary && (
         <>
-          <div className="md-import-summary" role="status">
-            <strong>{summary.fileName}</strong>: {formatNumber(summary.fileRows)} rows
-            {summary.aggregated
-              ? ` → ${formatNumber(summary.records)} records (${formatNumber(summary.rowsMerged)} rows summed into others)`
-              : ''}
-            {' · '}
-            <span className="md-ok">{formatNumber(summary.ready)} ready</span>
-            {' · '}
-            <span className={summary.review > 0 ? 'md-bad' : ''}>
-              {formatNumber(summary.review)} need review
-            </span>
-            {summary.review > 0 && (
-              <span className="md-muted">
-                {' '}
-                (
-                {Object.entries(summary.byReason)
-                  .filter(([, n]) => n > 0)
-                  .map(([r, n]) => `${REASON_LABEL[r] ?? r}: ${formatNumber(n)}`)
-                  .join(', ')}
-                )
-              </span>
-            )}
-            {excluded.size > 0 && (
-              <span className="md-muted"> · {formatNumber(excluded.size)} moved to the editor</span>
-            )}
-            <span className="md-muted"> · checked in {formatNumber(summary.milliseconds)} ms</span>
-            <button type="button" className="md-link" onClick={onDiscard}>
-              Discard import
-            </button>
-          </div>
+          <ImportSummaryLine imported={imported} excluded={excluded} onDiscard={discard} />
           {summary.aggregated && summary.rowsMerged > 0 && (
             <p className="md-note">
               Aggregated: AWS bills only the first record per customer, dimension and hour, so rows
@@ -191,9 +300,9 @@ export function CsvImport({
             tabs={[
               {
                 id: 'review',
-                label: `Needs review (${formatNumber(summary.review - excluded.size)})`,
+                label: `Needs review (${formatNumber(summary.review - hiddenReview)})`,
               },
-              { id: 'ready', label: `Ready (${formatNumber(summary.ready)})` },
+              { id: 'ready', label: `Ready (${formatNumber(summary.ready - hiddenReady)})` },
             ]}
             selected={view}
             onSelect={setView}
@@ -207,175 +316,11 @@ export function CsvImport({
               excluded={excluded}
               products={products}
               now={now}
-              onFix={onFix}
+              actions={actions}
             />
           </Tabs>
         </>
       )}
     </section>
-  );
-}
-
-const PAGE = 500;
-
-function quantityValue(row: ImportRow): number | string {
-  const q = row.draft.quantity;
-  if (typeof q === 'number') return q;
-  return /^\d+$/.test(q.trim()) ? Number(q) : q;
-}
-
-function ImportTable(props: {
-  handle: string;
-  filter: 'ready' | 'review';
-  initial: ImportRow[];
-  total: number;
-  excluded: ReadonlySet<number>;
-  products: readonly Product[];
-  now: number;
-  onFix: (row: ImportRow) => void;
-}) {
-  const { handle, filter, excluded, products, now, onFix } = props;
-  const query = useInfiniteQuery({
-    queryKey: meteringKeys.importRows(handle, filter),
-    queryFn: ({ pageParam }) => fetchImportRows({ handle, filter, offset: pageParam, limit: PAGE }),
-    initialPageParam: 0,
-    initialData: { pages: [{ total: props.total, rows: props.initial }], pageParams: [0] },
-    getNextPageParam: (last, pages) => {
-      const loaded = pages.reduce((n, p) => n + p.rows.length, 0);
-      return loaded < last.total ? loaded : undefined;
-    },
-    staleTime: Infinity,
-  });
-  const loaded = useMemo(() => query.data.pages.flatMap((p) => p.rows), [query.data]);
-  const rows = useMemo(() => loaded.filter((r) => !excluded.has(r.index)), [loaded, excluded]);
-  const names = useMemo(() => new Map(products.map((p) => [p.id, p.name])), [products]);
-
-  const columns = useMemo<DataColumn<ImportRow>[]>(() => {
-    const base: DataColumn<ImportRow>[] = [
-      {
-        id: 'lines',
-        header: 'Line',
-        kind: 'number',
-        width: 70,
-        value: (r) => r.lines[0],
-        render: (r) =>
-          r.lines.length > 1
-            ? `${String(r.lines[0])} +${String(r.lines.length - 1)}`
-            : String(r.lines[0]),
-      },
-      {
-        id: 'product',
-        header: 'Product',
-        width: 150,
-        value: (r) =>
-          r.draft.productId !== undefined
-            ? (names.get(r.draft.productId) ?? r.draft.productId)
-            : (r.draft.productCode ?? ''),
-      },
-      {
-        id: 'customer',
-        header: 'Customer',
-        kind: 'id',
-        width: 170,
-        value: (r) => r.draft.customerAwsAccountId ?? r.draft.customerIdentifier ?? '',
-      },
-      {
-        id: 'license',
-        header: 'License ARN',
-        kind: 'id',
-        width: 230,
-        defaultHidden: true,
-        value: (r) => r.draft.licenseArn ?? '',
-      },
-      { id: 'dimension', header: 'Dimension', width: 130, value: (r) => r.draft.dimension },
-      { id: 'quantity', header: 'Quantity', kind: 'number', width: 110, value: quantityValue },
-      {
-        id: 'timestamp',
-        header: 'Usage hour (UTC)',
-        kind: 'id',
-        width: 200,
-        value: (r) => r.draft.timestamp,
-      },
-    ];
-    if (filter === 'review') {
-      base.splice(
-        1,
-        0,
-        {
-          id: 'reasons',
-          header: 'Reasons',
-          width: 140,
-          value: (r) => r.reasons.map((x) => REASON_LABEL[x] ?? x).join(', '),
-        },
-        {
-          id: 'problem',
-          header: 'Problem',
-          width: 340,
-          value: (r) => {
-            const first = r.issues.find((i) => i.severity === 'error') ?? r.issues[0];
-            return first ? first.message : '';
-          },
-        },
-        {
-          id: 'fix',
-          header: 'Fix',
-          width: 104,
-          sortable: false,
-          filterable: false,
-          alwaysVisible: true,
-          value: () => 'Fix in editor',
-          render: (r) => (
-            <button
-              type="button"
-              className="md-small"
-              tabIndex={-1}
-              aria-label={`Fix line ${String(r.lines[0])} in the editor`}
-              onClick={() => onFix(r)}
-            >
-              Fix in editor
-            </button>
-          ),
-        },
-      );
-    } else {
-      base.push({
-        id: 'window',
-        header: 'Window',
-        width: 170,
-        value: (r) => (r.deadlineMs === null ? '' : windowLeft(r.deadlineMs, now)),
-      });
-      base.push({
-        id: 'warnings',
-        header: 'Notes',
-        width: 260,
-        defaultHidden: false,
-        value: (r) => r.issues.map((i) => i.message).join(' '),
-      });
-    }
-    return base;
-  }, [filter, names, now, onFix]);
-
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
-  const onEndReached = useMemo(
-    () => () => {
-      if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-    },
-    [hasNextPage, isFetchingNextPage, fetchNextPage],
-  );
-
-  return (
-    <DataTable
-      tableId={`metering-import-${filter}`}
-      label={filter === 'review' ? 'Rows that need review' : 'Rows ready to send'}
-      rows={rows}
-      columns={columns}
-      getRowId={(r) => String(r.index)}
-      totalCount={props.total - (loaded.length - rows.length)}
-      onEndReached={onEndReached}
-      onRowActivate={filter === 'review' ? onFix : undefined}
-      rowClassName={(r) => (r.status === 'review' ? 'md-row-review' : undefined)}
-      height="300px"
-      emptyMessage={filter === 'review' ? 'Nothing needs review.' : 'No ready rows.'}
-    />
   );
 }

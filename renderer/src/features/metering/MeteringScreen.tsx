@@ -1,17 +1,9 @@
 // Metering: enter or import usage records, see every problem as you type (the same rules main
 // applies), preview exactly what will be sent, and submit. The input side lives here; the
 // submission's progress and outcomes belong to the submit side (SubmitResult).
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { ImportRow } from '../../../../shared/channels/metering';
-import { validateRecords, type Product } from '../../../../shared/metering';
-import {
-  allProducts,
-  useCatalog,
-  usePlan,
-  useSentIndex,
-  useSubmit,
-  type ImportCsvDone,
-} from '../../api/metering';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { Product } from '../../../../shared/metering';
+import { allProducts, useCatalog, usePlan, useSubmit } from '../../api/metering';
 import { useAppInfo } from '../../api/queries';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
@@ -20,10 +12,11 @@ import { Tabs } from '../../components/Tabs';
 import { useBillingConfirmation, type BillingAnswer } from '../connections/useBillingConfirmation';
 import { CatalogPanel } from './CatalogPanel';
 import { CsvImport } from './CsvImport';
-import { emptyRow, findProductByCode, fromDraft, toDraft, type EditorRow } from './editor-model';
+import { emptyRow, findProductByCode, nextRow, type EditorRow } from './editor-model';
 import { Preview } from './Preview';
 import { RecordEditor } from './RecordEditor';
 import { SubmitResult } from './SubmitResult';
+import { useMeteringWork } from './useMeteringWork';
 import './metering.css';
 
 /** The query part of the route ("#/metering?customerAwsAccountId=…"). */
@@ -68,11 +61,13 @@ export function MeteringScreen() {
   const now = useNow(30_000);
   const products = useMemo(() => allProducts(catalogQuery.data), [catalogQuery.data]);
   const [tab, setTab] = useState<'records' | 'catalog'>('records');
-  const [rows, setRows] = useState<EditorRow[]>([]);
-  const [imported, setImported] = useState<ImportCsvDone | null>(null);
-  const [excluded, setExcluded] = useState<ReadonlySet<number>>(new Set());
+  const work = useMeteringWork({
+    products,
+    now,
+    connectionId: appInfo.data?.activeConnection?.id,
+  });
+  const { rows, changeRows, drafts, validations, imported, excluded, version } = work;
   const [planVersion, setPlanVersion] = useState(0);
-  const [version, setVersion] = useState(0);
   const plan = usePlan();
   const submit = useSubmit();
   const billing = useBillingConfirmation();
@@ -85,60 +80,10 @@ export function MeteringScreen() {
     setAppliedQuery(routeQuery);
     const prefilled = rowFromQuery(routeQuery, products, now);
     if (prefilled) {
-      setRows((prev) => [...prev, prefilled]);
-      setVersion((v) => v + 1);
+      changeRows((prev) => [...prev, prefilled]);
       setTab('records');
     }
   }
-
-  const drafts = useMemo(
-    () =>
-      rows.map((r) =>
-        toDraft(
-          r,
-          products.find((p) => p.id === r.productId),
-        ),
-      ),
-    [rows, products],
-  );
-  const firstPass = useMemo(
-    () => validateRecords(drafts, { catalog: products, now }),
-    [drafts, products, now],
-  );
-  const keys = useMemo(
-    () => [...new Set(firstPass.flatMap((v) => (v.key === null ? [] : [v.key])))].sort(),
-    [firstPass],
-  );
-  const sent = useSentIndex(keys, appInfo.data?.activeConnection?.id);
-  const validations = useMemo(
-    () =>
-      sent.data && sent.data.size > 0
-        ? validateRecords(drafts, { catalog: products, now, sentIndex: sent.data })
-        : firstPass,
-    [sent.data, drafts, products, now, firstPass],
-  );
-
-  const changeRows = useCallback((update: (prev: EditorRow[]) => EditorRow[]) => {
-    setRows(update);
-    setVersion((v) => v + 1);
-  }, []);
-
-  const onFix = useCallback(
-    (row: ImportRow) => {
-      changeRows((prev) => [
-        ...prev,
-        fromDraft(row.draft, products, { index: row.index, lines: row.lines }),
-      ]);
-      setExcluded((prev) => new Set([...prev, row.index]));
-    },
-    [changeRows, products],
-  );
-
-  const onImported = (result: ImportCsvDone): void => {
-    setImported(result);
-    setExcluded(new Set());
-    setVersion((v) => v + 1);
-  };
 
   const onPreview = (): void => {
     setPlanVersion(version);
@@ -146,7 +91,7 @@ export function MeteringScreen() {
     plan.mutate({
       records: drafts,
       ...(imported ? { importHandle: imported.summary.handle } : {}),
-      ...(excluded.size > 0 ? { excludeImportRows: [...excluded] } : {}),
+      ...(excluded.size > 0 ? { excludeImportRows: [...excluded.keys()] } : {}),
     });
   };
 
@@ -167,7 +112,9 @@ export function MeteringScreen() {
     submit.mutate({ planId, ...(dryRun ? { dryRun } : {}), ...answer });
   };
 
-  const importReady = imported ? imported.summary.ready : 0;
+  const importReady = imported
+    ? imported.summary.ready - [...excluded.values()].filter((x) => x.status === 'ready').length
+    : 0;
 
   return (
     <Screen
@@ -208,13 +155,9 @@ export function MeteringScreen() {
               imported={imported}
               excluded={excluded}
               now={now}
-              onImported={onImported}
-              onFix={onFix}
-              onDiscard={() => {
-                setImported(null);
-                setExcluded(new Set());
-                setVersion((v) => v + 1);
-              }}
+              onImported={work.replaceImport}
+              actions={work.importActions}
+              onDiscard={() => work.replaceImport(null)}
             />
             <RecordEditor
               rows={rows}
@@ -226,12 +169,11 @@ export function MeteringScreen() {
               }
               onRemove={(rowId) => changeRows((prev) => prev.filter((r) => r.rowId !== rowId))}
               onAdd={() =>
-                changeRows((prev) => [
-                  ...prev,
-                  emptyRow(now, prev[prev.length - 1]?.productId ?? products[0]?.id ?? ''),
-                ])
+                changeRows((prev) => [...prev, nextRow(prev, now, products[0]?.id ?? '')])
               }
               onClear={() => changeRows(() => [])}
+              collisions={work.collisions}
+              collisionActions={work.collisionActions}
             />
             <Preview
               plan={plan.data ?? null}

@@ -1,7 +1,7 @@
 // The record editor's row model: what the inputs hold (text, as typed) and how it becomes a
 // UsageRecordDraft for the shared validator. Pure, so it is easy to reason about.
 import { hourOf, HOUR_MS } from '../../../../shared/aws/metering-rules';
-import type { Product, UsageRecordDraft } from '../../../../shared/metering';
+import { parseQuantity, type Product, type UsageRecordDraft } from '../../../../shared/metering';
 import { formatLocalDayTimeWithZone } from '../../locale';
 
 export type AllocationRow = { quantity: string; tags: string };
@@ -19,6 +19,9 @@ export type EditorRow = {
   acknowledgeUnknownDimension: boolean;
   /** Set when the row came from a CSV import (fix in the editor). */
   fromImport?: { index: number; lines: number[] };
+  /** What the import found wrong with the line itself; an error until checked against the file. */
+  importProblem?: NonNullable<UsageRecordDraft['importProblem']>;
+  importProblemChecked?: boolean;
 };
 
 let counter = 0;
@@ -44,6 +47,25 @@ export function emptyRow(now: number, productId = ''): EditorRow {
     timestamp: defaultHour(now),
     allocations: [],
     acknowledgeUnknownDimension: false,
+  };
+}
+
+/**
+ * The record "Add record" appends: the product and the customer of the last record (the usual
+ * next record is another dimension or hour for the same customer), a fresh hour and quantity.
+ */
+export function nextRow(
+  rows: readonly EditorRow[],
+  now: number,
+  fallbackProductId: string,
+): EditorRow {
+  const last = rows[rows.length - 1];
+  if (!last) return emptyRow(now, fallbackProductId);
+  return {
+    ...emptyRow(now, last.productId),
+    customerIdentifier: last.customerIdentifier,
+    customerAwsAccountId: last.customerAwsAccountId,
+    licenseArn: last.licenseArn,
   };
 }
 
@@ -94,6 +116,8 @@ export function toDraft(row: EditorRow, product: Product | undefined): UsageReco
     });
   }
   if (row.acknowledgeUnknownDimension) draft.acknowledgeUnknownDimension = true;
+  if (row.importProblem) draft.importProblem = row.importProblem;
+  if (row.importProblemChecked === true) draft.importProblemChecked = true;
   return draft;
 }
 
@@ -121,7 +145,31 @@ export function fromDraft(
     })),
     acknowledgeUnknownDimension: draft.acknowledgeUnknownDimension === true,
     ...(fromImport ? { fromImport } : {}),
+    ...(draft.importProblem
+      ? { importProblem: draft.importProblem, importProblemChecked: false }
+      : {}),
   };
+}
+
+/** How messages name an editor record: "record 2", or "record 2 (line 14)" for an imported one. */
+export function recordLabel(rows: readonly EditorRow[]): (index: number) => string {
+  return (index) => {
+    const from = rows[index]?.fromImport;
+    const record = `record ${String(index + 1)}`;
+    return from ? `${record} (line ${String(from.lines[0])})` : record;
+  };
+}
+
+/**
+ * Adding an import row's quantity to an editor record: only when both are plain whole numbers
+ * with no allocations (anything else is for the person to combine).
+ */
+export function mergedQuantity(row: EditorRow, other: UsageRecordDraft): string | null {
+  if (row.allocations.length > 0 || (other.allocations?.length ?? 0) > 0) return null;
+  const mine = parseQuantity(row.quantity);
+  const theirs = parseQuantity(other.quantity);
+  if (!mine.ok || !theirs.ok) return null;
+  return String(mine.value + theirs.value);
 }
 
 /** "3 h 20 min left in the window", or that it has closed. */

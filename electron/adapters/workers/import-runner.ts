@@ -1,0 +1,85 @@
+// Runs CSV imports in worker threads, so parsing and validating a 200,000-row file never holds
+// the core (every other request keeps answering meanwhile). One worker per import: its memory is
+// returned when the import ends, and two imports run side by side.
+import { Worker } from 'node:worker_threads';
+import type { ImportRow } from '../../../shared/channels/metering';
+import { AppError } from '../../../shared/errors';
+import type { CsvImporter, ImportResult } from '../../services/metering/csv-import';
+import type { FromWorker, ToWorker } from './import-protocol';
+
+/** Where the worker's code is: the built file, or (tests, benchmarks) its TypeScript source. */
+export type WorkerEntry = { url: URL; typescript?: boolean };
+
+function startWorker(entry: WorkerEntry): Worker {
+  if (!entry.typescript) return new Worker(entry.url);
+  // TypeScript sources run through tsx, registered inside the thread before the entry loads.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.url.href)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+export function createWorkerCsvImporter(entry: WorkerEntry): CsvImporter {
+  return (text, options) =>
+    new Promise<ImportResult>((resolve, reject) => {
+      const { sentIndex, ...jobOptions } = options;
+      const worker = startWorker(entry);
+      const send = (message: ToWorker): void => worker.postMessage(message);
+      let head: Extract<FromWorker, { type: 'head' }> | null = null;
+      const rows: ImportRow[] = [];
+      let settled = false;
+      const finish = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        outcome();
+      };
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'lookup':
+            sentIndex.lookup(message.keys).then(
+              (found) => send({ type: 'sent', lookupId: message.lookupId, entries: [...found] }),
+              (error: unknown) =>
+                finish(() => reject(error instanceof Error ? error : new Error(String(error)))),
+            );
+            return;
+          case 'head':
+            head = message;
+            setImmediate(() => send({ type: 'more' }));
+            return;
+          case 'rows':
+            for (const row of message.rows) rows.push(row);
+            // The next slice after a turn of the event loop: other requests go first.
+            setImmediate(() => send({ type: 'more' }));
+            return;
+          case 'done':
+            finish(() =>
+              head
+                ? resolve({ ...head.result, rows })
+                : reject(new AppError('INTERNAL', 'The import worker sent no result.')),
+            );
+            return;
+          case 'failed': {
+            const { code, message: text, ...extra } = message.error;
+            finish(() => reject(new AppError(code, text, extra)));
+            return;
+          }
+        }
+      });
+      worker.on('error', (error) =>
+        finish(() =>
+          reject(
+            new AppError('INTERNAL', `The import worker failed: ${error.message}`, {
+              cause: error,
+            }),
+          ),
+        ),
+      );
+      worker.on('exit', (code) =>
+        finish(() =>
+          reject(
+            new AppError('INTERNAL', `The import worker stopped (exit code ${String(code)}).`),
+          ),
+        ),
+      );
+      send({ type: 'import', text, options: jobOptions });
+    });
+}

@@ -1,0 +1,150 @@
+// Import sessions in main: the parts of a file being uploaded, and finished imports kept behind
+// handles so the renderer pages through 100,000 rows instead of receiving them at once. An
+// import lives while its screen keeps it alive (or until it is closed); an upload nobody
+// finishes is freed after ten minutes.
+import { AppError } from '../../../shared/errors';
+import type { ImportResult } from './csv-import';
+
+export type ImportSession = ImportResult & {
+  handle: string;
+  createdAt: number;
+  /** Last time the renderer used or kept this import (epoch ms). */
+  usedAt: number;
+  /** Ready rows by dedup key, built the first time someone asks. */
+  readyByKey?: Map<string, number>;
+};
+
+const MAX_UPLOAD_CHARS = 200_000_000;
+/** An upload with no new part for this long was abandoned. */
+export const UPLOAD_IDLE_MS = 10 * 60_000;
+/** An import no screen has kept alive for this long was closed without saying so. */
+export const IMPORT_IDLE_MS = 10 * 60_000;
+
+type Upload = { parts: string[]; chars: number; touchedAt: number };
+
+export function createImportSessions(deps: { newId: () => string; now: () => number }) {
+  const uploads = new Map<string, Upload>();
+  const imports = new Map<string, ImportSession>();
+
+  const uploadGone = (): AppError =>
+    new AppError('NOT_FOUND', 'This upload is no longer open.', { hint: 'Choose the file again.' });
+
+  /** Frees abandoned uploads and imports no screen keeps alive; returns how many of each. */
+  function sweep(): { uploads: number; imports: number } {
+    const now = deps.now();
+    let freedUploads = 0;
+    let freedImports = 0;
+    for (const [id, upload] of uploads) {
+      if (now - upload.touchedAt < UPLOAD_IDLE_MS) continue;
+      uploads.delete(id);
+      freedUploads += 1;
+    }
+    for (const [handle, session] of imports) {
+      if (now - session.usedAt < IMPORT_IDLE_MS) continue;
+      imports.delete(handle);
+      freedImports += 1;
+    }
+    return { uploads: freedUploads, imports: freedImports };
+  }
+
+  function get(handle: string): ImportSession {
+    sweep();
+    const session = imports.get(handle);
+    if (!session) {
+      throw new AppError('NOT_FOUND', 'This import is no longer available.', {
+        hint: 'Import the file again.',
+      });
+    }
+    session.usedAt = deps.now();
+    return session;
+  }
+
+  return {
+    /** Buffers one part; returns the upload id and the characters received so far. */
+    append(uploadId: string | undefined, text: string): { uploadId: string; chars: number } {
+      sweep();
+      const id = uploadId ?? deps.newId();
+      const upload =
+        uploads.get(id) ??
+        (uploadId === undefined ? { parts: [], chars: 0, touchedAt: deps.now() } : null);
+      if (!upload) throw uploadGone();
+      upload.parts.push(text);
+      upload.chars += text.length;
+      upload.touchedAt = deps.now();
+      if (upload.chars > MAX_UPLOAD_CHARS) {
+        uploads.delete(id);
+        throw new AppError('VALIDATION', 'The file is too large to import.', {
+          hint: 'Split it into files of at most a million rows.',
+        });
+      }
+      uploads.set(id, upload);
+      return { uploadId: id, chars: upload.chars };
+    },
+    /** The whole text of an upload (and forgets it). */
+    take(uploadId: string | undefined, last: string): string {
+      sweep();
+      if (uploadId === undefined) return last;
+      const upload = uploads.get(uploadId);
+      if (!upload) throw uploadGone();
+      uploads.delete(uploadId);
+      return upload.parts.join('') + last;
+    },
+    keep(result: ImportResult): ImportSession {
+      sweep();
+      const now = deps.now();
+      const session = { ...result, handle: deps.newId(), createdAt: now, usedAt: now };
+      imports.set(session.handle, session);
+      return session;
+    },
+    get,
+    page(handle: string, filter: 'ready' | 'review', offset: number, limit: number) {
+      const session = get(handle);
+      const list = filter === 'ready' ? session.ready : session.review;
+      const rows = list
+        .slice(offset, offset + limit)
+        .flatMap((i) => (session.rows[i] ? [session.rows[i]] : []));
+      return { total: list.length, rows };
+    },
+    /** The ready rows with these dedup keys (what an edited record would collide with). */
+    collisions(handle: string, keys: readonly string[]): { rows: ImportSession['rows'] } {
+      const session = get(handle);
+      if (!session.readyByKey) {
+        session.readyByKey = new Map();
+        for (const i of session.ready) {
+          const key = session.rows[i]?.key;
+          if (key !== null && key !== undefined) session.readyByKey.set(key, i);
+        }
+      }
+      const byKey = session.readyByKey;
+      const rows = keys.flatMap((key) => {
+        const index = byKey.get(key);
+        const row = index === undefined ? undefined : session.rows[index];
+        return row ? [row] : [];
+      });
+      return { rows };
+    },
+    /** The open screen says it still shows these imports; answers which are still here. */
+    keepAlive(handles: readonly string[]): { alive: string[] } {
+      sweep();
+      const now = deps.now();
+      const alive: string[] = [];
+      for (const handle of handles) {
+        const session = imports.get(handle);
+        if (!session) continue;
+        session.usedAt = now;
+        alive.push(handle);
+      }
+      return { alive };
+    },
+    /** The screen discarded or replaced the import. */
+    close(handle: string): { closed: boolean } {
+      return { closed: imports.delete(handle) };
+    },
+    sweep,
+    /** What is held now (for tests and the log). */
+    held(): { uploads: number; imports: number } {
+      return { uploads: uploads.size, imports: imports.size };
+    },
+  };
+}
+export type ImportSessions = ReturnType<typeof createImportSessions>;
