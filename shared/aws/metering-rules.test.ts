@@ -76,9 +76,15 @@ describe('field rules', () => {
     expect(licenseArnViolation('l-0123')?.code).toBe('InvalidLicenseException');
   });
 
-  it('tags use the documented character set, not the looser model range', () => {
+  it("tags follow the model's pattern, whose space-to-'=' range admits & , # and more", () => {
     expect(tagViolation({ Key: 'team:a/b@c', Value: 'x+y = z._-' })).toBeNull();
-    expect(tagViolation({ Key: 'cost#center', Value: 'x' })?.code).toBe('InvalidTagException');
+    // AWS-FACTS §0.1: ` -=` in ^[a-zA-Z0-9+ -=._:\/@]+$ is the range 0x20–0x3D.
+    for (const value of ['R&D, EMEA', '!"#$%&\'()*,;<', 'cost#center']) {
+      expect(tagViolation({ Key: 'dept', Value: value })).toBeNull();
+    }
+    for (const bad of ['a>b', 'a?b', 'a[b]', 'a\\b', 'a^b', 'a`b', 'a{b}', 'a|b', 'a~b', 'café']) {
+      expect(tagViolation({ Key: 'k', Value: bad })?.code).toBe('InvalidTagException');
+    }
     expect(tagViolation({ Key: '', Value: 'x' })?.code).toBe('InvalidTagException');
     expect(tagViolation({ Key: 'k', Value: 'v'.repeat(257) })?.code).toBe('InvalidTagException');
   });

@@ -11,7 +11,11 @@ export const ALLOCATIONS_MIN = 1;
 export const ALLOCATIONS_MAX = 2500;
 export const TAGS_MIN = 1;
 export const TAGS_MAX = 5;
-/** "max tags across the UsageAllocation list – 5", read as ≤ 5 distinct keys per record (UNVERIFIED; the strict reading is the safe one for billing). */
+/**
+ * The Seller Guide's "max tags across the UsageAllocation list – 5", if it means distinct keys per
+ * record. AWS-FACTS marks that reading UNVERIFIED and no primary source states it, so the app
+ * warns past it instead of refusing the record.
+ */
 export const DISTINCT_TAG_KEYS_PER_RECORD_MAX = 5;
 export const TAG_KEY_MAX = 100;
 export const TAG_VALUE_MAX = 256;
@@ -38,10 +42,14 @@ export const CUSTOMER_ACCOUNT_ID_PATTERN = /^[0-9]+$/;
 export const LICENSE_ARN_PATTERN =
   /^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$/;
 /**
- * The documented tag character set `a-zA-Z0-9+ -=._:/@` taken literally (the model's regex has a
- * space-to-'=' range that admits more; we validate against the documented set to be safe).
+ * The model's TagKey/TagValue pattern `^[a-zA-Z0-9+ -=._:\/@]+$`, as written. Its ` -=` is a range
+ * from space (0x20) to '=' (0x3D), so it also admits ! " # $ % & ' ( ) * , ; < (AWS-FACTS §0.1):
+ * "R&D, EMEA" is a valid tag value.
  */
-export const TAG_CHARS_PATTERN = /^[a-zA-Z0-9+ \-=._:/@]+$/;
+export const TAG_CHARS_PATTERN = /^[a-zA-Z0-9+ -=._:/@]+$/;
+/** The characters TAG_CHARS_PATTERN admits, for messages. */
+export const TAG_CHARS_DESCRIPTION =
+  'letters, digits, space and ! " # $ % & \' ( ) * + , - . / : ; < = @ _';
 
 export type MeteringRuleCode =
   | 'ValidationException'
@@ -209,7 +217,7 @@ export function tagViolation(tag: Tag): RuleViolation | null {
   if (!TAG_CHARS_PATTERN.test(tag.Key) || !TAG_CHARS_PATTERN.test(tag.Value)) {
     return {
       code: 'InvalidTagException',
-      message: `Tag '${tag.Key}' contains characters outside a-zA-Z0-9+ -=._:/@.`,
+      message: `Tag '${tag.Key}' contains characters AWS does not allow in tags (only ${TAG_CHARS_DESCRIPTION}).`,
     };
   }
   return null;
@@ -277,14 +285,10 @@ export function distinctTagKeys(allocations: readonly UsageAllocation[]): number
   return keys.size;
 }
 
-export function distinctTagKeysViolation(
-  allocations: readonly UsageAllocation[],
-): RuleViolation | null {
-  if (distinctTagKeys(allocations) <= DISTINCT_TAG_KEYS_PER_RECORD_MAX) return null;
-  return {
-    code: 'InvalidTagException',
-    message: `A record's allocations may use at most ${DISTINCT_TAG_KEYS_PER_RECORD_MAX} distinct tag keys.`,
-  };
+/** More distinct tag keys than the uncertain per-record reading allows (a warning, not a rule). */
+export function tooManyDistinctTagKeys(allocations: readonly UsageAllocation[]): number | null {
+  const keys = distinctTagKeys(allocations);
+  return keys > DISTINCT_TAG_KEYS_PER_RECORD_MAX ? keys : null;
 }
 
 /** The allocated quantities add up to the record's quantity. */
@@ -303,8 +307,8 @@ export function allocationSumViolation(
 
 /**
  * Allocation rules: 1..2500 allocations, each quantity int32, 1..5 tags per allocation with unique
- * keys, unique tag sets across allocations (one untagged bucket at most), ≤ 5 distinct keys per
- * record, and the allocated quantities summing to the record's quantity.
+ * keys, unique tag sets across allocations (one untagged bucket at most), and the allocated
+ * quantities summing to the record's quantity. (Distinct keys per record: tooManyDistinctTagKeys.)
  */
 export function allocationsViolation(
   quantity: number,
@@ -316,11 +320,7 @@ export function allocationsViolation(
     const tags = allocation.Tags === undefined ? null : allocationTagsViolation(allocation.Tags);
     if (tags) return tags;
   }
-  return (
-    tagSetsViolation(allocations) ??
-    distinctTagKeysViolation(allocations) ??
-    allocationSumViolation(quantity, allocations)
-  );
+  return tagSetsViolation(allocations) ?? allocationSumViolation(quantity, allocations);
 }
 
 /** Order-independent identity of a tag set; `undefined` is the untagged bucket. */

@@ -322,7 +322,7 @@ describe('validateRecord: allocations and tags', () => {
     expect(errors(withAlloc([{ quantity: 4 }]))).toContain('allocation-sum');
   });
   it('tag rules: characters, more than 5 tags, repeated key', () => {
-    expect(errors(withAlloc([{ quantity: 10, tags: [{ key: 'bad#key', value: 'x' }] }]))).toContain(
+    expect(errors(withAlloc([{ quantity: 10, tags: [{ key: 'bad|key', value: 'x' }] }]))).toContain(
       'allocation-tag',
     );
     const six = Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
@@ -340,6 +340,23 @@ describe('validateRecord: allocations and tags', () => {
         ]),
       ),
     ).toContain('allocation-tag');
+  });
+  it("tags as the model's pattern allows: 'R&D, EMEA' is valid (AWS-FACTS §0.1)", () => {
+    const v = validateRecord(
+      withAlloc([{ quantity: 10, tags: [{ key: 'cost center', value: 'R&D, EMEA' }] }]),
+      ctx,
+    );
+    expect(v.issues).toEqual([]);
+    expect(v.record?.allocations?.[0]?.tags).toEqual([{ key: 'cost center', value: 'R&D, EMEA' }]);
+  });
+  it('more than 5 distinct tag keys per record is a warning, not an error (UNVERIFIED limit)', () => {
+    const allocations = Array.from({ length: 6 }, (_, i) => ({
+      quantity: i === 0 ? 10 : 0,
+      tags: [{ key: `key${String(i)}`, value: 'v' }],
+    }));
+    const v = validateRecord(withAlloc(allocations), ctx);
+    expect(v.issues.map((i) => `${i.severity}:${i.code}`)).toEqual(['warning:allocation-tag-keys']);
+    expect(v.record).not.toBeNull();
   });
   it('tag sets must be unique across allocations', () => {
     expect(
