@@ -46,6 +46,15 @@ describe('parseBulkInput', () => {
     expect(tokens(text)).toEqual([`2:token:${A}`, `3:token:${B}`]);
   });
 
+  it("a spreadsheet's export (byte-order mark, CRLF, a quoted note spanning lines) keeps its lines", () => {
+    const text = `\uFEFFtoken,note\r\n${A},"first line\r\nsecond, with a comma"\r\n\r\n"${B}",ok\r\n`;
+    const parsed = parseBulkInput(text);
+    expect(parsed).toMatchObject({ mode: 'csv', column: 'token' });
+    expect(tokens(text)).toEqual([`2:token:${A}`, `5:token:${B}`]);
+    // The same file saved with old Mac line ends (CR only).
+    expect(tokens(text.replace(/\r\n/g, '\r'))).toEqual([`2:token:${A}`, `5:token:${B}`]);
+  });
+
   it('without a header, takes the longest token-like cell of each CSV row (not a date)', () => {
     const text = `Acme,2026-08-01,${A}\nBlue,2026-08-02,x-amzn-marketplace-token=${encoded(B)}`;
     expect(tokens(text)).toEqual([`1:token:${A}`, `2:token:${B}`]);

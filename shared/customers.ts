@@ -1,6 +1,7 @@
 // Pure helpers of the customers area, used by main (authoritatively) and the renderer (live):
 // splitting a bulk paste into tokens, the metering-editor link for a resolved customer, and the
 // exports of a bulk run (CSV safe to open in a spreadsheet, and JSON).
+import Papa from 'papaparse';
 import type { BulkRow, ResolvedCustomer } from './channels/customers';
 import { extractRegistrationToken, type TokenExtraction } from './tokens';
 import { csvIdCell, csvTable, csvTextCell, type CsvColumn } from './csv';
@@ -21,51 +22,34 @@ export type BulkParse = {
 
 type CsvRecord = { line: number; cells: string[]; text: string };
 
-/** RFC 4180 records (quoted cells may hold commas, quotes and line breaks), with start lines. */
-function csvRecords(text: string): CsvRecord[] {
+/**
+ * RFC 4180 records read by papaparse (quoted cells may hold commas, quotes and line breaks), each
+ * with the line it starts on and its text as written; records of empty cells are dropped.
+ */
+function csvRecords(input: string): CsvRecord[] {
+  // No byte-order mark (spreadsheets write one before the header), and one kind of line end, so a
+  // record's line counts as an editor counts it.
+  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
   let line = 1;
-  let startLine = 1;
   let start = 0;
-  const endRecord = (end: number): void => {
-    cells.push(cell);
-    records.push({ line: startLine, cells, text: text.slice(start, end) });
-    cells = [];
-    cell = '';
-  };
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text.charAt(index);
-    if (quoted) {
-      if (char === '"' && text.charAt(index + 1) === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        if (char === '\n') line += 1;
-        cell += char;
+  Papa.parse<string[]>(text, {
+    delimiter: ',',
+    newline: '\n',
+    quoteChar: '"',
+    skipEmptyLines: false,
+    step: (row) => {
+      const end = row.meta.cursor;
+      const raw = text.slice(start, end);
+      const body = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
+      if (row.data.some((cell) => cell.trim() !== '')) {
+        records.push({ line, cells: row.data, text: body });
       }
-    } else if (char === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      endRecord(index);
-      if (char === '\r' && text.charAt(index + 1) === '\n') index += 1;
-      line += 1;
-      startLine = line;
-      start = index + 1;
-    } else {
-      cell += char;
-    }
-  }
-  if (cell !== '' || cells.length > 0 || start < text.length) endRecord(text.length);
-  return records.filter((record) => record.cells.some((value) => value.trim() !== ''));
+      for (let at = raw.indexOf('\n'); at >= 0; at = raw.indexOf('\n', at + 1)) line += 1;
+      start = end;
+    },
+  });
+  return records;
 }
 
 const TOKEN_HEADERS = new Set([
