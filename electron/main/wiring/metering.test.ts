@@ -186,7 +186,7 @@ const bad: UsageRecordDraft[] = [
     dimension: 'Requests',
     quantity: 10,
     timestamp: iso(NOW - HOUR_MS),
-    allocations: [{ quantity: 10, tags: [{ key: 'bad#', value: 'a' }] }],
+    allocations: [{ quantity: 10, tags: [{ key: 'bad|', value: 'a' }] }],
   },
   {
     productId: 'nope',
