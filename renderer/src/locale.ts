@@ -94,3 +94,29 @@ export function formatLocalDayTimeWithZone(ms: number): string {
     timeZoneName: 'short',
   }).format(ms);
 }
+
+/** This computer's IANA time zone, e.g. "Europe/Berlin"; empty when the browser does not say. */
+export function localTimeZone(): string {
+  return dateFormat({}).resolvedOptions().timeZone;
+}
+
+/** Every IANA time zone this browser knows, for zone pickers. */
+export function supportedTimeZones(): string[] {
+  return Intl.supportedValuesOf('timeZone');
+}
+
+/** The display locale's digit-group and decimal marks, for writing exact decimal text. */
+export function numberSeparators(): { group: string; decimal: string } {
+  const parts = numberFormat({}).formatToParts(12345.6);
+  return {
+    group: parts.find((p) => p.type === 'group')?.value ?? ',',
+    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+  };
+}
+
+/** A calendar month as its name and year, e.g. "November 2026" (UTC, as AWS bills). */
+export function formatMonthYear(year: number, month: number): string {
+  return dateFormat({ month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    Date.UTC(year, month - 1, 1),
+  );
+}

@@ -2,6 +2,7 @@
 // its tables.
 import type { ImportReason } from '../../../../shared/channels/metering';
 import { UTC_ZONE, formatOffset, zoneLabel } from '../../../../shared/metering/zones';
+import { localTimeZone, supportedTimeZones } from '../../locale';
 
 export const REASON_LABEL: Record<ImportReason, string> = {
   invalid: 'Invalid',
@@ -27,13 +28,13 @@ export function zoneOptions(): {
   offsets: ZoneOption[];
   places: ZoneOption[];
 } {
-  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const local = localTimeZone();
   const common: ZoneOption[] = [{ value: UTC_ZONE, label: 'UTC' }];
   if (local && local !== 'UTC') common.push({ value: local, label: `${local} (this computer)` });
   const offsets = OFFSETS.map((minutes) => {
     const value = formatOffset(minutes);
     return { value, label: zoneLabel(value) };
   });
-  const places = Intl.supportedValuesOf('timeZone').map((zone) => ({ value: zone, label: zone }));
+  const places = supportedTimeZones().map((zone) => ({ value: zone, label: zone }));
   return { common, offsets, places };
 }
