@@ -9,6 +9,7 @@ export const navEntries: readonly NavEntry[] = [
   { name: 'Containers', path: '/containers' },
   { name: 'Audit', path: '/audit' },
   { name: 'Journal', path: '/journal' },
+  { name: 'Corrections', path: '/corrections' },
   { name: 'Connections', path: '/connections' },
   { name: 'Settings', path: '/settings' },
 ];

@@ -264,9 +264,9 @@ describe('over-billing', () => {
       { hour: h.hour(3), quantity: 20 },
     ]);
     expect(entered.hours.map((x) => [x.differenceUnits, x.differenceAmount])).toEqual([
-      [-40, '-0.5'],
+      [-40, '-0.50'],
       [-42, '-0.525'],
-      [0, '0'],
+      [0, '0.00'],
     ]);
     expect(entered.differenceAmount).toBe('-1.025');
     expect(entered.state).toBe('waiting-for-invoice');

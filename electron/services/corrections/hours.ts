@@ -5,8 +5,9 @@
 // usage, so they are shown apart and never compared with what should have been billed.
 import type { CaseHour, InvoiceRef } from '../../../shared/channels/corrections';
 import type { JournalRow } from '../../../shared/channels/journal';
-import { formatDecimal, timesQuantity, type Decimal } from '../../../shared/decimal';
+import { formatMoney, timesQuantity, type Decimal } from '../../../shared/decimal';
 import { batchTimestampViolation } from '../../../shared/aws/metering-rules';
+import { billedOnce } from '../../../shared/billing';
 import { billingPeriodOf, HOUR_MS, hoursOf, isoHour, periodEnd } from './period';
 import type { BilledRow, InvoiceInfo, StoredCase } from './ports';
 
@@ -22,9 +23,13 @@ export type CaseSources = {
 const NOT_OCCUPYING = new Set(['Rejected', 'CustomerNotSubscribed']);
 
 type HourUsage = {
-  /** MeteringRecordId (or a stand-in for an id-less row) → quantity, from each source. */
+  /** Billed records (MeteringRecordId → quantity) as each source shows them. */
   journal: Map<string, number>;
   cloudTrail: Map<string, number>;
+  /** Billed once (shared/billing.ts): the first Success of each MeteringRecordId. */
+  billed: number;
+  /** Answers nobody can call billed or not yet (lost, or a Success without an id). */
+  unknown: number;
   eventIds: Set<string>;
   /** Something is billed, or may be (in flight), for the customer and dimension. */
   occupied: boolean;
@@ -75,6 +80,8 @@ function usageAt(index: UsageIndex, hour: number): HourUsage {
     usage = {
       journal: new Map(),
       cloudTrail: new Map(),
+      billed: 0,
+      unknown: 0,
       eventIds: new Set(),
       occupied: false,
       topUp: 0,
@@ -98,10 +105,20 @@ export function ownTopUps(stored: StoredCase, rows: readonly JournalRow[]) {
   return { submissions, ids };
 }
 
-/** Every hour with usage of the case's customer, product and dimension, from both sources. */
-export function usageIndex(stored: StoredCase, sources: CaseSources): UsageIndex {
-  const index: UsageIndex = new Map();
+/** One record from either source, in the order AWS answered it. */
+type Seen = {
+  at: number;
+  hour: number;
+  source: 'journal' | 'cloudTrail';
+  status: string;
+  meteringRecordId?: string | undefined;
+  quantity: number;
+  eventId?: string;
+};
+
+function seenRecords(stored: StoredCase, sources: CaseSources, index: UsageIndex): Seen[] {
   const own = ownTopUps(stored, sources.journalRows);
+  const seen: Seen[] = [];
   for (const row of sources.journalRows) {
     if (!journalRowMatches(stored, row)) continue;
     const hour = Math.floor(Date.parse(row.timestamp) / HOUR_MS) * HOUR_MS;
@@ -112,21 +129,59 @@ export function usageIndex(stored: StoredCase, sources: CaseSources): UsageIndex
       if (row.status === 'Success') usage.topUp += row.quantity;
       continue;
     }
-    if (row.status !== 'Success') continue;
-    const id = row.meteringRecordId ?? `journal:${row.submissionId}:${row.key}`;
-    if (!usage.journal.has(id)) usage.journal.set(id, row.quantity);
+    const at = Date.parse(row.at);
+    seen.push({
+      at,
+      hour,
+      source: 'journal',
+      status: row.status,
+      meteringRecordId: row.meteringRecordId,
+      quantity: row.quantity,
+    });
   }
   for (const row of sources.billedRows) {
-    if (row.status !== 'Success' || row.usageHour === null || !billedRowMatches(stored, row)) {
-      continue;
-    }
+    if (row.usageHour === null || !billedRowMatches(stored, row)) continue;
     const usage = usageAt(index, row.usageHour);
-    usage.occupied = true;
+    if (row.status === 'Success') usage.occupied = true;
     if (row.meteringRecordId !== undefined && own.ids.has(row.meteringRecordId)) continue;
-    usage.eventIds.add(row.eventId);
-    const id = row.meteringRecordId ?? `event:${row.eventId}:${String(row.recordIndex)}`;
-    if (!usage.cloudTrail.has(id)) usage.cloudTrail.set(id, row.quantity);
+    seen.push({
+      at: row.eventTime,
+      hour: row.usageHour,
+      source: 'cloudTrail',
+      status: row.status,
+      meteringRecordId: row.meteringRecordId,
+      quantity: row.quantity,
+      eventId: row.eventId,
+    });
   }
+  return seen.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Every hour with usage of the case's customer, product and dimension, from both sources,
+ * counted with the app's one billed-once definition (shared/billing.ts).
+ */
+export function usageIndex(stored: StoredCase, sources: CaseSources): UsageIndex {
+  const index: UsageIndex = new Map();
+  const seen = seenRecords(stored, sources, index);
+  const views = billedOnce(seen, (s) => ({
+    status: s.status,
+    meteringRecordId: s.meteringRecordId,
+    // One customer, product and dimension: the hour is the whole usage key.
+    key: String(s.hour),
+    quantity: s.quantity,
+  }));
+  seen.forEach((s, i) => {
+    const usage = usageAt(index, s.hour);
+    const kind = views[i]?.kind;
+    if (s.eventId !== undefined && s.status === 'Success') usage.eventIds.add(s.eventId);
+    if (kind === 'billed') usage.billed += s.quantity;
+    if (kind === 'unknown') usage.unknown += 1;
+    if (s.status === 'Success' && s.meteringRecordId !== undefined) {
+      const map = s.source === 'journal' ? usage.journal : usage.cloudTrail;
+      if (!map.has(s.meteringRecordId)) map.set(s.meteringRecordId, s.quantity);
+    }
+  });
   return index;
 }
 
@@ -139,7 +194,6 @@ const sum = (values: Iterable<number>): number => {
 /** Billed once per MeteringRecordId across both sources, and where the sources disagree. */
 function billedOf(usage: HourUsage | undefined, dayComplete: boolean) {
   if (!usage) return { billed: 0, from: 'none' as const, ids: [], sent: null, trail: null };
-  const all = new Map([...usage.cloudTrail, ...usage.journal]);
   const sent = usage.journal.size > 0 ? sum(usage.journal.values()) : null;
   const trail = usage.cloudTrail.size > 0 ? sum(usage.cloudTrail.values()) : null;
   const from: CaseHour['billedFrom'] =
@@ -150,22 +204,31 @@ function billedOf(usage: HourUsage | undefined, dayComplete: boolean) {
         : sent !== null
           ? 'journal'
           : 'none';
-  let mismatch: string | undefined;
+  const notes: string[] = [];
   for (const [id, quantity] of usage.journal) {
-    const seen = usage.cloudTrail.get(id);
-    if (seen !== undefined && seen !== quantity) {
-      mismatch = `Record ${id}: the journal says ${quantity}, CloudTrail ${seen}.`;
-    } else if (seen === undefined && dayComplete && !id.startsWith('journal:')) {
-      mismatch = `Record ${id} is billed per the journal but not in CloudTrail, although the day is synced.`;
+    const other = usage.cloudTrail.get(id);
+    if (other !== undefined && other !== quantity) {
+      notes.push(
+        `Record ${id}: the journal says ${String(quantity)}, CloudTrail ${String(other)}.`,
+      );
+    } else if (other === undefined && dayComplete) {
+      notes.push(
+        `Record ${id} is billed per the journal but not in CloudTrail, although the day is synced.`,
+      );
     }
   }
+  if (usage.unknown > 0) {
+    notes.push(
+      `${String(usage.unknown)} answer(s) for this hour are unknown (lost, or a Success without a MeteringRecordId): not counted as billed.`,
+    );
+  }
   return {
-    billed: sum(all.values()),
+    billed: usage.billed,
     from,
-    ids: [...all.keys()].filter((id) => !id.includes(':')),
+    ids: [...new Set([...usage.cloudTrail.keys(), ...usage.journal.keys()])],
     sent,
     trail,
-    ...(mismatch === undefined ? {} : { mismatch }),
+    ...(notes.length === 0 ? {} : { mismatch: notes.join(' ') }),
   };
 }
 
@@ -239,7 +302,9 @@ export function buildHours(
       correct,
       differenceUnits: difference,
       differenceAmount:
-        difference === null ? null : formatDecimal(timesQuantity(difference, price)),
+        difference === null
+          ? null
+          : formatMoney(timesQuantity(difference, price), stored.agreement.currencyCode),
       windowOpen: hourOpen(hour, now),
     };
   });

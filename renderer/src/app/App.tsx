@@ -4,6 +4,7 @@ import { useAppInfo, useSettings, useSettingsSync } from '../api/queries';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { ConnectionsScreen } from '../features/connections/ConnectionsScreen';
 import { ContainersScreen } from '../features/containers/ContainersScreen';
+import { CorrectionsScreen } from '../features/corrections/CorrectionsScreen';
 import { CustomersScreen } from '../features/customers/CustomersScreen';
 import { JournalScreen } from '../features/journal/JournalScreen';
 import { MeteringScreen } from '../features/metering/MeteringScreen';
@@ -23,6 +24,7 @@ const screens: Record<RouteId, () => ReactNode> = {
   containers: () => <ContainersScreen />,
   audit: () => <AuditScreen />,
   journal: () => <JournalScreen />,
+  corrections: () => <CorrectionsScreen />,
   connections: () => <ConnectionsScreen />,
   settings: () => <SettingsScreen />,
 };

@@ -1,6 +1,13 @@
 // Every screen of the app, in navigation order. Paths live in the URL hash ("#/metering").
 export type RouteId =
-  'metering' | 'customers' | 'containers' | 'audit' | 'journal' | 'connections' | 'settings';
+  | 'metering'
+  | 'customers'
+  | 'containers'
+  | 'audit'
+  | 'journal'
+  | 'corrections'
+  | 'connections'
+  | 'settings';
 
 export type RouteDef = {
   id: RouteId;
@@ -14,6 +21,7 @@ export const primaryRoutes: readonly RouteDef[] = [
   { id: 'containers', path: '/containers', label: 'Containers' },
   { id: 'audit', path: '/audit', label: 'Audit' },
   { id: 'journal', path: '/journal', label: 'Journal' },
+  { id: 'corrections', path: '/corrections', label: 'Corrections' },
   { id: 'connections', path: '/connections', label: 'Connections' },
 ];
 

@@ -1,0 +1,133 @@
+// One whole over-billing case in the UI, against the real browser host, core and sandbox: open
+// the case by the customer's name, see the hour billed, enter what should have been billed, wait
+// for the invoice (issued now with the Sandbox tool), send the refund and see it completed.
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test, type MeterdeskApp } from '../fixtures';
+import { screenshot } from '../pages/customers';
+import { Shell } from '../pages/shell';
+
+type World = {
+  products: {
+    productCode: string;
+    name: string;
+    kind: string;
+    identityModel: string;
+    dimensions: string[];
+  }[];
+  customers: { awsAccountId: string; name: string; subscribed: string[] }[];
+};
+
+const HOUR = 3_600_000;
+
+async function api<T>(
+  request: APIRequestContext,
+  mdesk: MeterdeskApp,
+  channel: string,
+  input: unknown,
+): Promise<T> {
+  const response = await request.post(`${mdesk.origin ?? ''}/api/${channel}`, {
+    data: input,
+    headers: { Authorization: `Bearer ${mdesk.token ?? ''}` },
+  });
+  const body = (await response.json()) as { ok: boolean; value?: T; error?: unknown };
+  if (!body.ok) throw new Error(`${channel}: ${JSON.stringify(body.error)}`);
+  return body.value as T;
+}
+
+/** units × price, rounded half up to the cent, in integer arithmetic (prices have ≤ 4 decimals). */
+function refundAmount(units: number, price: string): string {
+  const [whole = '0', fraction = ''] = price.split('.');
+  const tenThousandths = units * (Number(whole) * 10_000 + Number(fraction.padEnd(4, '0')));
+  const cents = Math.floor((tenThousandths + 50) / 100);
+  return `${String(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+test('an over-billing case from opening to a completed refund', async ({ mdesk, request }) => {
+  test.skip(mdesk.kind !== 'browser', 'Seeds the over-billing through the browser host API.');
+  const { page } = mdesk;
+  const world = await api<World>(request, mdesk, 'sandbox:world', {});
+  const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
+  const customer = world.customers.find(
+    (c) => product && c.subscribed.includes(product.productCode),
+  );
+  const dimension = product?.dimensions[0];
+  if (!product || !customer || !dimension) throw new Error('no sandbox fixture');
+
+  // 50 units were sent for an hour that should have had 10.
+  const hour = Math.floor(mdesk.now() / HOUR) * HOUR - 4 * HOUR;
+  const { submissionId } = await api<{ submissionId: string }>(request, mdesk, 'metering:submit', {
+    operation: 'BatchMeterUsage',
+    records: [
+      {
+        productId: `sandbox:${product.productCode}`,
+        operation: 'BatchMeterUsage',
+        productCode: product.productCode,
+        customerAwsAccountId: customer.awsAccountId,
+        dimension,
+        quantity: 50,
+        timestamp: new Date(hour + 10 * 60_000).toISOString(),
+      },
+    ],
+  });
+  await expect
+    .poll(async () => {
+      const status = await api<{ state: string }>(request, mdesk, 'metering:submission-status', {
+        submissionId,
+      });
+      return status.state;
+    })
+    .toBe('finished');
+
+  const shell = new Shell(page);
+  await shell.waitUntilLoaded();
+  await shell.navigateTo({ name: 'Corrections', path: '/corrections' });
+  const form = page.getByRole('form', { name: 'Open a correction case' });
+  await form.getByLabel('Customer', { exact: true }).fill(customer.name);
+  await form.getByLabel('Product', { exact: true }).selectOption({ label: product.name });
+  await form.getByLabel('Dimension', { exact: true }).selectOption(dimension);
+  await form.getByLabel('Period in', { exact: true }).selectOption('hours');
+  const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 13)}:00Z`;
+  await form.getByLabel('From', { exact: true }).fill(iso(hour));
+  await form.getByLabel('To', { exact: true }).fill(iso(hour + HOUR));
+  await form.getByRole('button', { name: 'Open case' }).click();
+
+  const caseView = page.getByRole('article', { name: /^Correction case / });
+  await expect(caseView.getByText('Open', { exact: true })).toBeVisible();
+  const hours = caseView.getByRole('grid', { name: 'Hours of the case' });
+  const hourLabel = `${new Date(hour).toISOString().slice(0, 10)} ${new Date(hour).toISOString().slice(11, 16)} UTC`;
+  const row = hours.getByRole('row').filter({ hasText: hourLabel });
+  await expect(row).toContainText('50');
+
+  await caseView.getByLabel(`Should have been billed, ${hourLabel}`).fill('10');
+  await caseView.getByRole('button', { name: 'Apply typed usage' }).click();
+  await expect(caseView.getByText('Waiting for invoice', { exact: true })).toBeVisible();
+  await expect(
+    caseView.getByRole('heading', { name: /^Waiting for the .* invoice$/ }),
+  ).toBeVisible();
+
+  await caseView.getByRole('button', { name: 'Issue this month’s invoices now (Sandbox)' }).click();
+  const price = (
+    (await caseView.locator('dt:text-is("Price per unit") + dd').textContent()) ?? ''
+  ).replace(' USD', '');
+  const amount = refundAmount(40, price);
+  await expect(
+    caseView.getByRole('heading', {
+      name: new RegExp(`^Refund ${amount.replace('.', '\\.')} USD on invoice`),
+    }),
+  ).toBeVisible();
+  await screenshot(page, 'corrections-proposal');
+
+  await caseView.getByRole('button', { name: 'Send corrections' }).click();
+  await expect(caseView.getByText('Completed', { exact: true }).first()).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(
+    caseView.getByRole('button', { name: 'Copy billing adjustment request id' }),
+  ).toBeVisible();
+  await expect(caseView.getByRole('heading', { name: /^Refund .* on invoice/ })).toHaveCount(0);
+  await screenshot(page, 'corrections-completed');
+
+  // The list shows the case as completed, and the record exports with its hashes.
+  const cases = page.getByRole('grid', { name: 'Correction cases' });
+  await expect(cases.getByRole('row').filter({ hasText: 'Completed' })).toHaveCount(1);
+});

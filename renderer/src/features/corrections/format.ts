@@ -1,0 +1,49 @@
+// How the Corrections screen writes money, hours and states. Money arrives as exact decimal
+// text and is shown with the reader's digit grouping and decimal mark, never through a float.
+import type { CaseState } from '../../../../shared/channels/corrections';
+
+function separators(): { group: string; decimal: string } {
+  const parts = new Intl.NumberFormat(undefined).formatToParts(12345.6);
+  return {
+    group: parts.find((p) => p.type === 'group')?.value ?? ',',
+    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+  };
+}
+
+/** "-1234.5" → "-1,234.5" (every digit kept). */
+export function formatDecimalText(value: string): string {
+  const { group, decimal } = separators();
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction] = (negative ? value.slice(1) : value).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return `${negative ? '−' : ''}${grouped}${fraction === undefined ? '' : `${decimal}${fraction}`}`;
+}
+
+export function formatMoneyText(value: string, currencyCode: string): string {
+  return `${formatDecimalText(value)} ${currencyCode}`;
+}
+
+export function formatUnits(value: number): string {
+  return formatDecimalText(String(value));
+}
+
+/** "2026-11-17T03:00:00.000Z" → "2026-11-17 03:00 UTC". */
+export function formatHour(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export const stateLabels: Record<CaseState, string> = {
+  open: 'Open',
+  'waiting-for-invoice': 'Waiting for invoice',
+  sent: 'Sent',
+  completed: 'Completed',
+  failed: 'Failed',
+};
+
+export function monthName(period: { year: number; month: number }): string {
+  return new Intl.DateTimeFormat(undefined, {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(period.year, period.month - 1, 1)));
+}
