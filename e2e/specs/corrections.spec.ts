@@ -1,9 +1,8 @@
 // One whole over-billing case in the UI, against the real browser host, core and sandbox: open
 // the case by the customer's name, see the hour billed, enter what should have been billed, wait
 // for the invoice (issued now with the Sandbox tool), send the refund and see it completed.
-import type { APIRequestContext } from '@playwright/test';
-import { expect, test, type MeterdeskApp } from '../fixtures';
-import { screenshot } from '../pages/customers';
+import { expect, test } from '../fixtures';
+import { api, screenshot } from '../pages/customers';
 import { Shell } from '../pages/shell';
 
 type World = {
@@ -19,21 +18,6 @@ type World = {
 
 const HOUR = 3_600_000;
 
-async function api<T>(
-  request: APIRequestContext,
-  mdesk: MeterdeskApp,
-  channel: string,
-  input: unknown,
-): Promise<T> {
-  const response = await request.post(`${mdesk.origin ?? ''}/api/${channel}`, {
-    data: input,
-    headers: { Authorization: `Bearer ${mdesk.token ?? ''}` },
-  });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: unknown };
-  if (!body.ok) throw new Error(`${channel}: ${JSON.stringify(body.error)}`);
-  return body.value as T;
-}
-
 /** units × price, rounded half up to the cent, in integer arithmetic (prices have ≤ 4 decimals). */
 function refundAmount(units: number, price: string): string {
   const [whole = '0', fraction = ''] = price.split('.');
@@ -42,10 +26,10 @@ function refundAmount(units: number, price: string): string {
   return `${String(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
 }
 
-test('an over-billing case from opening to a completed refund', async ({ mdesk, request }) => {
+test('an over-billing case from opening to a completed refund', async ({ mdesk }) => {
   test.skip(mdesk.kind !== 'browser', 'Seeds the over-billing through the browser host API.');
   const { page } = mdesk;
-  const world = await api<World>(request, mdesk, 'sandbox:world', {});
+  const world = await api<World>(mdesk, 'sandbox:world', {});
   const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
   const customer = world.customers.find(
     (c) => product && c.subscribed.includes(product.productCode),
@@ -55,7 +39,7 @@ test('an over-billing case from opening to a completed refund', async ({ mdesk, 
 
   // 50 units were sent for an hour that should have had 10.
   const hour = Math.floor(mdesk.now() / HOUR) * HOUR - 4 * HOUR;
-  const { submissionId } = await api<{ submissionId: string }>(request, mdesk, 'metering:submit', {
+  const { submissionId } = await api<{ submissionId: string }>(mdesk, 'metering:submit', {
     operation: 'BatchMeterUsage',
     records: [
       {
@@ -71,7 +55,7 @@ test('an over-billing case from opening to a completed refund', async ({ mdesk, 
   });
   await expect
     .poll(async () => {
-      const status = await api<{ state: string }>(request, mdesk, 'metering:submission-status', {
+      const status = await api<{ state: string }>(mdesk, 'metering:submission-status', {
         submissionId,
       });
       return status.state;

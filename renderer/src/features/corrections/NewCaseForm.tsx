@@ -20,6 +20,28 @@ function candidatesOf(error: unknown): Candidate[] {
 
 const todayUtc = (): string => new Date().toISOString().slice(0, 10);
 
+/** A day picker, or ISO text for whole UTC hours. */
+function PeriodBound(props: {
+  label: string;
+  help: string;
+  unit: 'days' | 'hours';
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} help={props.help}>
+      {(control) => (
+        <input
+          {...control}
+          {...(props.unit === 'days' ? { type: 'date' } : { spellCheck: false })}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function NewCaseForm({ onOpened }: { onOpened: (view: CaseView) => void }) {
   const catalog = useCatalog();
   const products = useMemo(
@@ -130,42 +152,20 @@ export function NewCaseForm({ onOpened }: { onOpened: (view: CaseView) => void }
           </select>
         )}
       </Field>
-      <Field
+      <PeriodBound
         label="From"
+        unit={unit}
+        value={from}
+        onChange={setFrom}
         help={unit === 'days' ? 'First day (UTC)' : 'First hour, e.g. 2026-11-17T03:00Z'}
-      >
-        {(control) =>
-          unit === 'days' ? (
-            <input
-              {...control}
-              type="date"
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
-            />
-          ) : (
-            <input
-              {...control}
-              value={from}
-              spellCheck={false}
-              onChange={(e) => setFrom(e.target.value)}
-            />
-          )
-        }
-      </Field>
-      <Field label="To" help={unit === 'days' ? 'Last day, included' : 'End hour, not included'}>
-        {(control) =>
-          unit === 'days' ? (
-            <input {...control} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-          ) : (
-            <input
-              {...control}
-              value={to}
-              spellCheck={false}
-              onChange={(e) => setTo(e.target.value)}
-            />
-          )
-        }
-      </Field>
+      />
+      <PeriodBound
+        label="To"
+        unit={unit}
+        value={to}
+        onChange={setTo}
+        help={unit === 'days' ? 'Last day, included' : 'End hour, not included'}
+      />
       {candidates.length > 0 && (
         <Field label="Agreement" help="The customer has several agreements pricing this dimension">
           {(control) => (
