@@ -1,13 +1,10 @@
 // How the Corrections screen writes money, hours and states. Money arrives as exact decimal
 // text and is shown with the reader's digit grouping and decimal mark, never through a float.
+import { formatMonthYear, numberSeparators } from '../../locale';
 import type { CaseState } from '../../../../shared/channels/corrections';
 
 function separators(): { group: string; decimal: string } {
-  const parts = new Intl.NumberFormat(undefined).formatToParts(12345.6);
-  return {
-    group: parts.find((p) => p.type === 'group')?.value ?? ',',
-    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
-  };
+  return numberSeparators();
 }
 
 /** "-1234.5" → "-1,234.5" (every digit kept). */
@@ -41,9 +38,5 @@ export const stateLabels: Record<CaseState, string> = {
 };
 
 export function monthName(period: { year: number; month: number }): string {
-  return new Intl.DateTimeFormat(undefined, {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(period.year, period.month - 1, 1)));
+  return formatMonthYear(period.year, period.month);
 }
