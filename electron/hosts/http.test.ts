@@ -126,11 +126,15 @@ describe('browser host: binding', () => {
     expect(host.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it('cannot be reached through a non-loopback address of this machine', async () => {
+  it('cannot be reached through a non-loopback address of this machine', async (ctx) => {
     const external = Object.values(networkInterfaces())
       .flat()
       .find((info) => info !== undefined && info.family === 'IPv4' && !info.internal);
-    if (!external) return; // No such interface here; the listen-address check above stands.
+    if (!external) {
+      const reason = 'this machine has no non-loopback IPv4 interface to try';
+      console.info(`skipped: ${reason}`);
+      return ctx.skip(reason);
+    }
     const outcome = await new Promise<string>((resolve) => {
       const socket = connect({ host: external.address, port: host.port });
       socket.setTimeout(2000, () => {

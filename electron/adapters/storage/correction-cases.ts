@@ -5,22 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaseStore, StoredCase } from '../../services/corrections/ports';
+import { syncDirectory } from './sync-directory';
 
 const CASE_FILE = /^(case-[a-z0-9-]{6,60})\.json$/;
 const TEMP_MARK = '.tmp-';
 
 export function correctionCasesDir(dataDir: string): string {
   return join(dataDir, 'corrections', 'cases');
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export function createCorrectionCaseFiles(dataDir: string): CaseStore {
@@ -88,7 +79,7 @@ export function createCorrectionCaseFiles(dataDir: string): CaseStore {
         await rm(temp, { force: true });
         throw error;
       }
-      await syncDir(dir);
+      await syncDirectory(dir);
     },
   };
 }

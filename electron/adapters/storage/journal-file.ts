@@ -5,6 +5,7 @@ import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JournalFile } from '../../services/journal/journal';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files';
+import { syncDirectory } from './sync-directory';
 
 export function journalPath(dataDir: string): string {
   return join(dataDir, 'journal', 'journal.jsonl');
@@ -21,17 +22,6 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Makes a new directory entry durable; Windows cannot open directories, and needs no such step. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
