@@ -12,9 +12,6 @@ const testFiles = [
   '**/testing/**',
   // Test fixtures still to be moved into a testing/ folder.
   'electron/sandbox/sandbox-testkit.ts',
-  'electron/services/metering/crash-child.ts',
-  'electron/services/metering/submit-testkit.ts',
-  'electron/services/journal/measure.ts',
   'electron/services/audit/testing.ts',
   'electron/services/audit/fake-time.ts',
 ];

@@ -17,13 +17,16 @@ import { createJournalFile } from '../electron/adapters/storage/journal-file';
 import { startSandbox } from '../electron/sandbox/index';
 import type { AdminState } from '../electron/sandbox/sandbox-testkit';
 import { createJournal } from '../electron/services/journal/journal';
-import { measureAppendCost } from '../electron/services/journal/measure';
+import { measureAppendCost } from '../electron/services/journal/testing/measure';
 import {
   createSubmissionEngine,
   type EngineRecord,
   type MeteringApi,
 } from '../electron/services/metering/engine';
-import { uniqueRecords, type IntendedRecord } from '../electron/services/metering/submit-testkit';
+import {
+  uniqueRecords,
+  type IntendedRecord,
+} from '../electron/services/metering/testing/submit-testkit';
 import { report } from './_report';
 
 const DAY = 24 * 3_600_000;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJournal } from '../../services/journal/journal';
-import { measureAppendCost } from '../../services/journal/measure';
+import { measureAppendCost } from '../../services/journal/testing/measure';
 import { createJournalFile, journalPath } from './journal-file';
 
 const context = {

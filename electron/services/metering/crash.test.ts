@@ -13,14 +13,14 @@ import { createJournalFile } from '../../adapters/storage/journal-file';
 import { createRng } from '../../sandbox/prng';
 import { startTestSandbox, type AdminState, type TestSandbox } from '../../sandbox/sandbox-testkit';
 import { createJournal } from '../journal/journal';
-import type { CrashChildConfig } from './crash-child';
+import type { CrashChildConfig } from './testing/crash-child';
 import { createSubmissionEngine } from './engine';
 import { planResume } from './resume';
-import { compareLedger, uniqueRecords } from './submit-testkit';
+import { compareLedger, uniqueRecords } from './testing/submit-testkit';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const child = join(import.meta.dirname, 'crash-child.ts');
+const child = join(import.meta.dirname, 'testing', 'crash-child.ts');
 const RUNS = 10;
 const RECORDS = 2000;
 const CALLS = RECORDS / 25;

@@ -22,7 +22,7 @@ import {
   type SubmissionEngine,
 } from './engine';
 import { planResume } from './resume';
-import { compareLedger, uniqueRecords, type IntendedRecord } from './submit-testkit';
+import { compareLedger, uniqueRecords, type IntendedRecord } from './testing/submit-testkit';
 
 const context = {
   connectionId: 'sandbox',

@@ -3,11 +3,11 @@
 // `tsx crash-child.ts <config.json>`; not part of the app.
 import { readFileSync } from 'node:fs';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
-import { createMeteringApi } from '../../adapters/aws/metering-api';
-import { createPacer, realTime } from '../../adapters/aws/pacer';
-import { createJournalFile } from '../../adapters/storage/journal-file';
-import { createJournal } from '../journal/journal';
-import { createSubmissionEngine, type EngineRecord } from './engine';
+import { createMeteringApi } from '../../../adapters/aws/metering-api';
+import { createPacer, realTime } from '../../../adapters/aws/pacer';
+import { createJournalFile } from '../../../adapters/storage/journal-file';
+import { createJournal } from '../../journal/journal';
+import { createSubmissionEngine, type EngineRecord } from '../engine';
 
 export type CrashChildConfig = {
   endpoint: string;

@@ -1,10 +1,10 @@
 // Test and bench helpers for the submission engine: unique billable records out of the sandbox's
 // seeded world, and a check that the sandbox ledger holds exactly the intended records.
 // Not shipped in the renderer; imported by tests, the crash child and bench/submit.ts.
-import { batchTimestampViolation, HOUR_MS } from '../../../shared/aws/metering-rules';
-import type { AdminState } from '../../sandbox/sandbox-testkit';
-import type { LedgerEntry, SandboxProduct, SandboxSubscription } from '../../sandbox/types';
-import type { EngineRecord } from './engine';
+import { batchTimestampViolation, HOUR_MS } from '../../../../shared/aws/metering-rules';
+import type { AdminState } from '../../../sandbox/sandbox-testkit';
+import type { LedgerEntry, SandboxProduct, SandboxSubscription } from '../../../sandbox/types';
+import type { EngineRecord } from '../engine';
 
 export type IntendedRecord = EngineRecord & {
   /** product|account|dimension|hour: the dedup bucket the ledger will show. */

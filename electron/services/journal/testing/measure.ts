@@ -1,6 +1,6 @@
 // Cost of one durable append, for the bench's `journal_ms_per_call`: appends call-intent entries
 // shaped like a full BatchMeterUsage call (25 records) and times them end to end.
-import type { Journal } from './journal';
+import type { Journal } from '../journal';
 
 export type AppendCost = {
   appends: number;
