@@ -58,6 +58,8 @@ export const submissionStartedSchema = z.looseObject({
   planned: z.array(journalRecordSchema).optional(),
   /** Set when this submission resends the unresolved records of an interrupted one. */
   resendOf: z.string().min(1).optional(),
+  /** The preview (metering:plan) this submission sends: one plan, one submission. */
+  planId: z.string().min(1).optional(),
 });
 
 export const callIntentSchema = z.looseObject({
@@ -121,6 +123,62 @@ export const submissionCountsSchema = z.looseObject({
   customerNotSubscribed: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
   unprocessed: z.number().int().nonnegative(),
+  /** Records left for a later resume after the allowed tries ("Unprocessed, retry later"). */
+  parked: z.number().int().nonnegative().optional(),
+  /** Records not sent because AWS no longer accepts their hour. */
+  windowClosed: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Records the engine stopped trying after the allowed number of attempts, while the rest of the
+ * submission went on. They stay unresolved: a resume sends them again (an Unknown one may have
+ * been billed; resending the identical record is deduplicated by AWS).
+ */
+export const recordsParkedSchema = z.looseObject({
+  kind: z.literal('records-parked'),
+  submissionId: z.string().min(1),
+  context: journalContextSchema,
+  records: z
+    .array(
+      z.looseObject({
+        key: z.string().min(1),
+        status: z.enum(['Unprocessed', 'Unknown']),
+        attempts: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1),
+  reason: z.string(),
+});
+
+/** How a record without an AWS answer was settled without sending it (again). */
+export const settlementSchema = z.enum([
+  /** AWS no longer accepts the record's hour; whether an earlier send was billed is unknown. */
+  'window-closed',
+  /** The CloudTrail cache holds the call: billed, with this MeteringRecordId. */
+  'billed-per-cloudtrail',
+  /** The CloudTrail cache covers the call's time completely and it is not there. */
+  'not-billed-per-cloudtrail',
+]);
+export type Settlement = z.infer<typeof settlementSchema>;
+
+export const recordsSettledSchema = z.looseObject({
+  kind: z.literal('records-settled'),
+  submissionId: z.string().min(1),
+  context: journalContextSchema,
+  records: z
+    .array(
+      z.looseObject({
+        key: z.string().min(1),
+        settlement: settlementSchema,
+        quantity: z.number().optional(),
+        meteringRecordId: z.string().optional(),
+        /** The CloudTrail event that is the evidence. */
+        eventId: z.string().optional(),
+        eventTime: z.number().optional(),
+      }),
+    )
+    .min(1),
+  reason: z.string().optional(),
 });
 
 export const submissionFinishedSchema = z.looseObject({
@@ -190,6 +248,8 @@ export const journalEntrySchema = z.discriminatedUnion('kind', [
   submissionStartedSchema,
   callIntentSchema,
   callOutcomeSchema,
+  recordsParkedSchema,
+  recordsSettledSchema,
   submissionFinishedSchema,
   submissionCancelledSchema,
   tornTailSchema,

@@ -30,6 +30,7 @@ import { wireCorrections, type CorrectionsWiringOptions } from './wiring/correct
 import { wireCustomers } from './wiring/customers';
 import { wireJournal } from './wiring/journal';
 import { wireMetering } from './wiring/metering';
+import { wireSubmissions } from './wiring/submission';
 import type { CoreDeps } from './wiring/types';
 
 export type CoreOptions = {
@@ -129,7 +130,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     onChange: () => bus.emit('connections:changed', { reason: 'connections' }),
   });
 
-  const deps: CoreDeps = {
+  const base: Omit<CoreDeps, 'submissions'> = {
     host: options.host,
     dataDir,
     logger,
@@ -144,12 +145,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     osUser: currentOsUser(),
     now,
   };
+  const submissionArea = wireSubmissions(base);
+  const deps: CoreDeps = { ...base, submissions: submissionArea.service };
   const connectionsArea = wireConnections(deps, { profiles });
   const meteringArea = wireMetering(deps);
   const customersArea = wireCustomers(deps);
   const containersArea = wireContainers(deps);
   const auditArea = wireAudit(deps, options.audit);
-  const journalArea = wireJournal(deps);
+  const journalArea = wireJournal(deps, submissionArea.journalPath);
+  deps.submissions.useBilledLookup(auditArea.billed);
   const correctionsArea = wireCorrections(
     deps,
     { audit: auditArea.handlers, customers: customersArea.handlers },
@@ -160,6 +164,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     notices: options.notices ?? [],
   });
   const areas = [
+    submissionArea,
     correctionsArea,
     connectionsArea,
     meteringArea,

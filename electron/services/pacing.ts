@@ -23,9 +23,17 @@ export const PACING_RATES: Readonly<Record<PacedApi, number>> = {
 
 export type PacerKey = { accountId: string; region: string; api: PacedApi };
 
+/** How AWS answered a paced call: throttled, or accepted (any answer that was not a throttle). */
+export type PacerFeedback = 'throttled' | 'accepted';
+
 export type Pacer = {
   /** Resolves when a call may leave; rejects with the signal's reason when aborted first. */
   acquire: (key: PacerKey, signal?: AbortSignal) => Promise<void>;
+  /**
+   * AIMD: a throttle halves the lane's rate, each accepted call adds a little back up to the
+   * published rate, so the app slows down under throttling instead of stopping.
+   */
+  feedback?: (key: PacerKey, answer: PacerFeedback) => void;
 };
 
 /** Waits `ms`; rejects with the signal's reason if aborted. */

@@ -16,6 +16,14 @@ export const journalRowStatusSchema = z.enum([
   'NoOutcome',
   /** Planned, never sent (cancelled, stopped or interrupted first). */
   'NotSent',
+  /** Not sent: AWS no longer accepts its hour; an earlier send may have been billed. */
+  'WindowClosed',
+  /** No answer was journaled, but the CloudTrail cache shows the call billed it. */
+  'BilledPerCloudTrail',
+  /** No answer was journaled, and CloudTrail's complete record of that time does not have it. */
+  'NotBilled',
+  /** Not sent here; a later submission (a resume or a re-import) sent it: see sentIn. */
+  'SentLater',
 ]);
 export type JournalRowStatus = z.infer<typeof journalRowStatusSchema>;
 
@@ -54,6 +62,21 @@ export const journalRowSchema = z.object({
   standingQuantity: z.number().optional(),
   /** Replay: the submission in which this MeteringRecordId was billed. */
   billedIn: z.string().optional(),
+  /** The later submission that sent this record (status SentLater), and what it got. */
+  sentIn: z.string().optional(),
+  /** Tried the allowed number of times without an answer: "Unprocessed, retry later". */
+  parked: z.boolean().optional(),
+  /** The CloudTrail event that settled a record without an answer. */
+  evidence: z
+    .object({
+      eventId: z.string(),
+      eventTime: z.number(),
+      meteringRecordId: z.string().optional(),
+      quantity: z.number().optional(),
+      /** How the event was found: the call's request id, or the record's customer, dimension and hour. */
+      by: z.enum(['requestId', 'record']),
+    })
+    .optional(),
 });
 export type JournalRow = z.infer<typeof journalRowSchema>;
 
@@ -119,6 +142,8 @@ export type JournalSubmission = z.infer<typeof journalSubmissionSchema>;
 
 export const interruptedSchema = z.object({
   submissionId: z.string(),
+  /** Cut off (the app stopped), cancelled by the user, or finished with records to retry later. */
+  ending: z.enum(['interrupted', 'cancelled', 'finished']),
   operation: journalOperationSchema.optional(),
   context: journalContextSchema,
   startedAt: z.string().optional(),
@@ -126,7 +151,7 @@ export const interruptedSchema = z.object({
   totalRecords: z.number().int().optional(),
   resolvedCount: z.number().int(),
   unresolvedCount: z.number().int(),
-  /** Unresolved records by their last state: NotSent, NoOutcome, Unprocessed, Unknown. */
+  /** Unresolved records by their last state: NotSent, NoOutcome, Unprocessed, Unknown, Parked. */
   unresolvedByState: z.record(z.string(), z.number().int()),
   unjournaledRecords: z.number().int(),
 });

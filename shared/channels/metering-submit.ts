@@ -13,6 +13,8 @@ export const outcomeStatusSchema = z.enum([
   'NotSent',
   /** MeterUsage dry run: the permission check passed; nothing was metered. */
   'DryRunPassed',
+  /** Not sent: AWS no longer accepts its hour (check CloudTrail for an earlier send). */
+  'WindowClosed',
 ]);
 export type OutcomeStatus = z.infer<typeof outcomeStatusSchema>;
 
@@ -26,6 +28,8 @@ export const recordOutcomeSchema = z.object({
     .object({ code: z.string(), message: z.string(), awsName: z.string().optional() })
     .optional(),
   attempts: z.number().int().nonnegative(),
+  /** No answer after the allowed tries: "Unprocessed, retry later" (resume sends it again). */
+  parked: z.boolean().optional(),
   /** What the record was, for display (from the wire record). */
   customer: z.string().optional(),
   licenseArn: z.string().optional(),
@@ -45,6 +49,8 @@ export const submissionCountsSchema = z.object({
   unknown: z.number().int(),
   notSent: z.number().int(),
   dryRunPassed: z.number().int(),
+  parked: z.number().int(),
+  windowClosed: z.number().int(),
 });
 export type SubmissionCounts = z.infer<typeof submissionCountsSchema>;
 
@@ -120,10 +126,37 @@ export const submitInputSchema = z
   });
 export type SubmitInput = z.infer<typeof submitInputSchema>;
 
+/** A previewed record main flags without refusing it (e.g. already billed: resending is safe). */
+export const planFlagSchema = z.object({
+  source: z.enum(['editor', 'import']),
+  rowId: z.string().optional(),
+  index: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+});
+export type PlanFlag = z.infer<typeof planFlagSchema>;
+
+/** How fresh the CloudTrail cache is for the hours a plan bills. */
+export type PlanCloudTrail = z.infer<typeof planCloudTrailSchema>;
+export const planCloudTrailSchema = z.object({
+  /** Records looked up in the cache. */
+  checked: z.number().int(),
+  /** Records CloudTrail shows billed already, by any caller. */
+  billed: z.number().int(),
+  /** Every hour's possible send window is in the cache: "not there" means not billed. */
+  complete: z.boolean(),
+  /** Events are complete in the cache up to this time (epoch ms); null when never synced. */
+  coveredUntil: z.number().nullable(),
+});
+
 /** What main adds to a preview (metering:plan) before anything can be submitted. */
 export const planChecksSchema = z.object({
   /** What submitting this plan bills and where; null when the plan cannot be submitted. */
   billing: billingPreviewSchema.nullable(),
+  /** Records already billed (journal or CloudTrail): sending them again bills nothing more. */
+  alreadyBilled: z.array(planFlagSchema).default([]),
+  /** The clash check against the CloudTrail cache; null when there is no cache to ask. */
+  cloudTrail: planCloudTrailSchema.nullable().default(null),
 });
 export type PlanChecks = z.infer<typeof planChecksSchema>;
 
@@ -132,6 +165,20 @@ export const resumeRecordSchema = z.object({
   key: z.string(),
   /** Where the record stands in the journal before the resume. */
   lastStatus: z.enum(['NotSent', 'NoOutcome', 'Unprocessed', 'Unknown']),
+  parked: z.boolean().optional(),
+  /**
+   * What the resume does with it: send it again, or settle it without a call (billed per
+   * CloudTrail, not billed per CloudTrail, or the window closed: check CloudTrail).
+   */
+  disposition: z.enum([
+    'resend',
+    'billed-per-cloudtrail',
+    'not-billed-per-cloudtrail',
+    'window-closed',
+  ]),
+  /** The CloudTrail event behind a billed-per-CloudTrail settlement. */
+  eventId: z.string().optional(),
+  meteringRecordId: z.string().optional(),
   customer: z.string().optional(),
   licenseArn: z.string().optional(),
   productCode: z.string().optional(),
@@ -144,10 +191,15 @@ export type ResumeRecordView = z.infer<typeof resumeRecordSchema>;
 export const resumePreviewSchema = z.object({
   submissionId: z.string(),
   operation: meteringOperationSchema,
-  /** Exactly the records the resume sends again. */
+  /** Every unresolved record and what the resume does with it. */
   records: z.array(resumeRecordSchema),
+  /** Records sent again, in this many calls. */
+  resend: z.number().int(),
   calls: z.number().int(),
-  billing: billingPreviewSchema,
+  /** Records settled without a call. */
+  settle: z.number().int(),
+  /** What the resend bills; null when nothing is sent again. */
+  billing: billingPreviewSchema.nullable(),
 });
 export type ResumePreview = z.infer<typeof resumePreviewSchema>;
 
@@ -175,7 +227,14 @@ export const meteringSubmitChannels = {
         confirmation: billingConfirmationSchema.optional(),
       })
       .strict(),
-    output: z.object({ submissionId: z.string(), resendOf: z.string(), total: z.number().int() }),
+    output: z.object({
+      /** The new submission that resends; null when every record was settled without a call. */
+      submissionId: z.string().nullable(),
+      resendOf: z.string(),
+      total: z.number().int(),
+      /** Records settled without a call (billed per CloudTrail, window closed…). */
+      settled: z.number().int(),
+    }),
   },
   'metering:submission-status': {
     input: z.object({ submissionId: submissionIdSchema }).strict(),

@@ -78,4 +78,29 @@ describe('pacer', () => {
     // Already aborted: rejected at once.
     await expect(pacer.acquire(lookup, controller.signal)).rejects.toThrow();
   });
+
+  it('slows down on throttling (halving) and speeds back up additively, never past the published rate', async () => {
+    const time = createFakeTime();
+    const pacer = createPacer(time);
+    const meter: PacerKey = { ...lookup, api: 'BatchMeterUsage' };
+    expect(pacer.rate(meter)).toBe(10);
+    pacer.feedback(meter, 'throttled');
+    pacer.feedback(meter, 'throttled');
+    expect(pacer.rate(meter)).toBe(2.5);
+    // Spacing follows the lowered rate: 400 ms apart.
+    const granted: number[] = [];
+    await time.run(
+      Promise.all([0, 1, 2].map(() => pacer.acquire(meter).then(() => granted.push(time.now())))),
+    );
+    expect(granted).toEqual([0, 400, 800]);
+    for (let i = 0; i < 5; i++) pacer.feedback(meter, 'accepted');
+    expect(pacer.rate(meter)).toBeCloseTo(5, 6);
+    for (let i = 0; i < 100; i++) pacer.feedback(meter, 'accepted');
+    expect(pacer.rate(meter)).toBe(10);
+    // Throttled without end, it still lets one call through every 10 s: slower, never stopped.
+    for (let i = 0; i < 50; i++) pacer.feedback(meter, 'throttled');
+    expect(pacer.rate(meter)).toBe(0.1);
+    // Other lanes are untouched.
+    expect(pacer.rate({ ...meter, region: 'eu-west-1' })).toBe(10);
+  });
 });

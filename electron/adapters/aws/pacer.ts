@@ -2,6 +2,8 @@
 // `rate` per second with no bursts, so the app stays just under AWS's limit instead of bouncing
 // off it. Waiters are served in arrival order. Time comes in through `now`/`sleep` so tests can
 // use fake time; the metering submission engine shares the same instance.
+// When AWS throttles anyway (another client shares the quota), the lane's rate is halved; each
+// accepted call adds 5 % of the published rate back (additive increase, multiplicative decrease).
 import {
   PACING_RATES,
   type PacedApi,
@@ -17,7 +19,20 @@ type Waiter = {
   onAbort: () => void;
 };
 
-type Lane = { interval: number; last: number; queue: Waiter[]; pumping: boolean };
+type Lane = {
+  /** The published rate (requests/s): never exceeded. */
+  max: number;
+  /** The rate in force now, lowered by throttles. */
+  rate: number;
+  last: number;
+  queue: Waiter[];
+  pumping: boolean;
+};
+
+/** The slowest a lane goes after throttles: one call every 10 s still makes progress. */
+const MIN_RATE = 0.1;
+/** Each accepted call gives back this share of the published rate. */
+const INCREASE_SHARE = 0.05;
 
 export type PacerOptions = {
   /** Monotonic milliseconds. */
@@ -27,8 +42,11 @@ export type PacerOptions = {
 };
 
 export function createPacer(options: PacerOptions): Pacer & {
+  feedback: NonNullable<Pacer['feedback']>;
   /** Calls waiting per key (diagnostics and tests). */
   waiting: (key: PacerKey) => number;
+  /** The rate in force for a key (requests/s). */
+  rate: (key: PacerKey) => number;
 } {
   const rates: Record<PacedApi, number> = { ...PACING_RATES, ...options.rates };
   const lanes = new Map<string, Lane>();
@@ -40,7 +58,7 @@ export function createPacer(options: PacerOptions): Pacer & {
     let lane = lanes.get(id);
     if (!lane) {
       const rate = rates[key.api];
-      lane = { interval: 1000 / rate, last: -Infinity, queue: [], pumping: false };
+      lane = { max: rate, rate, last: -Infinity, queue: [], pumping: false };
       lanes.set(id, lane);
     }
     return lane;
@@ -51,7 +69,7 @@ export function createPacer(options: PacerOptions): Pacer & {
     lane.pumping = true;
     try {
       while (lane.queue.length > 0) {
-        const wait = lane.last + lane.interval - options.now();
+        const wait = lane.last + 1000 / lane.rate - options.now();
         if (wait > 0) {
           // Re-checked after waking: timers may fire a little early or late.
           await options.sleep(wait);
@@ -92,7 +110,15 @@ export function createPacer(options: PacerOptions): Pacer & {
         void pump(lane);
       });
     },
+    feedback(key, answer) {
+      const lane = laneFor(key);
+      lane.rate =
+        answer === 'throttled'
+          ? Math.max(Math.min(MIN_RATE, lane.max), lane.rate / 2)
+          : Math.min(lane.max, lane.rate + lane.max * INCREASE_SHARE);
+    },
     waiting: (key) => lanes.get(laneKey(key))?.queue.length ?? 0,
+    rate: (key) => laneFor(key).rate,
   };
 }
 

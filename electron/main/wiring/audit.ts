@@ -23,7 +23,7 @@ import {
 import type { JournalCallLookup } from '../../services/audit/journal-fill';
 import { callsByRequestId, type JournalIndex } from '../../services/journal/query';
 import type { LookupEventsPort } from '../../services/audit/sync';
-import { submissionArea } from './submission';
+import type { BilledLookup } from '../../services/billed-lookup';
 import type { AreaWiring, CoreDeps } from './types';
 
 export type AuditChannel = keyof typeof auditChannels | keyof typeof auditSqlChannels;
@@ -42,7 +42,7 @@ function regionsOf(connection: { region: string; regions: readonly string[] }): 
 function journalCallLookup(deps: CoreDeps): () => Promise<JournalCallLookup> {
   let cached: { index: JournalIndex; lookup: JournalCallLookup } | null = null;
   return async () => {
-    const index = await submissionArea(deps).index();
+    const index = await deps.submissions.index();
     if (cached?.index !== index) {
       const calls = callsByRequestId(index);
       cached = { index, lookup: (requestId) => calls.get(requestId) };
@@ -54,7 +54,7 @@ function journalCallLookup(deps: CoreDeps): () => Promise<JournalCallLookup> {
 export function wireAudit(
   deps: CoreDeps,
   options: AuditWiringOptions = {},
-): AreaWiring<AuditChannel> {
+): AreaWiring<AuditChannel> & { billed: BilledLookup } {
   const auditDir = join(deps.dataDir, 'audit');
   const openDb = createDuckDbAuditOpener({ dir: auditDir });
   const legacyFiles = createLegacyCacheFiles(auditDir);
@@ -159,7 +159,7 @@ export function wireAudit(
     pacer: deps.pacer,
     now: deps.now,
     sleep: realTime.sleep,
-    journalRows: async () => (await submissionArea(deps).index()).rows,
+    journalRows: async () => (await deps.submissions.index()).rows,
     emitStatus: (status) => deps.bus.emit('audit:progress', status),
     emitTask: (progress) => deps.bus.emit('task:progress', progress),
     emitChanged: (version) => deps.bus.emit('audit:changed', { version }),
@@ -191,5 +191,6 @@ export function wireAudit(
       'audit:sql-delete': (input) => service.sql.remove(input.id),
     },
     close: () => service.close(),
+    billed: service.billed,
   };
 }

@@ -167,10 +167,12 @@ describe('billing guard in main', () => {
     });
     const refused = await callError(core, 'metering:resume', { submissionId: 'sub-cut' });
     expect(refused.code).toBe('CONFIRMATION_REQUIRED');
+    if (preview.billing === null) throw new Error('the resume sends nothing');
     const resumed = await call(core, 'metering:resume', {
       submissionId: 'sub-cut',
       confirmation: confirmed(preview.billing),
     });
+    if (resumed.submissionId === null) throw new Error('nothing was resent');
     expect((await finished(core, resumed.submissionId)).counts.success).toBe(4);
   });
 

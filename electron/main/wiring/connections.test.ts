@@ -200,6 +200,8 @@ describe('connections against the sandbox', () => {
       sandbox: t.sandbox,
       osUser: 'tester',
       now: Date.now,
+      // Connections never submit.
+      submissions: {} as CoreDeps['submissions'],
     };
     const area = wireConnections(deps, { profiles });
     router = createRouter(

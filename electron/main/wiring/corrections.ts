@@ -29,7 +29,6 @@ import { totalsOf } from '../../services/billing/guard';
 import { createBillingGuard } from './billing-guard';
 import { sandboxAdminFor } from './customers';
 import { fetchSandboxProducts } from './metering';
-import { submissionArea } from './submission';
 import type { AreaWiring, CoreDeps } from './types';
 
 export type CorrectionsChannel = keyof typeof correctionsChannels;
@@ -50,7 +49,7 @@ export function wireCorrections(
   neighbours: CorrectionsNeighbours,
   options: CorrectionsWiringOptions = {},
 ): AreaWiring<CorrectionsChannel> {
-  const area = submissionArea(deps);
+  const area = deps.submissions;
   const ctx = { host: deps.host } as const;
   const catalog = createCatalogService({
     store: deps.store,
@@ -223,13 +222,12 @@ export function wireCorrections(
     products: () => catalog.products(),
     connection,
     topUps: {
+      // The corrections service required the billing guard for exactly these top-ups already.
       submit: async (records) =>
-        area.submitRecords({
-          operation: 'BatchMeterUsage',
-          records,
-          catalog: await catalog.products(),
+        area.submitRecords('BatchMeterUsage', records, await catalog.products(), {
+          alreadyGuarded: true,
         }),
-      running: (submissionId) => area.engine.running().includes(submissionId),
+      running: (submissionId) => area.running().includes(submissionId),
     },
     guard,
     cases: createCorrectionCaseFiles(deps.dataDir),

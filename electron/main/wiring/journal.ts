@@ -12,13 +12,12 @@ import {
   submissionDetail,
   toCsv,
 } from '../../services/journal/query';
-import { submissionArea } from './submission';
 import type { AreaWiring, CoreDeps } from './types';
 
 export type JournalChannel = keyof typeof journalChannels;
 
-export function wireJournal(deps: CoreDeps): AreaWiring<JournalChannel> {
-  const area = submissionArea(deps);
+export function wireJournal(deps: CoreDeps, journalPath: string): AreaWiring<JournalChannel> {
+  const area = deps.submissions;
   return {
     handlers: {
       'journal:query': async ({ filter, offset, limit }) => {
@@ -35,7 +34,7 @@ export function wireJournal(deps: CoreDeps): AreaWiring<JournalChannel> {
         const detail = submissionDetail(
           await area.index(),
           submissionId,
-          area.engine.running().includes(submissionId),
+          area.running().includes(submissionId),
         );
         if (!detail)
           throw new AppError('NOT_FOUND', `No submission ${submissionId} in the journal.`);
@@ -60,21 +59,24 @@ export function wireJournal(deps: CoreDeps): AreaWiring<JournalChannel> {
       },
       'journal:verify': async () => ({
         report: await area.journal.verify(),
-        path: area.file.path,
+        path: journalPath,
         checkedAt: new Date(deps.now()).toISOString(),
       }),
       'journal:interrupted': async () => {
-        const running = new Set(area.engine.running());
+        const running = new Set(area.running());
         const list = await area.journal.interruptedSubmissions();
         return {
           submissions: list
             .filter((s) => !running.has(s.submissionId))
             .map((s) => {
               const byState: Record<string, number> = {};
-              for (const u of s.unresolved)
-                byState[u.lastStatus] = (byState[u.lastStatus] ?? 0) + 1;
+              for (const u of s.unresolved) {
+                const state = u.parked === true ? 'Parked' : u.lastStatus;
+                byState[state] = (byState[state] ?? 0) + 1;
+              }
               return {
                 submissionId: s.submissionId,
+                ending: s.ending,
                 ...(s.operation === undefined ? {} : { operation: s.operation }),
                 context: s.context,
                 ...(s.startedAt === undefined ? {} : { startedAt: s.startedAt }),

@@ -74,6 +74,8 @@ function deps(sandbox: RunningSandbox | null, isSandbox = true): CoreDeps {
     sandbox,
     osUser: 'tester',
     now: () => NOW,
+    // The input side's tests never submit.
+    submissions: {} as CoreDeps['submissions'],
   };
 }
 

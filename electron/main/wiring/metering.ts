@@ -21,7 +21,6 @@ import {
 import type { RunningSandbox } from '../../sandbox';
 import type { AreaWiring, CoreDeps } from './types';
 import { journalSentIndex, planChecks, submitHandlers } from './metering-submit';
-import { submissionArea } from './submission';
 
 export type MeteringChannel = keyof typeof meteringChannels;
 /** The input side's channels (the submission side's are in ./metering-submit). */
@@ -76,7 +75,7 @@ export function createMeteringInput(
     imports,
     now: deps.now,
     newId: randomUUID,
-    checks: planChecks(deps),
+    checks,
     connection: () => {
       const active = deps.connections.active();
       if (!active) {
@@ -155,7 +154,6 @@ export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
     handlers: { ...input.handlers, ...submission },
     close: async () => {
       input.close();
-      await submissionArea(deps).close();
     },
   };
 }

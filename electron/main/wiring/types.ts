@@ -10,6 +10,7 @@ import type { Pacer } from '../../services/pacing';
 import type { KeyValueStore } from '../../services/ports';
 import type { SettingsService } from '../../services/settings';
 import type { CsvImporter } from '../../services/metering/csv-import';
+import type { SubmissionService } from '../../services/metering/submissions';
 
 export type CoreDeps = {
   host: 'electron' | 'browser';
@@ -36,6 +37,8 @@ export type CoreDeps = {
   /** The OS user name, written into the journal with every submission. */
   osUser: string;
   now: () => number;
+  /** The one submission service of the data folder (the journal's one writer). */
+  submissions: SubmissionService;
 };
 
 export type AreaWiring<C extends Channel> = {

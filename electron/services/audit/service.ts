@@ -35,6 +35,7 @@ import {
 } from './journal-match';
 import { openAccountCache, type AccountCache } from './account-cache';
 import { aggregate as aggregateRows } from './aggregate';
+import { createBilledLookup } from './billed';
 import type { AuditDbOpener } from './db';
 import { queryWindow, rowsOfEvent } from './explorer';
 import type { JournalCallLookup } from './journal-fill';
@@ -648,6 +649,8 @@ export function createAuditService(deps: AuditServiceDeps) {
     unseen,
     clear,
     sql,
+    /** For the submission side: is a record billed per CloudTrail (services/audit/billed.ts). */
+    billed: createBilledLookup(cacheOf),
     async close(): Promise<void> {
       if (running) {
         // Stop at the next page; what was fetched is written and the checkpoint resumes it.

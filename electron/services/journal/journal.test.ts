@@ -72,7 +72,17 @@ const outcome = (
   submissionId: string,
   callId: string,
   results: Array<
-    [string, 'Success' | 'DuplicateRecord' | 'CustomerNotSubscribed' | 'Rejected' | 'Unprocessed']
+    [
+      string,
+      (
+        | 'Success'
+        | 'DuplicateRecord'
+        | 'CustomerNotSubscribed'
+        | 'Rejected'
+        | 'Unprocessed'
+        | 'Unknown'
+      ),
+    ]
   >,
 ): AppendableEntry => ({
   kind: 'call-outcome',
@@ -380,19 +390,61 @@ describe('interrupted submissions', () => {
     ]);
   });
 
-  it('ignores finished, cancelled and fully resolved submissions', async () => {
+  it('ignores finished and fully resolved submissions', async () => {
     const { journal } = await journalWith([
       started('done', 1),
       intent('done', 'c1', [rec('a')]),
       finished('done'),
-      started('cancelled', 2),
-      intent('cancelled', 'c2', [rec('a')]),
-      { kind: 'submission-cancelled', submissionId: 'cancelled', context, reason: 'user' },
       started('resolved', 1),
       intent('resolved', 'c3', [rec('a')]),
       outcome('resolved', 'c3', [['a', 'Success']]),
     ]);
     expect(await journal.interruptedSubmissions()).toEqual([]);
+  });
+
+  it('lists a cancelled submission like an interrupted one, with the records it never sent', async () => {
+    const { journal } = await journalWith([
+      started('cancelled', 2, { planned: [rec('a'), rec('b')] }),
+      intent('cancelled', 'c2', [rec('a')]),
+      outcome('cancelled', 'c2', [['a', 'Success']]),
+      { kind: 'submission-cancelled', submissionId: 'cancelled', context, reason: 'user' },
+    ]);
+    const found = await journal.interruptedSubmissions();
+    expect(found.map((s) => [s.submissionId, s.ending, s.unresolved.map((r) => r.key)])).toEqual([
+      ['cancelled', 'cancelled', ['b']],
+    ]);
+  });
+
+  it('lists a finished submission with parked records, only for those; settled records are closed', async () => {
+    const { journal } = await journalWith([
+      started('parking', 3, { planned: [rec('a'), rec('b'), rec('c')] }),
+      intent('parking', 'c1', [rec('a'), rec('b'), rec('c')]),
+      outcome('parking', 'c1', [
+        ['a', 'Success'],
+        ['b', 'Unprocessed'],
+        ['c', 'Unknown'],
+      ]),
+      {
+        kind: 'records-parked',
+        submissionId: 'parking',
+        context,
+        records: [{ key: 'b', status: 'Unprocessed', attempts: 8 }],
+        reason: 'no answer',
+      },
+      {
+        kind: 'records-settled',
+        submissionId: 'parking',
+        context,
+        records: [{ key: 'c', settlement: 'window-closed' }],
+      },
+      finished('parking'),
+    ]);
+    const found = await journal.interruptedSubmissions();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ ending: 'finished', resolvedCount: 2 });
+    expect(found[0]?.unresolved.map((r) => [r.key, r.lastStatus, r.parked])).toEqual([
+      ['b', 'Unprocessed', true],
+    ]);
   });
 
   it('includes planned records never sent, and counts unjournaled ones without a plan', async () => {

@@ -10,7 +10,6 @@
 // A complete final line that only lost its "\n" is a good line; the next append adds the "\n".
 // One writer per file (the app's core): the chain head is read once at open and kept in memory.
 import {
-  finalRecordStatuses,
   journalEntrySchema,
   type JournalContext,
   type JournalEntry,
@@ -20,7 +19,10 @@ import {
   type VerifyReport,
 } from '../../../shared/journal';
 import type { Clock } from '../ports';
+import { findInterrupted } from './interrupted';
 import { parseGoodLines, serialiseLine, sha256Hex, verifyText, type JournalState } from './verify';
+
+export { findInterrupted, resendStart } from './interrupted';
 
 /** The journal's only contact with storage. */
 export type JournalFile = {
@@ -47,6 +49,8 @@ export type AppendableEntry = Exclude<JournalEntry, { kind: 'torn-tail' }>;
 export type UnresolvedRecord = JournalRecord & {
   /** NotSent: planned but no call was attempted; NoOutcome: sent, the answer never journaled. */
   lastStatus: 'NotSent' | 'NoOutcome' | 'Unprocessed' | 'Unknown';
+  /** The engine stopped trying it after the allowed attempts ("retry later"). */
+  parked?: boolean;
   callId?: string;
   attempt?: number;
   productCode?: string;
@@ -54,6 +58,8 @@ export type UnresolvedRecord = JournalRecord & {
 
 export type InterruptedSubmission = {
   submissionId: string;
+  /** How it ended: cut off (no closing line), cancelled, or finished with parked records. */
+  ending: 'interrupted' | 'cancelled' | 'finished';
   operation?: JournalOperation;
   context: JournalContext;
   startedAt?: string;
@@ -170,170 +176,5 @@ export function createJournal(file: JournalFile, clock: Clock = systemClock): Jo
         (entry) => 'submissionId' in entry && entry.submissionId === submissionId,
       ),
     interruptedSubmissions: async () => findInterrupted(await entries()),
-  };
-}
-
-type KeyState = {
-  record: JournalRecord;
-  status: UnresolvedRecord['lastStatus'] | 'Final';
-  callId?: string;
-  attempt?: number;
-  productCode?: string;
-};
-
-type SubmissionTrack = {
-  submissionId: string;
-  operation?: JournalOperation;
-  context: JournalContext;
-  startedAt?: string;
-  resendOf?: string;
-  totalRecords?: number;
-  closed: boolean;
-  keys: Map<string, KeyState>;
-  calls: Map<string, { keys: string[] }>;
-};
-
-/**
- * Submissions that were neither finished nor cancelled nor superseded by a resend, and still hold
- * records that are not final. A record is final once ANY outcome gave it Success, DuplicateRecord,
- * CustomerNotSubscribed or Rejected (sending it again could bill twice or cannot help); otherwise
- * it is unresolved when its latest call has no outcome, or came back Unprocessed/Unknown, or it
- * was planned and never sent.
- */
-export function findInterrupted(entries: readonly JournalLine[]): InterruptedSubmission[] {
-  const tracks = new Map<string, SubmissionTrack>();
-  const resent = new Set<string>();
-
-  const track = (submissionId: string, context: JournalContext): SubmissionTrack => {
-    let found = tracks.get(submissionId);
-    if (found === undefined) {
-      found = { submissionId, context, closed: false, keys: new Map(), calls: new Map() };
-      tracks.set(submissionId, found);
-    }
-    return found;
-  };
-
-  for (const entry of entries) {
-    switch (entry.kind) {
-      case 'submission-started': {
-        const t = track(entry.submissionId, entry.context);
-        t.operation = entry.operation;
-        t.context = entry.context;
-        t.startedAt = entry.at;
-        t.totalRecords = entry.totalRecords;
-        if (entry.resendOf !== undefined) {
-          t.resendOf = entry.resendOf;
-          resent.add(entry.resendOf);
-        }
-        for (const record of entry.planned ?? []) {
-          if (!t.keys.has(record.key)) t.keys.set(record.key, { record, status: 'NotSent' });
-        }
-        break;
-      }
-      case 'call-intent': {
-        const t = track(entry.submissionId, entry.context);
-        t.operation ??= entry.operation;
-        t.calls.set(entry.callId, { keys: entry.records.map((record) => record.key) });
-        for (const record of entry.records) {
-          const previous = t.keys.get(record.key);
-          if (previous?.status === 'Final') continue;
-          t.keys.set(record.key, {
-            record,
-            status: 'NoOutcome',
-            callId: entry.callId,
-            attempt: entry.attempt,
-            ...(entry.productCode === undefined ? {} : { productCode: entry.productCode }),
-          });
-        }
-        break;
-      }
-      case 'call-outcome': {
-        const t = track(entry.submissionId, entry.context);
-        const call = t.calls.get(entry.callId);
-        if (call === undefined) break; // an outcome without its intent says nothing to resend
-        const results = new Map(entry.results.map((result) => [result.key, result.status]));
-        for (const key of call.keys) {
-          const keyState = t.keys.get(key);
-          if (keyState === undefined || keyState.status === 'Final') continue;
-          const status = results.get(key);
-          if (status !== undefined && finalRecordStatuses.has(status)) {
-            keyState.status = 'Final';
-          } else if (keyState.callId === entry.callId) {
-            // A record the outcome does not mention may or may not have been billed.
-            keyState.status = status === 'Unprocessed' ? 'Unprocessed' : 'Unknown';
-          }
-        }
-        break;
-      }
-      case 'submission-finished':
-      case 'submission-cancelled':
-        track(entry.submissionId, entry.context).closed = true;
-        break;
-      case 'torn-tail':
-        break;
-    }
-  }
-
-  const interrupted: InterruptedSubmission[] = [];
-  for (const t of tracks.values()) {
-    if (t.closed || resent.has(t.submissionId)) continue;
-    const unresolved: UnresolvedRecord[] = [];
-    let resolvedCount = 0;
-    for (const keyState of t.keys.values()) {
-      if (keyState.status === 'Final') {
-        resolvedCount += 1;
-        continue;
-      }
-      unresolved.push({
-        ...keyState.record,
-        lastStatus: keyState.status,
-        ...(keyState.callId === undefined ? {} : { callId: keyState.callId }),
-        ...(keyState.attempt === undefined ? {} : { attempt: keyState.attempt }),
-        ...(keyState.productCode === undefined ? {} : { productCode: keyState.productCode }),
-      });
-    }
-    const unjournaledRecords = Math.max(0, (t.totalRecords ?? 0) - t.keys.size);
-    if (unresolved.length === 0 && unjournaledRecords === 0) continue;
-    interrupted.push({
-      submissionId: t.submissionId,
-      context: t.context,
-      unresolved,
-      resolvedCount,
-      unjournaledRecords,
-      ...(t.operation === undefined ? {} : { operation: t.operation }),
-      ...(t.startedAt === undefined ? {} : { startedAt: t.startedAt }),
-      ...(t.resendOf === undefined ? {} : { resendOf: t.resendOf }),
-      ...(t.totalRecords === undefined ? {} : { totalRecords: t.totalRecords }),
-    });
-  }
-  return interrupted;
-}
-
-/**
- * The `submission-started` entry for resuming an interrupted submission: a new submission that
- * names the old one in `resendOf` and plans exactly its unresolved records, under the same keys
- * (and, for MeterUsage, the same ClientToken inside each record, so AWS deduplicates).
- */
-export function resendStart(
-  interrupted: InterruptedSubmission,
-  submissionId: string,
-  context: JournalContext,
-): Extract<AppendableEntry, { kind: 'submission-started' }> {
-  const groups = new Map<string, number>();
-  for (const record of interrupted.unresolved) {
-    const key = record.productCode ?? '';
-    groups.set(key, (groups.get(key) ?? 0) + 1);
-  }
-  return {
-    kind: 'submission-started',
-    submissionId,
-    operation: interrupted.operation ?? 'BatchMeterUsage',
-    context,
-    groups: [...groups].map(([productCode, records]) =>
-      productCode === '' ? { records } : { productCode, records },
-    ),
-    totalRecords: interrupted.unresolved.length,
-    planned: interrupted.unresolved.map(({ key, record }) => ({ key, record })),
-    resendOf: interrupted.submissionId,
   };
 }

@@ -24,6 +24,7 @@ import {
 } from '../../../shared/billing';
 import { csvTable, type CsvColumn } from '../../../shared/csv';
 import { recordKey } from '../../../shared/metering';
+import { applyRecordNotes, SETTLED_ROW_STATUSES } from './record-notes';
 
 type Wire = Record<string, unknown>;
 
@@ -99,7 +100,7 @@ function rowFrom(
 }
 
 const isFinal = (status: JournalRowStatus): boolean =>
-  finalRecordStatuses.has(status as RecordStatus);
+  finalRecordStatuses.has(status as RecordStatus) || SETTLED_ROW_STATUSES.has(status);
 
 export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
   const submissions = new Map<string, SubmissionInfo>();
@@ -212,6 +213,10 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
         }
         break;
       }
+      case 'records-parked':
+      case 'records-settled':
+        applyRecordNotes(get(entry.submissionId, entry.context).rows, entry);
+        break;
       case 'submission-finished':
       case 'submission-cancelled': {
         const sub = get(entry.submissionId, entry.context);
@@ -418,6 +423,7 @@ export const EXPORT_COLUMNS: readonly CsvColumn<JournalRow>[] = [
   { name: 'resendOf', kind: 'id', value: (r) => r.resendOf },
   { name: 'resentIn', kind: 'id', value: (r) => r.resentIn },
   { name: 'callId', kind: 'id', value: (r) => r.callId },
+  { name: 'sentIn', kind: 'id', value: (r) => r.sentIn },
 ];
 
 /** IDs (account ids, customers, request ids) as text cells, so leading zeros survive Excel. */

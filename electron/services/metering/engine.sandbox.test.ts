@@ -253,7 +253,10 @@ describe('submission engine against the sandbox', () => {
     const kinds = (await journal.entries()).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'call-intent')).toHaveLength(1);
     expect(kinds.at(-1)).toBe('submission-cancelled');
-    expect(await journal.interruptedSubmissions()).toEqual([]);
+    // Cancelled means resumable: the records never sent are listed for a resume.
+    const [resumable] = await journal.interruptedSubmissions();
+    expect(resumable).toMatchObject({ submissionId: handle.submissionId, ending: 'cancelled' });
+    expect(resumable?.unresolved).toHaveLength(75);
   });
 
   it('expired credentials stop before the next call, and the submission resumes exactly', async () => {

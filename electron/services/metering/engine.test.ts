@@ -286,4 +286,141 @@ describe('submission engine (fakes)', () => {
     expect(seen.filter((d) => d === 'cne')).toHaveLength(1);
     expect(seen.filter((d) => d === 'dup')).toHaveLength(1);
   });
+
+  it('parks one stubborn record as "Unprocessed, retry later" after the allowed tries and finishes the rest', async () => {
+    const journal = createJournal(memoryFile());
+    let sentStubborn = 0;
+    const api: MeteringApi = {
+      batchMeterUsage: ({ records: sent }) => {
+        const stubborn = sent.filter((r) => r.CustomerIdentifier === 'cust-3');
+        sentStubborn += stubborn.length;
+        return Promise.resolve({
+          results: sent
+            .filter((r) => r.CustomerIdentifier !== 'cust-3')
+            .map((record) => ({ record, status: 'Success', meteringRecordId: 'm' })),
+          unprocessed: stubborn,
+        });
+      },
+      meterUsage: () => Promise.reject(new Error('unused')),
+    };
+    const engine = createSubmissionEngine({ api, journal, pacer: freePacer, time, maxAttempts: 8 });
+    const result = await (
+      await engine.submit({
+        operation: 'BatchMeterUsage',
+        records: records(200),
+        context,
+        pacerKey: { accountId: context.account, region: context.region },
+      })
+    ).done;
+    expect(result.state).toBe('finished');
+    expect(result.counts).toMatchObject({ success: 199, parked: 1, notSent: 0, unprocessed: 0 });
+    expect(sentStubborn).toBe(8);
+    expect(result.outcomes.find((o) => o.key === 'p-3')).toMatchObject({
+      status: 'Unprocessed',
+      parked: true,
+    });
+    const entries = await journal.entries();
+    expect(entries.filter((e) => e.kind === 'records-parked')).toHaveLength(1);
+    expect(entries.at(-1)?.kind).toBe('submission-finished');
+    // Left for later: a resume sends exactly the parked record again.
+    const [later] = await journal.interruptedSubmissions();
+    expect(later?.unresolved.map((r) => [r.key, r.parked])).toEqual([['p-3', true]]);
+  });
+
+  it('answers throttling by slowing the pacer down, not by stopping', async () => {
+    const feedback: string[] = [];
+    const pacer: Pacer = {
+      acquire: () => Promise.resolve(),
+      feedback: (_key, answer) => feedback.push(answer),
+    };
+    let n = 0;
+    const api: MeteringApi = {
+      batchMeterUsage: ({ records: sent }) => {
+        n += 1;
+        if (n <= 12) {
+          return Promise.reject(
+            new AppError('AWS_THROTTLED', 'slow down', {
+              retryable: true,
+              details: { aws: { name: 'ThrottlingException' } },
+            }),
+          );
+        }
+        return Promise.resolve({
+          results: sent.map((record) => ({ record, status: 'Success', meteringRecordId: 'm' })),
+          unprocessed: [],
+        });
+      },
+      meterUsage: () => Promise.reject(new Error('unused')),
+    };
+    const engine = createSubmissionEngine({
+      api,
+      journal: createJournal(memoryFile()),
+      pacer,
+      time,
+      maxAttempts: 8,
+      throttleBaseMs: 1,
+      backoffCapMs: 2,
+    });
+    const result = await (
+      await engine.submit({
+        operation: 'BatchMeterUsage',
+        records: records(3),
+        context,
+        pacerKey: { accountId: context.account, region: context.region },
+      })
+    ).done;
+    expect(result.state).toBe('finished');
+    expect(result.counts.success).toBe(3);
+    expect(feedback.filter((f) => f === 'throttled')).toHaveLength(12);
+    expect(feedback.at(-1)).toBe('accepted');
+  });
+
+  it('parks records whose answers keep getting lost, as Unknown, and goes on', async () => {
+    const journal = createJournal(memoryFile());
+    const api: MeteringApi = {
+      batchMeterUsage: ({ records: sent }) =>
+        sent.some((r) => r.CustomerIdentifier === 'cust-0')
+          ? Promise.reject(new AppError('AWS_UNAVAILABLE', '503', { retryable: true }))
+          : Promise.resolve({
+              results: sent.map((record) => ({ record, status: 'Success', meteringRecordId: 'm' })),
+              unprocessed: [],
+            }),
+      meterUsage: () => Promise.reject(new Error('unused')),
+    };
+    const engine = createSubmissionEngine({ api, journal, pacer: freePacer, time, maxAttempts: 3 });
+    const result = await (
+      await engine.submit({
+        operation: 'BatchMeterUsage',
+        records: records(50),
+        context,
+        pacerKey: { accountId: context.account, region: context.region },
+      })
+    ).done;
+    expect(result.state).toBe('finished');
+    // The first call's 25 records may have been billed: parked as Unknown, resent on resume.
+    expect(result.counts).toMatchObject({ success: 25, parked: 25 });
+    expect(result.outcomes.filter((o) => o.parked).every((o) => o.status === 'Unknown')).toBe(true);
+  });
+
+  it('never sends a record whose window closed: settled as WindowClosed without a call', async () => {
+    const journal = createJournal(memoryFile());
+    const api = echoApi();
+    const engine = createSubmissionEngine({ api, journal, pacer: freePacer, time });
+    const all = records(30);
+    const result = await (
+      await engine.submit({
+        operation: 'BatchMeterUsage',
+        records: all,
+        context,
+        pacerKey: { accountId: context.account, region: context.region },
+        windowClosed: (r) => Number(r.record.Quantity) < 25,
+      })
+    ).done;
+    // The first call holds 25 closed records: it is never made.
+    expect(api.calls).toBe(1);
+    expect(result.counts).toMatchObject({ success: 5, windowClosed: 25 });
+    const settled = (await journal.entries()).filter((e) => e.kind === 'records-settled');
+    expect(settled).toHaveLength(1);
+    expect(await journal.interruptedSubmissions()).toEqual([]);
+  });
 });

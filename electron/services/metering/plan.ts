@@ -2,7 +2,8 @@
 // plans the calls with the shared planBatches, and keeps the validated plan behind a planId so
 // the submission engine sends exactly what was previewed.
 import type { PlanOutput } from '../../../shared/channels/metering';
-import type { PlanChecks } from '../../../shared/channels/metering-submit';
+import type { BillingPreview } from '../../../shared/billing-confirmation';
+import type { PlanCloudTrail, PlanFlag } from '../../../shared/channels/metering-submit';
 import {
   planBatches,
   type Plan,
@@ -25,16 +26,25 @@ export type StoredPlan = {
 
 /** The submission side's checks of a preview (billing preview, records in flight, CloudTrail). */
 export type PlanCheckPort = {
-  /** Extra issues of valid records, by their index in `records`. */
-  recordIssues: (records: readonly UsageRecord[]) => Promise<ReadonlyMap<number, RecordIssue[]>>;
-  /** What the preview shows beside the plan; `stored` is null when it cannot be submitted. */
-  summary: (stored: StoredPlan | null) => Promise<PlanChecks>;
+  /** Extra issues of valid records by their index in `records`, and the CloudTrail check. */
+  records: (records: readonly UsageRecord[]) => Promise<{
+    issues: ReadonlyMap<number, RecordIssue[]>;
+    cloudTrail: PlanCloudTrail | null;
+  }>;
+  /** What submitting a plan that can be submitted bills, and where (null: no guard here). */
+  billing: (stored: StoredPlan) => Promise<BillingPreview | null>;
 };
 
 export const noPlanChecks: PlanCheckPort = {
-  recordIssues: () => Promise.resolve(new Map()),
-  summary: () => Promise.resolve({ billing: null }),
+  records: () => Promise.resolve({ issues: new Map(), cloudTrail: null }),
+  billing: () => Promise.resolve(null),
 };
+
+/** Warnings that mean "already billed": sending the record again bills nothing more. */
+export const ALREADY_BILLED_CODES: ReadonlySet<string> = new Set([
+  'already-sent-same',
+  'cloudtrail-billed-same',
+]);
 
 export type PlanDeps = {
   products: () => Promise<Product[]>;
@@ -91,7 +101,8 @@ export function createPlanService(deps: PlanDeps) {
       });
       const checks = deps.checks ?? noPlanChecks;
       const valid = results.flatMap((r, i) => (r.record ? [{ record: r.record, at: i }] : []));
-      const extra = await checks.recordIssues(valid.map((v) => v.record));
+      const found = await checks.records(valid.map((v) => v.record));
+      const extra = found.issues;
       const validIndex = new Map(valid.map((v, index) => [v.at, index]));
       const checked = results.map((r, i) => {
         const at = validIndex.get(i);
@@ -106,13 +117,18 @@ export function createPlanService(deps: PlanDeps) {
       });
       const records: UsageRecord[] = [];
       const problems: PlanOutput['problems'] = [];
+      const alreadyBilled: PlanFlag[] = [];
       let earliest: number | null = null;
       checked.forEach((r, i) => {
         if (r.record) records.push(r.record);
+        const billed = r.issues.find((x) => ALREADY_BILLED_CODES.has(x.code));
+        const src = sources[i];
+        if (billed && src && alreadyBilled.length < MAX_PROBLEMS) {
+          alreadyBilled.push({ ...src, code: billed.code, message: billed.message });
+        }
         if (r.deadlineMs !== null && (earliest === null || r.deadlineMs < earliest))
           earliest = r.deadlineMs;
         if (r.issues.some((x) => x.severity === 'error') && problems.length < MAX_PROBLEMS) {
-          const src = sources[i];
           if (src) problems.push({ ...src, issues: r.issues });
         }
       });
@@ -138,7 +154,11 @@ export function createPlanService(deps: PlanDeps) {
         ...counts,
         problems,
         earliestDeadlineMs: earliest,
-        checks: await checks.summary(stored),
+        checks: {
+          billing: stored === null ? null : await checks.billing(stored),
+          alreadyBilled,
+          cloudTrail: found.cloudTrail,
+        },
       };
     },
     /** For the submission engine: the records and calls exactly as previewed. */

@@ -99,7 +99,8 @@ function journalColumns(open: (submissionId: string) => void): DataColumn<Journa
 
 /** The status as the Journal says it: a Success already billed before is a replay. */
 function rowStatusLabel(row: JournalRow): string {
-  return row.billing === 'replay' ? 'Replay (billed before)' : statusLabels[row.status];
+  if (row.billing === 'replay') return 'Replay (billed before)';
+  return row.parked === true ? 'Unprocessed, retry later' : statusLabels[row.status];
 }
 
 function rowDetail(row: JournalRow): string {
@@ -154,6 +155,10 @@ const statusLabels: Record<JournalRowStatus, string> = {
   Unknown: 'Answer lost',
   NoOutcome: 'No answer journaled',
   NotSent: 'Not sent',
+  WindowClosed: 'Window closed; check CloudTrail',
+  BilledPerCloudTrail: 'Billed (per CloudTrail)',
+  NotBilled: 'Not billed (per CloudTrail)',
+  SentLater: 'Sent later',
 };
 
 function submissionFromHash(): string | null {
@@ -220,7 +225,7 @@ function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
               onClick={() =>
                 resume.mutate(s.submissionId, {
                   onSuccess: (r) => {
-                    if (r) onResumed(r.submissionId);
+                    if (r?.submissionId) onResumed(r.submissionId);
                   },
                 })
               }

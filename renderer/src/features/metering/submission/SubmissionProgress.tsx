@@ -40,7 +40,13 @@ export const outcomeLabels: Record<OutcomeStatus, string> = {
   Unknown: 'Answer lost',
   NotSent: 'Not sent',
   DryRunPassed: 'Dry run passed',
+  WindowClosed: 'Window closed; check CloudTrail',
 };
+
+/** A parked record is shown as what it is for the user: to be retried later. */
+export function outcomeLabel(o: RecordOutcomeView): string {
+  return o.parked === true ? 'Unprocessed, retry later' : outcomeLabels[o.status];
+}
 
 const problemOrder: Record<OutcomeStatus, number> = {
   Rejected: 0,
@@ -49,8 +55,9 @@ const problemOrder: Record<OutcomeStatus, number> = {
   Unknown: 3,
   Unprocessed: 4,
   NotSent: 5,
-  DryRunPassed: 6,
-  Success: 7,
+  WindowClosed: 6,
+  DryRunPassed: 7,
+  Success: 8,
 };
 
 function formatSeconds(seconds: number | null): string {
@@ -118,7 +125,14 @@ export function SubmissionProgress({
   const running = counters.state === 'running';
   const percent = counters.total > 0 ? Math.round((counters.done / counters.total) * 100) : 0;
   const c = counters.counts;
-  const problems = c.rejected + c.customerNotSubscribed + c.duplicate + c.unknown + c.unprocessed;
+  const problems =
+    c.rejected +
+    c.customerNotSubscribed +
+    c.duplicate +
+    c.unknown +
+    c.unprocessed +
+    c.parked +
+    c.windowClosed;
 
   return (
     <section className="panel submission" aria-label="Submission progress and outcomes">
@@ -186,6 +200,18 @@ export function SubmissionProgress({
           <dt>Not sent</dt>
           <dd>{number.format(c.notSent)}</dd>
         </div>
+        {c.parked > 0 && (
+          <div className="facts-row">
+            <dt>Unprocessed, retry later</dt>
+            <dd>{number.format(c.parked)}</dd>
+          </div>
+        )}
+        {c.windowClosed > 0 && (
+          <div className="facts-row">
+            <dt>Window closed; check CloudTrail</dt>
+            <dd>{number.format(c.windowClosed)}</dd>
+          </div>
+        )}
         {data.dryRun && (
           <div className="facts-row">
             <dt>Dry run passed</dt>
@@ -222,7 +248,7 @@ export function SubmissionProgress({
           <tbody>
             {rows.slice(0, maxRows).map((o) => (
               <tr key={o.key} data-status={o.status}>
-                <td>{outcomeLabels[o.status]}</td>
+                <td>{outcomeLabel(o)}</td>
                 <td className="mono">{o.licenseArn ?? o.customer ?? ''}</td>
                 <td>{o.dimension ?? ''}</td>
                 <td className="mono">{o.timestamp ?? ''}</td>
