@@ -75,7 +75,7 @@ export function createMeteringInput(
     imports,
     now: deps.now,
     newId: randomUUID,
-    checks,
+    checks: planChecks(deps),
     connection: () => {
       const active = deps.connections.active();
       if (!active) {
@@ -152,8 +152,6 @@ export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
   const submission = submitHandlers(deps, input);
   return {
     handlers: { ...input.handlers, ...submission },
-    close: async () => {
-      input.close();
-    },
+    close: () => Promise.resolve(input.close()),
   };
 }
