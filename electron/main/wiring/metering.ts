@@ -12,7 +12,12 @@ import {
 import { importUsageCsv } from '../../services/metering/csv-import';
 import { csvTemplate } from '../../services/metering/csv-template';
 import { createImportSessions } from '../../services/metering/import-sessions';
-import { createPlanService, type PlanService } from '../../services/metering/plan';
+import {
+  createPlanService,
+  noPlanChecks,
+  type PlanCheckPort,
+  type PlanService,
+} from '../../services/metering/plan';
 import {
   createValidateService,
   emptySentIndex,
@@ -49,6 +54,7 @@ const SWEEP_EVERY_MS = 60_000;
 export function createMeteringInput(
   deps: CoreDeps,
   sentIndex: SentRecordsIndex = emptySentIndex,
+  checks: PlanCheckPort = noPlanChecks,
 ): MeteringInput & {
   handlers: AreaWiring<MeteringInputChannel>['handlers'];
   close: () => void;
@@ -75,7 +81,7 @@ export function createMeteringInput(
     imports,
     now: deps.now,
     newId: randomUUID,
-    checks: planChecks(deps),
+    checks,
     connection: () => {
       const active = deps.connections.active();
       if (!active) {
@@ -147,7 +153,7 @@ export function createMeteringInput(
 export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
   // The journal's index of sent records (recordKey → quantity), so the editor flags would-be
   // DuplicateRecords.
-  const input = createMeteringInput(deps, journalSentIndex(deps));
+  const input = createMeteringInput(deps, journalSentIndex(deps), planChecks(deps));
   // Submission side: submit, cancel, resume, status.
   const submission = submitHandlers(deps, input);
   return {
