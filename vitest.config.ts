@@ -32,6 +32,7 @@ export default defineConfig({
           include: ['renderer/src/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['renderer/src/testing/setup.ts'],
+          globalSetup: ['electron/testing/renderer-core.ts'],
         },
       },
     ],
