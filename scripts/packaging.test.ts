@@ -1,6 +1,7 @@
 // electron-builder cannot run here (it downloads Electron), so its configuration is checked
 // with electron-builder's own loader and schema validator, plus what we promise about it.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
@@ -109,5 +110,35 @@ describe('electron-builder.yml', () => {
     // Only the binding packages: the JavaScript API stays packed.
     expect(unpacked('node_modules/@duckdb/node-api/lib/index.js')).toBe(false);
     expect(unpacked('node_modules/@duckdb/node-bindings/duckdb.js')).toBe(false);
+  });
+
+  it('flips every fuse that keeps other programs from running code inside the app', async () => {
+    const config = await loadConfig();
+    // Each one, exactly: a missing fuse keeps Electron's permissive default.
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    expect(config.asar).toBe(true);
+  });
+
+  it('signs macOS with its own entitlements, never disabling library validation', async () => {
+    const config = await loadConfig();
+    expect(config.mac?.hardenedRuntime).toBe(true);
+    const files = [config.mac?.entitlements, config.mac?.entitlementsInherit];
+    expect(files).toEqual(['build/entitlements.mac.plist', 'build/entitlements.mac.inherit.plist']);
+    for (const file of files) {
+      const path = join(root, file ?? '<unset>');
+      expect(existsSync(path), `${file ?? '<unset>'} exists`).toBe(true);
+      const plist = readFileSync(path, 'utf8');
+      const granted = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]);
+      expect(granted, file ?? '<unset>').toEqual(['com.apple.security.cs.allow-jit']);
+      expect(plist).not.toMatch(/<key>com\.apple\.security\.cs\.disable-library-validation</);
+    }
   });
 });

@@ -12,13 +12,14 @@ import {
   type HardenableSession,
   type HeadersReceivedResponse,
   type NavigationEvent,
+  type WindowOpenDetails,
 } from './security';
 
 type Listener = (event: NavigationEvent) => void;
 
 function fakeContents() {
   const listeners = new Map<string, Listener>();
-  let openHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+  let openHandler: ((details: WindowOpenDetails) => { action: 'deny' }) | undefined;
   const contents: GuardableWebContents = {
     setWindowOpenHandler: (handler) => {
       openHandler = handler;
@@ -36,9 +37,9 @@ function fakeContents() {
     listener({ url, preventDefault: () => (prevented = true) });
     return prevented;
   };
-  const open = (url: string) => {
+  const open = (url: string, disposition: WindowOpenDetails['disposition'] = 'foreground-tab') => {
     if (!openHandler) throw new Error('no window open handler');
-    return openHandler({ url });
+    return openHandler({ url, disposition });
   };
   return { contents, fire, open };
 }
@@ -113,6 +114,20 @@ describe('webContents guards', () => {
     expect(open('app://meterdesk/')).toEqual({ action: 'deny' });
     expect(shell.openExternal).toHaveBeenCalledOnce();
   });
+
+  it.each(['background-tab', 'new-window', 'other', 'default'] as const)(
+    'treats a %s open (middle-click, shift-click, auxclick) exactly like a click',
+    (disposition) => {
+      const { open, shell, logger } = setup();
+      const docs = 'https://docs.aws.amazon.com/marketplace/latest/userguide/';
+      expect(open(docs, disposition)).toEqual({ action: 'deny' });
+      expect(shell.openExternal).toHaveBeenCalledExactlyOnceWith(docs);
+      expect(open('https://evil.example/', disposition)).toEqual({ action: 'deny' });
+      expect(open(`${APP_ENTRY_URL}#/audit`, disposition)).toEqual({ action: 'deny' });
+      expect(shell.openExternal).toHaveBeenCalledOnce();
+      expect(logger.lines.filter((line) => line.includes('blocked a window.open'))).toHaveLength(2);
+    },
+  );
 
   it('prevents <webview> attachment', () => {
     const { fire } = setup();

@@ -51,9 +51,19 @@ export type ShellLike = { openExternal: (url: string) => Promise<void> };
 export type PreventableEvent = { preventDefault: () => void };
 export type NavigationEvent = PreventableEvent & { url: string };
 
+/**
+ * What Electron tells the window-open handler. `disposition` says how the user asked (a click,
+ * a middle-click or auxclick is 'background-tab', shift-click 'new-window'); the guard answers
+ * every one the same way, so no kind of click opens an app window.
+ */
+export type WindowOpenDetails = {
+  url: string;
+  disposition: 'default' | 'foreground-tab' | 'background-tab' | 'new-window' | 'other';
+};
+
 /** The part of Electron's WebContents the guards use. */
 export type GuardableWebContents = {
-  setWindowOpenHandler: (handler: (details: { url: string }) => { action: 'deny' }) => void;
+  setWindowOpenHandler: (handler: (details: WindowOpenDetails) => { action: 'deny' }) => void;
   // Separate signatures (an intersection, not a union) so Electron's overloaded `on` fits.
   on: ((event: 'will-navigate', listener: (event: NavigationEvent) => void) => unknown) &
     ((event: 'will-redirect', listener: (event: NavigationEvent) => void) => unknown) &
@@ -90,6 +100,8 @@ function openIfAllowed(url: string, options: GuardOptions): boolean {
 export function guardWebContents(contents: GuardableWebContents, options: GuardOptions): void {
   const isTrusted = options.isTrustedUrl ?? isAppUrl;
 
+  // Every disposition alike: a middle-click on a docs link opens it in the user's browser, as
+  // a click does; anything else is refused and no window opens.
   contents.setWindowOpenHandler(({ url }) => {
     if (!openIfAllowed(url, options)) {
       options.logger.warn('blocked a window.open', { origin: originOf(url) });

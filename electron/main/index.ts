@@ -71,7 +71,9 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         systemPrefersDark: nativeTheme.shouldUseDarkColors,
       }),
       webPreferences: {
-        preload: join(outDir, 'preload', 'index.cjs'),
+        // Reviewed (the scanner asks for a review of every preload): it exposes only
+        // window.meterdesk, one function per contract channel (preload/bridge.ts).
+        preload: join(outDir, 'preload', 'index.cjs'), // eng-disable PRELOAD_JS_CHECK
         sandbox: true,
         contextIsolation: true,
         nodeIntegration: false,
