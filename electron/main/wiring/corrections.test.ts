@@ -229,6 +229,20 @@ async function until(
 
 const refundsOf = (view: CaseView) => view.entries.filter((e) => e.kind === 'refund');
 
+async function listedState(h: Harness, caseId: string): Promise<string | undefined> {
+  const { cases } = await call(h, 'corrections:list', {});
+  return cases.find((c) => c.caseId === caseId)?.state;
+}
+
+/** Polls the case list only (the case itself is never opened meanwhile). */
+async function untilListed(h: Harness, caseId: string, state: string): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if ((await listedState(h, caseId)) === state) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the case list never showed ${caseId} as ${state}`);
+}
+
 /** units × 0.0125 USD, rounded half up to the cent, in integer arithmetic (1e-4 USD). */
 function expectedCents(units: number): string {
   const tenThousandths = units * 125;
@@ -270,6 +284,7 @@ describe('over-billing', () => {
     ]);
     expect(entered.differenceAmount).toBe('-1.025');
     expect(entered.state).toBe('waiting-for-invoice');
+    expect(await listedState(h, opened.caseId)).toBe('waiting-for-invoice');
     expect(entered.proposal?.refunds).toEqual([]);
     const period = new Date(h.hour(5));
     expect(entered.proposal?.waiting).toEqual([
@@ -291,6 +306,7 @@ describe('over-billing', () => {
     expect((await call(h, 'corrections:sandbox-close-period', {})).invoices).toBeGreaterThan(0);
     const invoiced = await call(h, 'corrections:get', { caseId: opened.caseId });
     expect(invoiced.state).toBe('open');
+    expect(await listedState(h, opened.caseId)).toBe('open');
     const [refund] = invoiced.proposal?.refunds ?? [];
     const invoice = (await agreementsState(h)).invoices.find(
       (i) => i.agreementId === h.agreementId,
@@ -311,7 +327,10 @@ describe('over-billing', () => {
       proposalId: invoiced.proposal?.proposalId,
     });
     expect(sent.state).toBe('sent');
-    const completed = await until(h, opened.caseId, (v) => refundsOf(v)[0]?.status === 'COMPLETED');
+    // The list tracks the refund to COMPLETED by itself (it was PENDING when sent).
+    await untilListed(h, opened.caseId, 'completed');
+    const completed = await call(h, 'corrections:get', { caseId: opened.caseId });
+    expect(refundsOf(completed)[0]?.status).toBe('COMPLETED');
     expect(completed.state).toBe('completed');
     expect(completed.proposal?.refunds).toEqual([]);
     const [filed] = (await agreementsState(h)).adjustments;
@@ -324,6 +343,45 @@ describe('over-billing', () => {
       billingAdjustmentRequestId: entry?.kind === 'refund' ? entry.billingAdjustmentRequestId : '',
     });
     expect(filed?.description).toContain('82 units');
+
+    // The correction record proves it: before/after per hour, the refund sent with its id and
+    // status, in the JSON and the actions CSV, each file with its SHA-256.
+    const { files } = await call(h, 'corrections:export', { caseId: opened.caseId });
+    const text = (suffix: string): string =>
+      files.find((f) => f.fileName.endsWith(suffix))?.text ?? '';
+    const record = JSON.parse(text('.json')) as {
+      case: { state: string };
+      hours: { hour: string; before: { billed: number }; after: { correct: number } }[];
+      sent: { kind: string; billingAdjustmentRequestId?: string; status: string; amount?: string }[];
+    };
+    expect(record.case.state).toBe('completed');
+    expect(record.hours.map((x) => [x.hour, x.before.billed, x.after.correct])).toEqual([
+      [iso(h.hour(5)), 50, 10],
+      [iso(h.hour(4)), 61, 19],
+      [iso(h.hour(3)), 20, 20],
+    ]);
+    expect(record.sent).toEqual([
+      expect.objectContaining({
+        kind: 'refund',
+        billingAdjustmentRequestId: filed?.billingAdjustmentRequestId,
+        status: 'COMPLETED',
+        amount: '1.03',
+      }),
+    ]);
+    const [header, ...actions] = text('-actions.csv').trim().split(/\r?\n/);
+    expect(header).toContain('billing_adjustment_request_id');
+    expect(actions).toHaveLength(1);
+    expect(actions[0]).toContain(`${filed?.billingAdjustmentRequestId ?? '?'}`);
+    expect(actions[0]).toContain(',COMPLETED,');
+    expect(actions[0]).toContain(',1.03,USD,');
+    const hoursCsv = text('-hours.csv').trim().split(/\r?\n/);
+    expect(hoursCsv).toHaveLength(4);
+    expect(hoursCsv[1]).toMatch(new RegExp(`^${iso(h.hour(5))},50,`));
+    const manifest = text('.sha256');
+    for (const f of files.filter((x) => !x.fileName.endsWith('.sha256'))) {
+      expect(f.sha256).toBe(createHash('sha256').update(f.text, 'utf8').digest('hex'));
+      expect(manifest).toContain(`${f.sha256}  ${f.fileName}`);
+    }
 
     // The case file is private to the user.
     const file = join(correctionCasesDir(h.dataDir), `${opened.caseId}.json`);
@@ -403,6 +461,7 @@ describe('over-billing', () => {
     );
     expect(entry?.kind === 'refund' && entry.nextStep).toMatch(/Refresh the case/);
     expect(failed.state).toBe('failed');
+    expect(await listedState(h, opened.caseId)).toBe('failed');
     expect(failed.proposal?.refunds[0]?.units).toBe(20);
   });
 });

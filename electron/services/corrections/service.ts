@@ -311,9 +311,33 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
     });
   }
 
+  /**
+   * Every case, newest first. A sent case moves on by itself (PENDING → COMPLETED or
+   * VALIDATION_FAILED, a top-up's answers): those on the active connection are re-read, so the
+   * list tracks them without each being opened. A case that cannot be read keeps its last state.
+   */
   async function list() {
     const cases = await deps.cases.list();
-    return cases.map((c) => summaryOf(c)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const active = await deps.connection().catch(() => null);
+    const summaries = await Promise.all(
+      cases.map(async (c) => {
+        const here =
+          active !== null &&
+          c.connection.id === active.id &&
+          c.connection.accountId === active.accountId;
+        if (!here || c.summary?.state !== 'sent') return summaryOf(c);
+        try {
+          return await serial(c.caseId, async () => {
+            const stored = await load(c.caseId);
+            await refresh(stored);
+            return summaryOf(stored);
+          });
+        } catch {
+          return summaryOf(c);
+        }
+      }),
+    );
+    return summaries.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async function customers(query: string | undefined) {
