@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { BatchCreateBillingAdjustmentRequestCommand } from '@aws-sdk/client-marketplace-agreement';
+import { BatchMeterUsageCommand } from '@aws-sdk/client-marketplace-metering';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseView } from '../../../shared/channels/corrections';
 import type { Channel, ChannelOutput } from '../../../shared/contract';
@@ -209,6 +210,17 @@ const setUsage = (h: Harness, caseId: string, lines: { hour: number; quantity: n
     caseId,
     lines: lines.map((l) => ({ hour: iso(l.hour), quantity: l.quantity })),
   });
+
+/** Syncs the audit cache from the sandbox's CloudTrail through the app. */
+async function syncCloudTrail(h: Harness): Promise<void> {
+  const { taskId } = await call(h, 'audit:sync-start', {});
+  for (let i = 0; i < 200; i += 1) {
+    const status = await call(h, 'audit:sync-status', { taskId });
+    if (status?.state !== 'running') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the CloudTrail sync did not finish');
+}
 
 async function agreementsState(h: Harness): Promise<AgreementsState> {
   return (await h.t.admin<AgreementsState>('GET', '/_sandbox/agreements')).body;
@@ -510,12 +522,7 @@ describe('under-billing', () => {
     expect(billed.state).toBe('completed');
 
     // The correction record carries the CloudTrail event that shows the top-up.
-    const { taskId } = await call(h, 'audit:sync-start', {});
-    for (let i = 0; i < 200; i += 1) {
-      const status = await call(h, 'audit:sync-status', { taskId });
-      if (status?.state !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await syncCloudTrail(h);
     const { files } = await call(h, 'corrections:export', { caseId: opened.caseId });
     const json = files.find((f) => f.fileName.endsWith('.json'));
     const record = JSON.parse(json?.text ?? '{}') as {
@@ -536,6 +543,53 @@ describe('under-billing', () => {
       expect(f.sha256).toBe(digest);
       expect(manifest).toContain(`${digest}  ${f.fileName}`);
     }
+  });
+
+  it('skips an open hour billed outside Meterdesk, known only from CloudTrail', async () => {
+    const h = await boot();
+    const now = h.clock.now();
+    const start = Math.floor((now - 24 * HOUR) / HOUR) * HOUR;
+    const earliest = start + 30 * 60_000 >= now - 24 * HOUR + 10 * 60_000 ? start : start + HOUR;
+    // Another system of the seller billed the earliest open hour straight to AWS: the journal
+    // does not know it, CloudTrail does.
+    const direct = await h.t.metering().send(
+      new BatchMeterUsageCommand({
+        ProductCode: h.productCode,
+        UsageRecords: [
+          {
+            CustomerIdentifier: h.customerIdentifier,
+            Dimension: h.dimension,
+            Quantity: 3,
+            Timestamp: new Date(earliest + 45 * 60_000),
+          },
+        ],
+      }),
+    );
+    expect(direct.Results?.[0]?.Status).toBe('Success');
+    await meter(h, [
+      { hour: earliest + HOUR, quantity: 1, minutes: 45 },
+      { hour: h.hour(5), quantity: 10 },
+    ]);
+    await syncCloudTrail(h);
+    const opened = await openCase(h, 5, 4);
+    const view = await setUsage(h, opened.caseId, [{ hour: h.hour(5), quantity: 14 }]);
+    expect(view.proposal?.topUp?.records.map((r) => [r.hour, r.quantity])).toEqual([
+      [iso(earliest + 2 * HOUR), 4],
+    ]);
+    await call(h, 'corrections:send', {
+      caseId: opened.caseId,
+      proposalId: view.proposal?.proposalId,
+    });
+    const done = await until(h, opened.caseId, (v) =>
+      v.entries.some((e) => e.kind === 'top-up' && e.status !== 'running'),
+    );
+    expect(done.entries.map((e) => e.kind === 'top-up' && e.status)).toEqual(['billed']);
+    const ledger = (await h.t.admin<AdminState>('GET', '/_sandbox/state')).body.ledger;
+    expect(
+      ledger
+        .filter((e) => e.hour === iso(earliest) && e.dimension === h.dimension)
+        .map((e) => e.quantity),
+    ).toEqual([3]);
   });
 
   it('says usage too old to meter cannot be metered, with a summary for a private offer', async () => {
