@@ -315,9 +315,17 @@ describe('over-billing', () => {
       },
     ]);
 
+    const changed: string[] = [];
+    h.core.bus.subscribe((e) => {
+      if (e.event === 'corrections:changed') changed.push(e.payload.caseId);
+    });
     expect((await call(h, 'corrections:sandbox-close-period', {})).invoices).toBeGreaterThan(0);
     const invoiced = await call(h, 'corrections:get', { caseId: opened.caseId });
     expect(invoiced.state).toBe('open');
+    // Reading the case noticed the invoice: the case list is told the case moved on.
+    expect(changed).toEqual([opened.caseId]);
+    await call(h, 'corrections:get', { caseId: opened.caseId });
+    expect(changed).toEqual([opened.caseId]);
     expect(await listedState(h, opened.caseId)).toBe('open');
     const [refund] = invoiced.proposal?.refunds ?? [];
     const invoice = (await agreementsState(h)).invoices.find(
@@ -364,7 +372,12 @@ describe('over-billing', () => {
     const record = JSON.parse(text('.json')) as {
       case: { state: string };
       hours: { hour: string; before: { billed: number }; after: { correct: number } }[];
-      sent: { kind: string; billingAdjustmentRequestId?: string; status: string; amount?: string }[];
+      sent: {
+        kind: string;
+        billingAdjustmentRequestId?: string;
+        status: string;
+        amount?: string;
+      }[];
     };
     expect(record.case.state).toBe('completed');
     expect(record.hours.map((x) => [x.hour, x.before.billed, x.after.correct])).toEqual([
@@ -383,7 +396,7 @@ describe('over-billing', () => {
     const [header, ...actions] = text('-actions.csv').trim().split(/\r?\n/);
     expect(header).toContain('billing_adjustment_request_id');
     expect(actions).toHaveLength(1);
-    expect(actions[0]).toContain(`${filed?.billingAdjustmentRequestId ?? '?'}`);
+    expect(actions[0]).toContain(filed?.billingAdjustmentRequestId ?? '?');
     expect(actions[0]).toContain(',COMPLETED,');
     expect(actions[0]).toContain(',1.03,USD,');
     const hoursCsv = text('-hours.csv').trim().split(/\r?\n/);

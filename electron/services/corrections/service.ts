@@ -82,6 +82,7 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
 
   /** Reads every source and status, saves what changed, and returns the view. */
   async function refresh(stored: StoredCase, notes: string[] = []): Promise<CaseView> {
+    const before = stored.summary?.state;
     notes.push(...(await trackRefunds(deps, stored)));
     const gathered = await gather(deps, stored);
     refreshTopUps(deps, stored, gathered.sources.journalRows);
@@ -89,6 +90,9 @@ export function createCorrectionsService(deps: CorrectionsDeps) {
     const view = buildView(deps, stored, gathered);
     stored.updatedAt = new Date(deps.now()).toISOString();
     await deps.cases.save(stored);
+    // Whoever shows the case list learns that a case moved on (an invoice appeared, a refund
+    // completed), whichever reader noticed it.
+    if (before !== view.state) deps.onChanged?.(stored.caseId);
     return view;
   }
 

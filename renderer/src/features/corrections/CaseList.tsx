@@ -5,6 +5,7 @@ import { DataTable, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { formatHour, formatMoneyText, stateLabels } from './format';
 
+// Money first: what a case is about (who, which dimension, how much) before where it came from.
 const columns: DataColumn<CaseSummary>[] = [
   {
     id: 'state',
@@ -17,38 +18,9 @@ const columns: DataColumn<CaseSummary>[] = [
     id: 'customer',
     header: 'Customer',
     value: (c) => c.customer.name ?? c.customer.awsAccountId,
-    width: 220,
+    width: 200,
   },
-  {
-    id: 'account',
-    header: 'Account',
-    kind: 'id',
-    value: (c) => c.customer.awsAccountId,
-    width: 140,
-  },
-  { id: 'product', header: 'Product', value: (c) => c.productName, width: 200 },
-  { id: 'dimension', header: 'Dimension', value: (c) => c.dimension },
-  {
-    id: 'from',
-    header: 'From (UTC)',
-    kind: 'time',
-    value: (c) => c.from,
-    render: (c) => formatHour(c.from),
-  },
-  {
-    id: 'to',
-    header: 'To (UTC)',
-    kind: 'time',
-    value: (c) => c.to,
-    render: (c) => formatHour(c.to),
-  },
-  {
-    id: 'units',
-    header: 'Difference (units)',
-    kind: 'number',
-    value: (c) => c.differenceUnits,
-    width: 140,
-  },
+  { id: 'dimension', header: 'Dimension', value: (c) => c.dimension, width: 130 },
   {
     id: 'amount',
     header: 'Difference',
@@ -59,7 +31,38 @@ const columns: DataColumn<CaseSummary>[] = [
       ) : (
         <span className="num">{formatMoneyText(c.differenceAmount, c.currencyCode)}</span>
       ),
-    width: 150,
+    width: 140,
+  },
+  {
+    id: 'from',
+    header: 'From (UTC)',
+    kind: 'time',
+    value: (c) => c.from,
+    render: (c) => formatHour(c.from),
+    width: 170,
+  },
+  {
+    id: 'to',
+    header: 'To (UTC)',
+    kind: 'time',
+    value: (c) => c.to,
+    render: (c) => formatHour(c.to),
+    width: 170,
+  },
+  {
+    id: 'units',
+    header: 'Difference (units)',
+    kind: 'number',
+    value: (c) => c.differenceUnits,
+    width: 140,
+  },
+  { id: 'product', header: 'Product', value: (c) => c.productName, width: 180 },
+  {
+    id: 'account',
+    header: 'Account',
+    kind: 'id',
+    value: (c) => c.customer.awsAccountId,
+    width: 140,
   },
   { id: 'connection', header: 'Connection', value: (c) => c.connectionName, defaultHidden: true },
   { id: 'caseId', header: 'Case', kind: 'id', value: (c) => c.caseId, defaultHidden: true },

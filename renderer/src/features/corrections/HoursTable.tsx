@@ -29,7 +29,7 @@ function columns(view: CaseView): DataColumn<CaseHour>[] {
       header: 'Billed per CloudTrail',
       kind: 'number',
       value: (h) => h.billedCloudTrail,
-      width: 150,
+      width: 170,
     },
     { id: 'billed', header: 'Billed', kind: 'number', value: (h) => h.billed, alwaysVisible: true },
     {
@@ -38,7 +38,7 @@ function columns(view: CaseView): DataColumn<CaseHour>[] {
       kind: 'number',
       value: (h) => h.correct,
       alwaysVisible: true,
-      width: 170,
+      width: 195,
     },
     {
       id: 'differenceUnits',

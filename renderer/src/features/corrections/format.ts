@@ -1,10 +1,17 @@
 // How the Corrections screen writes money, hours and states. Money arrives as exact decimal
 // text and is shown with the reader's digit grouping and decimal mark, never through a float.
-import { formatMonthYear, numberSeparators } from '../../locale';
+import { formatMonthYear, formatNumber, numberSeparators } from '../../locale';
 import type { CaseState } from '../../../../shared/channels/corrections';
 
 function separators(): { group: string; decimal: string } {
   return numberSeparators();
+}
+
+/** The sign the tables put before a negative number, so money and units read alike. */
+function minusSign(): string {
+  const text = formatNumber(-1);
+  const at = text.indexOf('1');
+  return at > 0 ? text.slice(0, at) : '-';
 }
 
 /** "-1234.5" → "-1,234.5" (every digit kept). */
@@ -13,7 +20,7 @@ export function formatDecimalText(value: string): string {
   const negative = value.startsWith('-');
   const [whole = '0', fraction] = (negative ? value.slice(1) : value).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
-  return `${negative ? '−' : ''}${grouped}${fraction === undefined ? '' : `${decimal}${fraction}`}`;
+  return `${negative ? minusSign() : ''}${grouped}${fraction === undefined ? '' : `${decimal}${fraction}`}`;
 }
 
 export function formatMoneyText(value: string, currencyCode: string): string {
