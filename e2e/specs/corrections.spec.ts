@@ -115,3 +115,95 @@ test('an over-billing case from opening to a completed refund', async ({ mdesk }
   const cases = page.getByRole('grid', { name: 'Correction cases' });
   await expect(cases.getByRole('row').filter({ hasText: 'Completed' })).toHaveCount(1);
 });
+
+test('an under-billing case: a top-up in the earliest open hour, and a summary for what is too old', async ({
+  mdesk,
+}) => {
+  test.skip(mdesk.kind !== 'browser', 'Seeds the usage through the browser host API.');
+  const { page } = mdesk;
+  const world = await api<World>(mdesk, 'sandbox:world', {});
+  const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
+  const customer = world.customers.find(
+    (c) => product && c.subscribed.includes(product.productCode),
+  );
+  const dimension = product?.dimensions[0];
+  if (!product || !customer || !dimension) throw new Error('no sandbox fixture');
+  const base = Math.floor(mdesk.now() / HOUR) * HOUR;
+  const hour = (k: number): number => base - k * HOUR;
+  const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 13)}:00Z`;
+  const label = (ms: number): string =>
+    `${new Date(ms).toISOString().slice(0, 10)} ${new Date(ms).toISOString().slice(11, 16)} UTC`;
+
+  // 10 units were billed 4 hours ago where 15 were used; 30 hours ago 5 were used and never sent.
+  const { submissionId } = await api<{ submissionId: string }>(mdesk, 'metering:submit', {
+    operation: 'BatchMeterUsage',
+    records: [
+      {
+        productId: `sandbox:${product.productCode}`,
+        operation: 'BatchMeterUsage',
+        productCode: product.productCode,
+        customerAwsAccountId: customer.awsAccountId,
+        dimension,
+        quantity: 10,
+        timestamp: new Date(hour(4) + 10 * 60_000).toISOString(),
+      },
+    ],
+  });
+  await expect
+    .poll(async () => {
+      const status = await api<{ state: string }>(mdesk, 'metering:submission-status', {
+        submissionId,
+      });
+      return status.state;
+    })
+    .toBe('finished');
+
+  const shell = new Shell(page);
+  await shell.waitUntilLoaded();
+  await shell.navigateTo({ name: 'Corrections', path: '/corrections' });
+  const form = page.getByRole('form', { name: 'Open a correction case' });
+  await form.getByLabel('Customer', { exact: true }).fill(customer.awsAccountId);
+  await form.getByLabel('Product', { exact: true }).selectOption({ label: product.name });
+  await form.getByLabel('Dimension', { exact: true }).selectOption(dimension);
+  await form.getByLabel('Period in', { exact: true }).selectOption('hours');
+  await form.getByLabel('From', { exact: true }).fill(iso(hour(30)));
+  await form.getByLabel('To', { exact: true }).fill(iso(hour(3)));
+  await screenshot(page, 'corrections-new-case');
+  await form.getByRole('button', { name: 'Open case' }).click();
+
+  const caseView = page.getByRole('article', { name: /^Correction case / });
+  await caseView
+    .getByLabel('Paste usage', { exact: true })
+    .fill(`${iso(hour(30))}, 5\n${iso(hour(4))}, 15`);
+  await caseView.getByRole('button', { name: 'Apply pasted usage' }).click();
+
+  const topUp = caseView.getByRole('heading', { name: /^Top-up: meter 5 missing units/ });
+  await expect(topUp).toBeVisible();
+  const action = caseView
+    .locator('.corrections-action')
+    .filter({ has: page.getByRole('heading', { name: /^Top-up: meter 5 missing units/ }) });
+  await expect(action).toContainText('DuplicateRecord');
+  // The earliest hour AWS still takes (24 h back) with nothing billed, not the hour of use.
+  const slot =
+    [hour(24), hour(23)].find((h) => h + 30 * 60_000 >= mdesk.now() - 24 * HOUR + 10 * 60_000) ??
+    hour(23);
+  await expect(action.getByRole('listitem')).toHaveText(new RegExp(`^${label(slot)}: 5 units`));
+  const tooOld = caseView.getByRole('heading', { name: 'Cannot be metered: 5 units' });
+  await expect(tooOld).toBeVisible();
+  await expect(
+    caseView
+      .locator('.corrections-action')
+      .filter({ has: page.getByRole('heading', { name: 'Cannot be metered: 5 units' }) }),
+  ).toContainText('private offer or a manual invoice');
+  await screenshot(page, 'corrections-under-billing');
+
+  await caseView.getByRole('button', { name: 'Send corrections' }).click();
+  const sent = caseView.getByRole('region', { name: 'Sent' });
+  await expect(sent.getByText(/^Top-up \(billed\)/)).toBeVisible({ timeout: 20_000 });
+  await expect(sent.getByRole('button', { name: 'Copy MeteringRecordId' })).toBeVisible();
+  await expect(caseView.getByRole('heading', { name: /^Top-up:/ })).toHaveCount(0);
+  // What could not be metered is still owed: the case stays open, not completed.
+  await expect(caseView.locator('dt:text-is("State") + dd')).toHaveText('Open');
+  await expect(caseView.getByRole('heading', { name: 'Cannot be metered: 5 units' })).toBeVisible();
+  await screenshot(page, 'corrections-under-billing-sent');
+});

@@ -10,7 +10,6 @@
 // - over-billed hours not yet invoiced → waiting for the invoice.
 import type { CaseHour, Proposal, RefundProposal } from '../../../shared/channels/corrections';
 import {
-  formatDecimal,
   formatMoney,
   minDecimal,
   parseDecimal,
@@ -164,7 +163,7 @@ function unmeterableSummary(input: ProposalInput, price: Decimal, hours: Covered
       `Product: ${stored.product.name}${stored.product.productCode === undefined ? '' : ` (${stored.product.productCode})`}. ` +
       `Agreement: ${stored.agreement.agreementId}. Dimension: ${stored.dimension}. ` +
       `Hours: ${describeHours(hours.map((h) => h.hour))}. ` +
-      `${units.toLocaleString('en-US')} units × ${formatDecimal(price)} ${currency} = ${amount} ${currency}. ` +
+      `${units.toLocaleString('en-US')} units × ${stored.agreement.price} ${currency} = ${amount} ${currency}. ` +
       `Bill it through a private offer or a manual invoice.`,
   };
 }

@@ -107,7 +107,8 @@ export function caseState(stored: StoredCase, proposal: Proposal | null): CaseSt
   const actionable = proposal !== null && (proposal.topUp !== null || proposal.refunds.length > 0);
   if (failed && actionable) return 'failed';
   if (proposal !== null && proposal.waiting.length > 0) return 'waiting-for-invoice';
-  if (entries.length > 0 && !actionable) return 'completed';
+  // Usage too old to meter is still owed: the case stays open until the seller bills it another way.
+  if (entries.length > 0 && !actionable && proposal?.unmeterable == null) return 'completed';
   return 'open';
 }
 

@@ -12,7 +12,7 @@ import { EntriesPanel } from './EntriesPanel';
 import { HoursTable } from './HoursTable';
 import { ProposalPanel } from './ProposalPanel';
 import { UsageEditor } from './UsageEditor';
-import { formatHour, formatMoneyText, formatUnits, stateLabels } from './format';
+import { differenceText, formatHour, formatMoneyText, stateLabels } from './format';
 
 function CaseFacts({ view }: { view: CaseView }) {
   const { customer, agreement } = view;
@@ -62,10 +62,7 @@ function CaseFacts({ view }: { view: CaseView }) {
         },
         {
           label: 'Difference',
-          value:
-            view.differenceUnits === null || view.differenceAmount === null
-              ? 'not entered yet'
-              : `${formatUnits(view.differenceUnits)} units, ${formatMoneyText(view.differenceAmount, view.currencyCode)}`,
+          value: differenceText(view.hours, view.currencyCode),
         },
         {
           label: 'Connection',

@@ -32,6 +32,14 @@ function columns(view: CaseView): DataColumn<CaseHour>[] {
       width: 170,
     },
     { id: 'billed', header: 'Billed', kind: 'number', value: (h) => h.billed, alwaysVisible: true },
+    // The case's own top-ups land in other hours than the usage they make up for: show them.
+    {
+      id: 'topUp',
+      header: 'Top-up (this case)',
+      kind: 'number',
+      value: (h) => (h.topUp === 0 ? null : h.topUp),
+      width: 150,
+    },
     {
       id: 'correct',
       header: 'Should have been billed',
@@ -60,7 +68,6 @@ function columns(view: CaseView): DataColumn<CaseHour>[] {
       width: 150,
     },
     { id: 'source', header: 'Billed per', value: (h) => sourceLabels[h.billedFrom], width: 170 },
-    { id: 'topUp', header: 'Top-up', kind: 'number', value: (h) => h.topUp, defaultHidden: true },
     {
       id: 'invoice',
       header: 'Invoice',

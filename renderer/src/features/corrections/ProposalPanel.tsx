@@ -12,14 +12,16 @@ import { formatHour, formatMoneyText, formatUnits, monthName } from './format';
 function TopUp({ topUp, view }: { topUp: NonNullable<Proposal['topUp']>; view: CaseView }) {
   return (
     <div className="corrections-action">
-      <h3>Top-up: meter {formatUnits(topUp.units)} missing units</h3>
+      <h3>
+        Top-up: meter {formatUnits(topUp.units)} missing units (
+        {formatMoneyText(topUp.amount, view.agreement.currencyCode)})
+      </h3>
       <p>{topUp.explanation}</p>
       <ul>
         {topUp.records.map((r) => (
           <li key={r.hour}>
             {formatHour(r.hour)}: {formatUnits(r.quantity)} units of {view.dimension} (timestamp{' '}
-            <span className="mono">{r.timestamp}</span>) —{' '}
-            {formatMoneyText(topUp.amount, view.agreement.currencyCode)}
+            <span className="mono">{r.timestamp}</span>)
           </li>
         ))}
       </ul>
@@ -98,7 +100,10 @@ export function ProposalPanel({ view }: { view: CaseView }) {
       {proposal.unmeterable && (
         <div className="corrections-action">
           <h3>Cannot be metered: {formatUnits(proposal.unmeterable.units)} units</h3>
-          <p>{proposal.unmeterable.summary}</p>
+          <p>
+            This stays open until you bill it another way. The summary for a private offer or a
+            manual invoice:
+          </p>
           <CopyValue
             value={proposal.unmeterable.summary}
             label="summary for a private offer or manual invoice"
