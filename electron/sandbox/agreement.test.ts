@@ -381,6 +381,29 @@ describe('billing adjustment requests', () => {
     expect((await agreementsState()).adjustments).toHaveLength(0);
   });
 
+  it('refuses a description over 500 characters and a client token outside [a-zA-Z0-9-]', async () => {
+    const description = await expectAgreementError(
+      create([
+        entry({ agreementId, originalInvoiceId: invoice.invoiceId, description: 'x'.repeat(501) }),
+      ]),
+      'ValidationException',
+      400,
+    );
+    expect(reasonOf(description)).toBe('INVALID_DESCRIPTION');
+    for (const clientToken of ['case_1', 'case 1', 'x'.repeat(65)]) {
+      const token = await expectAgreementError(
+        create([entry({ agreementId, originalInvoiceId: invoice.invoiceId, clientToken })]),
+        'ValidationException',
+        400,
+      );
+      expect(reasonOf(token)).toBe('INVALID_CLIENT_TOKEN');
+    }
+    const ok = await create([
+      entry({ agreementId, originalInvoiceId: invoice.invoiceId, description: 'x'.repeat(500) }),
+    ]);
+    expect(ok.items?.[0]?.billingAdjustmentRequestId).toMatch(/^ba-[a-zA-Z0-9]+$/);
+  });
+
   it('refuses a malformed amount with INVALID_ADJUSTMENT_AMOUNT', async () => {
     for (const adjustmentAmount of ['-1.00', '1.123456789', '1,00', '0']) {
       const error = await expectAgreementError(

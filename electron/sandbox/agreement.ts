@@ -55,8 +55,10 @@ const REASON_CODES = new Set([
 const STATUSES = new Set(['PENDING', 'COMPLETED', 'VALIDATION_FAILED']);
 /** UNVERIFIED: the model sets no list length; the sandbox takes up to 50 entries per call. */
 const MAX_ENTRIES = 50;
-const CLIENT_TOKEN_MAX = 64;
-const DESCRIPTION_MAX = 1_000;
+// The model (API Reference, BatchCreateBillingAdjustmentRequestEntry): clientToken 1‥64 of
+// [a-zA-Z0-9-]+, description up to 500 characters of `.+`; request ids are `ba-[a-zA-Z0-9]+`.
+const CLIENT_TOKEN_PATTERN = /^[a-zA-Z0-9-]{1,64}$/;
+const DESCRIPTION_MAX = 500;
 const PAGE_MAX = 50;
 
 function invalid(reason: string, message: string, field?: string): SandboxApiError {
@@ -362,18 +364,21 @@ function parseEntry(raw: unknown, index: number): Entry {
     throw invalid('INVALID_REASON_CODE', `${adjustmentReasonCode} is not a reason code.`, at);
   }
   const description = optionalString(raw, 'description');
-  if (description !== undefined && description.length > DESCRIPTION_MAX) {
+  if (
+    description !== undefined &&
+    (description.length > DESCRIPTION_MAX || !/^.+$/.test(description))
+  ) {
     throw invalid(
       'INVALID_DESCRIPTION',
-      `description is at most ${DESCRIPTION_MAX} characters.`,
+      `description is 1 to ${String(DESCRIPTION_MAX)} characters on one line.`,
       at,
     );
   }
   const clientToken = requiredString(raw, 'clientToken', 'INVALID_CLIENT_TOKEN');
-  if (clientToken.length > CLIENT_TOKEN_MAX) {
+  if (!CLIENT_TOKEN_PATTERN.test(clientToken)) {
     throw invalid(
       'INVALID_CLIENT_TOKEN',
-      `clientToken is 1 to ${CLIENT_TOKEN_MAX} characters.`,
+      'clientToken is 1 to 64 letters, digits and hyphens ([a-zA-Z0-9-]+).',
       at,
     );
   }
@@ -510,7 +515,7 @@ function batchCreate(ctx: AgreementCallContext, body: Json): Json {
     const wrongAgreement = decision.create.agreementId !== entry.agreementId;
     const injected = ctx.billing.failAdjustmentsWith();
     const adjustment: SandboxAdjustment = {
-      billingAdjustmentRequestId: `bar-${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+      billingAdjustmentRequestId: `ba-${randomUUID().replace(/-/g, '').slice(0, 24)}`,
       clientToken: entry.clientToken,
       callerAccountId: ctx.callerAccountId,
       agreementId: entry.agreementId,

@@ -711,6 +711,16 @@ describe('bad input: a clear error and nothing sent', () => {
     });
     expect(unknown).toMatchObject({ code: 'VALIDATION' });
     expect(unknown.message).toMatch(/No customer matches/);
+    // An account id nobody knows: AWS has no agreement of this seller with it.
+    const stranger = await refused(h, 'corrections:open', {
+      customer: '999999999999',
+      productId: h.productId,
+      dimension: h.dimension,
+      from: iso(h.hour(4)),
+      to: iso(h.hour(2)),
+    });
+    expect(stranger.code).toBe('VALIDATION');
+    expect(stranger.message).toMatch(/No agreement of this seller with AWS account 999999999999/);
 
     const future = await refused(h, 'corrections:open', {
       customer: h.accountId,

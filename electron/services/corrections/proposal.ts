@@ -168,11 +168,23 @@ function unmeterableSummary(input: ProposalInput, price: Decimal, hours: Covered
   };
 }
 
+/** AWS takes a description of at most 500 characters (API Reference, the entry's shape). */
+export const DESCRIPTION_MAX = 500;
+
 function refundDescription(stored: StoredCase, hours: Covered[], units: number): string {
-  return (
+  const head =
     `Incorrect metering: ${customerLabel(stored)}, dimension ${stored.dimension}, ` +
-    `${units.toLocaleString('en-US')} units over-billed in ${describeHours(hours.map((h) => h.hour))}.`
-  ).slice(0, 1000);
+    `${units.toLocaleString('en-US')} units over-billed in `;
+  const every = `${head}${describeHours(hours.map((h) => h.hour))}.`;
+  if (every.length <= DESCRIPTION_MAX) return every;
+  // Too many separate hours to list: name the span and the count (the record lists each hour).
+  const sorted = hours.map((h) => h.hour).sort((a, b) => a - b);
+  const first = describeHours(sorted.slice(0, 1));
+  const last = describeHours(sorted.slice(-1));
+  return `${head}${String(sorted.length)} hours from ${first} to ${last}.`.slice(
+    0,
+    DESCRIPTION_MAX,
+  );
 }
 
 function proposeRefunds(input: ProposalInput, price: Decimal, over: Covered[], blockers: string[]) {
