@@ -207,14 +207,28 @@ export const auditChannels = {
     }),
   },
   /**
-   * An evidence pack for chosen events: one JSON bundle holding each raw record, a readable
-   * summary, the rows as CSV, and a SHA-256 of every file (also as a sha256sum manifest).
+   * An evidence pack, a zip: each chosen event's raw record exactly as received, a readable
+   * summary, their rows as CSV and JSON, the records as Parquet, manifest.json with the SHA-256
+   * of every file, and SHA256SUMS (`sha256sum -c SHA256SUMS` checks the pack once unzipped).
    */
   'audit:evidence': {
     input: z
-      .object({ eventIds: z.array(eventIdSchema).min(1).max(AUDIT_EVIDENCE_MAX_EVENTS) })
-      .strict(),
-    output: exportFileSchema.extend({
+      .object({
+        /** The events whose raw records, rows and summary the pack holds. */
+        eventIds: z.array(eventIdSchema).max(AUDIT_EVIDENCE_MAX_EVENTS),
+        /** The explorer's filter: its records go into records.parquet (else the events'). */
+        filter: auditFilterSchema.optional(),
+      })
+      .strict()
+      .refine((v) => v.eventIds.length > 0 || v.filter !== undefined, {
+        message: 'Choose at least one event, or give the filter whose records to pack.',
+      }),
+    output: z.object({
+      fileName: z.string(),
+      mimeType: z.string(),
+      /** The zip's bytes, base64. */
+      base64: z.string(),
+      bytes: z.number().int().nonnegative(),
       files: z.array(z.object({ name: z.string(), sha256: z.string(), bytes: z.number() })),
     }),
   },

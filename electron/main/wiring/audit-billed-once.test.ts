@@ -11,6 +11,7 @@ import type { UsageRecord } from '../../../shared/metering';
 import { createMemoryLogger } from '../../core/logger';
 import { createConfStore } from '../../adapters/storage/conf-store';
 import type { AdminState } from '../../sandbox/sandbox-testkit';
+import { unzipEvidence } from '../../services/audit/testing';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { startCore, type Core } from '../core';
 import { pinnedClock } from '../../testing/time';
@@ -147,8 +148,7 @@ describe('a replayed submission is billed once everywhere', () => {
     const evidence = await call('audit:evidence', {
       eventIds: [...new Set(rows.rows.map((r) => r.eventId))],
     });
-    const pack = JSON.parse(evidence.text) as { files: { name: string; text: string }[] };
-    const summary = pack.files.find((f) => f.name === 'summary.md')?.text ?? '';
+    const summary = unzipEvidence(evidence.base64).text('summary.md');
     expect(summary).toContain(
       'Billed once: 3 records, quantity 303; replays (billed before, not again): 3',
     );

@@ -6,9 +6,18 @@
 // the evidence pack, the cache surviving a restart (read on first use only), cancel + resume,
 // and clearing.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../shared/audit';
 import type { AuditSyncStatus } from '../../../shared/channels/audit';
@@ -18,6 +27,7 @@ import { createMemoryLogger } from '../../core/logger';
 import { createConfStore } from '../../adapters/storage/conf-store';
 import type { AdminState } from '../../sandbox/sandbox-testkit';
 import type { LookupEventsPort } from '../../services/audit/sync';
+import { unzipEvidence } from '../../services/audit/testing';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { startCore, type Core } from '../core';
 import { pinnedClock } from '../../testing/time';
@@ -335,25 +345,95 @@ describe('audit channels through the real core and sandbox', () => {
     const some = await call('audit:query', { limit: 3 });
     const ids = [...new Set(some.rows.map((r) => r.eventId))];
     const pack = await call('audit:evidence', { eventIds: [...ids, 'missing-id'] });
-    const bundle = JSON.parse(pack.text) as {
-      files: { name: string; sha256: string; text: string }[];
-      missing: string[];
-    };
-    expect(bundle.missing).toEqual(['missing-id']);
-    for (const f of bundle.files) {
-      expect(createHash('sha256').update(f.text, 'utf8').digest('hex')).toBe(f.sha256);
-    }
-    const names = bundle.files.map((f) => f.name);
-    expect(names).toEqual(
+    expect(pack.fileName).toMatch(/^meterdesk-audit-evidence-\d{12}-.*\.zip$/);
+    const zip = unzipEvidence(pack.base64);
+    expect(zip.names).toEqual(
       expect.arrayContaining([
         'summary.md',
         'rows.csv',
+        'rows.json',
+        'records.parquet',
+        'manifest.json',
         'SHA256SUMS',
         `events/${ids[0] ?? ''}.json`,
       ]),
     );
-    const rawFile = bundle.files.find((f) => f.name === `events/${ids[0] ?? ''}.json`);
-    expect(rawFile?.text).toBe((await call('audit:raw', { eventId: ids[0] ?? '' })).text);
+    const manifest = JSON.parse(zip.text('manifest.json')) as {
+      missing: string[];
+      records: { rows: number; matching: number };
+      files: { name: string; sha256: string; bytes: number }[];
+    };
+    expect(manifest.missing).toEqual(['missing-id']);
+    // Every file but the two that list the others is in the manifest, with its true hash.
+    expect(manifest.files.map((f) => f.name).sort()).toEqual(
+      zip.names.filter((n) => n !== 'manifest.json' && n !== 'SHA256SUMS'),
+    );
+    for (const f of manifest.files) {
+      expect(createHash('sha256').update(zip.bytes(f.name)).digest('hex'), f.name).toBe(f.sha256);
+      expect(zip.bytes(f.name).byteLength).toBe(f.bytes);
+    }
+    // The records of the chosen events, typed, in Parquet.
+    const rowsOfEvents = (
+      await call('audit:query', {
+        filter: { text: [{ column: 'eventId', op: 'in', values: ids }] },
+        limit: 0,
+      })
+    ).total;
+    expect(manifest.records).toMatchObject({ rows: rowsOfEvents, matching: rowsOfEvents });
+    expect(new TextDecoder().decode(zip.bytes('records.parquet').subarray(0, 4))).toBe('PAR1');
+    expect(zip.text(`events/${ids[0] ?? ''}.json`)).toBe(
+      (await call('audit:raw', { eventId: ids[0] ?? '' })).text,
+    );
+    // As an auditor checks it: unzipped, `sha256sum -c SHA256SUMS` passes for every file.
+    const unpacked = mkdtempSync(join(tmpdir(), 'meterdesk-evidence-'));
+    try {
+      for (const name of zip.names) {
+        mkdirSync(dirname(join(unpacked, name)), { recursive: true });
+        writeFileSync(join(unpacked, name), zip.bytes(name));
+      }
+      const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], {
+        cwd: unpacked,
+        encoding: 'utf8',
+      });
+      if (check.error) {
+        console.warn(
+          `sha256sum is not installed here (${check.error.message}); checked the sums in JS only`,
+        );
+        const sums = zip.text('SHA256SUMS').trimEnd().split('\n');
+        expect(sums).toHaveLength(zip.names.length - 1);
+        for (const line of sums) {
+          const [hash, name] = line.split('  ');
+          expect(
+            createHash('sha256')
+              .update(zip.bytes(name ?? ''))
+              .digest('hex'),
+          ).toBe(hash);
+        }
+      } else {
+        expect(check.status, check.stdout + check.stderr).toBe(0);
+        expect(check.stdout.trimEnd().split('\n')).toHaveLength(zip.names.length - 1);
+      }
+      // A changed file fails the check.
+      writeFileSync(join(unpacked, 'rows.csv'), 'tampered');
+      const tampered = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], {
+        cwd: unpacked,
+        encoding: 'utf8',
+      });
+      if (!tampered.error) expect(tampered.status).not.toBe(0);
+    } finally {
+      rmSync(unpacked, { recursive: true, force: true });
+    }
+
+    // The explorer's filter instead: its records go into records.parquet.
+    const filtered = await call('audit:evidence', { eventIds: ids.slice(0, 1), filter });
+    const filteredManifest = JSON.parse(unzipEvidence(filtered.base64).text('manifest.json')) as {
+      records: { rows: number; matching: number; of: string };
+    };
+    expect(filteredManifest.records).toMatchObject({
+      rows: count,
+      matching: count,
+      of: 'the explorer filter',
+    });
   });
 
   it('keeps the cache across a restart and reads it only when the audit is first used', async () => {

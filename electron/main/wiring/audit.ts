@@ -181,7 +181,7 @@ export function wireAudit(
       'audit:raw': (input) => service.raw(input.eventId),
       'audit:unseen': (input) => service.unseen(input.graceMinutes),
       'audit:export': (input) => service.exportRows(input),
-      'audit:evidence': (input) => service.evidence(input.eventIds),
+      'audit:evidence': (input) => service.evidence(input),
       'audit:clear': (input) => service.clear(input.regions),
       'audit:sql': (input) => service.sql.run(input),
       'audit:sql-cancel': (input) => service.sql.cancel(input.queryId),

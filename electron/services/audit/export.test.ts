@@ -7,6 +7,7 @@ import type { AuditRow } from '../../../shared/audit';
 import type { JournalRow } from '../../../shared/channels/journal';
 import { auditRowsToCsv, buildEvidencePack } from './export';
 import { createJournalMatcher } from './journal-match';
+import { unzipEvidence } from './testing';
 
 const HOUR = Date.UTC(2026, 6, 1, 14);
 
@@ -63,25 +64,89 @@ describe('audit CSV', () => {
 });
 
 describe('evidence pack', () => {
-  it('hashes every file and lists them in SHA256SUMS', () => {
-    const raw = '{"eventID":"ev-1","unknownField":{"kept":true}}';
-    const pack = buildEvidencePack({
+  const raw = '{"eventID":"ev-1","unknownField":{"kept":true}}';
+  const parquet = new Uint8Array([0x50, 0x41, 0x52, 0x31, 1, 2, 3, 0x50, 0x41, 0x52, 0x31]);
+  const build = () =>
+    buildEvidencePack({
       createdAt: HOUR,
       createdBy: 'alice',
       connection: { name: 'Sandbox', accountId: '111122223333' },
-      events: [{ eventId: 'ev-1', raw, rows: [row()] }],
-      missing: [],
+      events: [
+        {
+          eventId: 'ev-1',
+          raw,
+          rows: [
+            {
+              ...row({ requestId: 'req-1' }),
+              sent: {
+                submissionId: 'sub-1',
+                callId: 'call-1',
+                osUser: 'alice',
+                at: '',
+                by: 'requestId',
+              },
+            },
+          ],
+        },
+      ],
+      missing: ['ev-gone'],
+      records: { parquet, rows: 1, matching: 1 },
     });
-    const bundle = JSON.parse(pack.text) as {
-      files: { name: string; sha256: string; text: string }[];
-    };
-    const sums = bundle.files.find((f) => f.name === 'SHA256SUMS')?.text ?? '';
-    for (const f of bundle.files) {
-      const hash = createHash('sha256').update(f.text, 'utf8').digest('hex');
-      expect(f.sha256).toBe(hash);
-      if (f.name !== 'SHA256SUMS') expect(sums).toContain(`${hash}  ${f.name}`);
+
+  it('is a zip whose manifest and SHA256SUMS name the true SHA-256 of every file', () => {
+    const pack = build();
+    const zip = unzipEvidence(Buffer.from(pack.zip).toString('base64'));
+    expect(zip.names).toEqual([
+      'SHA256SUMS',
+      'events/ev-1.json',
+      'manifest.json',
+      'records.parquet',
+      'rows.csv',
+      'rows.json',
+      'summary.md',
+    ]);
+    expect(zip.text('events/ev-1.json')).toBe(raw);
+    expect(zip.bytes('records.parquet')).toEqual(parquet);
+    const sums = zip.text('SHA256SUMS').trimEnd().split('\n');
+    expect(sums).toHaveLength(zip.names.length - 1);
+    for (const line of sums) {
+      const [hash, name] = line.split('  ');
+      expect(
+        createHash('sha256')
+          .update(zip.bytes(name ?? ''))
+          .digest('hex'),
+        name,
+      ).toBe(hash);
     }
-    expect(bundle.files.find((f) => f.name === 'events/ev-1.json')?.text).toBe(raw);
+    const manifest = JSON.parse(zip.text('manifest.json')) as {
+      format: string;
+      missing: string[];
+      events: {
+        eventId: string;
+        sha256: string;
+        sentFromMeterdesk: { submissionId: string; callId?: string } | null;
+      }[];
+      files: { name: string; sha256: string }[];
+    };
+    expect(manifest.format).toBe('meterdesk-audit-evidence/2');
+    expect(manifest.missing).toEqual(['ev-gone']);
+    // Each event attributed to the submission and call whose request id matched it.
+    expect(manifest.events).toHaveLength(1);
+    expect(manifest.events[0]).toMatchObject({
+      eventId: 'ev-1',
+      file: 'events/ev-1.json',
+      sha256: createHash('sha256').update(raw).digest('hex'),
+      sentFromMeterdesk: { submissionId: 'sub-1', callId: 'call-1', by: 'requestId' },
+    });
+    expect(pack.files.map((f) => f.name)).toEqual([
+      ...manifest.files.map((f) => f.name),
+      'manifest.json',
+      'SHA256SUMS',
+    ]);
+  });
+
+  it('zips to the same bytes for the same pack', () => {
+    expect(build().zip).toEqual(build().zip);
   });
 });
 

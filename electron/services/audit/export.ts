@@ -1,12 +1,10 @@
 // Audit exports: the filtered rows as CSV (spreadsheet-safe, IDs as text) or JSON, and the
-// evidence pack for chosen events.
-//
-// The evidence pack is ONE JSON file (no zip: nothing to install, readable in any editor, and a
-// browser download in both hosts). It holds `files[]` — each raw CloudTrail record exactly as
-// received, a readable summary, the rows as CSV — each with its SHA-256 over the UTF-8 bytes of
-// its `text`, plus `SHA256SUMS` (sha256sum format) so an auditor who writes the files out can
-// check them with `sha256sum -c SHA256SUMS`.
+// evidence pack: a zip of the chosen events' raw records exactly as received, a readable
+// summary, their rows as CSV and JSON, the records as Parquet, manifest.json and SHA256SUMS
+// (sha256sum's own format), so `sha256sum -c SHA256SUMS` checks every file once unzipped.
 import { createHash } from 'node:crypto';
+import { zipSync } from 'fflate';
+import type { AuditFilter } from '../../../shared/audit';
 import { csvTable, type CsvColumn } from '../../../shared/csv';
 import { addToTotals, emptyBillingTotals } from '../../../shared/billing';
 import type { AuditExplorerRow } from '../../../shared/channels/audit';
@@ -60,8 +58,9 @@ export function auditRowsToJson(rows: readonly AuditExplorerRow[]): string {
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+export function sha256Hex(data: string | Uint8Array): string {
+  const hash = createHash('sha256');
+  return (typeof data === 'string' ? hash.update(data, 'utf8') : hash.update(data)).digest('hex');
 }
 
 export type EvidenceFile = {
@@ -69,7 +68,7 @@ export type EvidenceFile = {
   mediaType: string;
   sha256: string;
   bytes: number;
-  text: string;
+  data: Uint8Array;
 };
 
 export type EvidenceInput = {
@@ -79,16 +78,21 @@ export type EvidenceInput = {
   events: readonly { eventId: string; raw: string; rows: readonly AuditExplorerRow[] }[];
   /** Event ids asked for but not in the cache. */
   missing: readonly string[];
+  /** The records as Parquet: of the explorer's filter, else of the chosen events. */
+  records: {
+    parquet: Uint8Array;
+    rows: number;
+    /** Records matching; more than `rows` when the file holds only the first ones. */
+    matching: number;
+    filter?: AuditFilter;
+  };
 };
 
-function file(name: string, mediaType: string, text: string): EvidenceFile {
-  return {
-    name,
-    mediaType,
-    sha256: sha256Hex(text),
-    bytes: Buffer.byteLength(text, 'utf8'),
-    text,
-  };
+const encoder = new TextEncoder();
+
+function file(name: string, mediaType: string, content: string | Uint8Array): EvidenceFile {
+  const data = typeof content === 'string' ? encoder.encode(content) : content;
+  return { name, mediaType, sha256: sha256Hex(data), bytes: data.byteLength, data };
 }
 
 /** File-name-safe form of an event id (they are UUIDs in practice). */
@@ -158,8 +162,10 @@ function summaryText(input: EvidenceInput): string {
     `Events: ${String(input.events.length)}; usage records: ${String(rows.length)}; quantity ${String(total)}`,
     `Billed once: ${String(billing.billedRecords)} records, quantity ${String(billing.billedQuantity)}; replays (billed before, not again): ${String(billing.replayRecords)}; DuplicateRecord (not billed): ${String(billing.duplicateRecords)}; answer unknown: ${String(billing.unknownRecords)}`,
     '',
-    'Every raw record is in events/<eventId>.json exactly as CloudTrail returned it. SHA256SUMS',
-    'lists the SHA-256 of every file; check with `sha256sum -c SHA256SUMS` after writing them out.',
+    'Every raw record is in events/<eventId>.json exactly as CloudTrail returned it; records.parquet',
+    `holds ${input.records.filter === undefined ? 'the records of these events' : 'the records the explorer filter matched'}${input.records.matching > input.records.rows ? ` (the first ${String(input.records.rows)} of ${String(input.records.matching)})` : ''}.`,
+    'manifest.json lists every file with its SHA-256; after unzipping, `sha256sum -c SHA256SUMS`',
+    'checks them all.',
     '',
   ];
   for (const event of input.events) out.push(...eventLines(event));
@@ -169,31 +175,71 @@ function summaryText(input: EvidenceInput): string {
   return out.join('\n');
 }
 
+/** Who sent each event, for the manifest (the journal match of its rows). */
+function eventEntries(input: EvidenceInput, files: readonly EvidenceFile[]) {
+  return input.events.map((event) => {
+    const sent =
+      event.rows.find((r) => r.sent?.by === 'requestId')?.sent ??
+      event.rows.find((r) => r.sent)?.sent;
+    const name = `events/${safeName(event.eventId)}.json`;
+    return {
+      eventId: event.eventId,
+      file: name,
+      sha256: files.find((f) => f.name === name)?.sha256 ?? '',
+      sentFromMeterdesk: sent ?? null,
+    };
+  });
+}
+
+/**
+ * The evidence pack as a zip: summary.md, the rows as CSV and JSON, the records as Parquet,
+ * each raw CloudTrail record exactly as received, manifest.json (what the pack holds, with the
+ * SHA-256 and size of every file and who sent each event), and SHA256SUMS in sha256sum's own
+ * format, so `sha256sum -c SHA256SUMS` checks every file after unzipping.
+ */
 export function buildEvidencePack(input: EvidenceInput): {
-  text: string;
+  zip: Uint8Array;
   files: { name: string; sha256: string; bytes: number }[];
 } {
+  const rows = input.events.flatMap((e) => e.rows);
   const files: EvidenceFile[] = [
     file('summary.md', 'text/markdown', summaryText(input)),
-    file('rows.csv', 'text/csv', auditRowsToCsv(input.events.flatMap((e) => e.rows))),
+    file('rows.csv', 'text/csv', auditRowsToCsv(rows)),
+    file('rows.json', 'application/json', auditRowsToJson(rows)),
+    file('records.parquet', 'application/vnd.apache.parquet', input.records.parquet),
     ...input.events.map((e) =>
       file(`events/${safeName(e.eventId)}.json`, 'application/json', e.raw),
     ),
   ];
-  const sums = files.map((f) => `${f.sha256}  ${f.name}`).join('\n');
-  files.push(file('SHA256SUMS', 'text/plain', `${sums}\n`));
-  const bundle = {
-    format: 'meterdesk-audit-evidence/1',
+  const manifest = {
+    format: 'meterdesk-audit-evidence/2',
     createdAt: iso(input.createdAt),
     createdBy: input.createdBy,
     connection: input.connection,
-    eventIds: input.events.map((e) => e.eventId),
+    records: {
+      file: 'records.parquet',
+      of: input.records.filter === undefined ? 'the chosen events' : 'the explorer filter',
+      ...(input.records.filter === undefined ? {} : { filter: input.records.filter }),
+      rows: input.records.rows,
+      matching: input.records.matching,
+    },
+    events: eventEntries(input, files),
     missing: input.missing,
-    manifest: files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })),
-    files,
+    files: files.map((f) => ({
+      name: f.name,
+      mediaType: f.mediaType,
+      sha256: f.sha256,
+      bytes: f.bytes,
+    })),
   };
-  return {
-    text: `${JSON.stringify(bundle, null, 2)}\n`,
-    files: bundle.manifest,
-  };
+  files.push(file('manifest.json', 'application/json', `${JSON.stringify(manifest, null, 2)}\n`));
+  const sums = files.map((f) => `${f.sha256}  ${f.name}\n`).join('');
+  files.push(file('SHA256SUMS', 'text/plain', sums));
+  // Every entry dated when the pack was made, so the same pack zips to the same bytes.
+  const mtime = new Date(input.createdAt);
+  const zip = zipSync(
+    Object.fromEntries(files.map((f) => [f.name, [f.data, { mtime }] as const])),
+    { level: 6 },
+  );
+  return { zip, files: files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })) };
 }

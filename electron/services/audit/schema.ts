@@ -146,13 +146,14 @@ export function storeStatements(catalog: string): string[] {
   ];
 }
 
-/** The documented views (replaced on every open, so they always match this code). */
-export function viewStatements(catalog: string, accountId: string): string[] {
+/**
+ * The `usage_records` view's query; `where` (over the records, alias r) narrows it, e.g. to an
+ * explorer filter for the evidence pack's Parquet file.
+ */
+export function usageRecordsSql(catalog: string, accountId: string, where = 'TRUE'): string {
   const T = tables(catalog);
-  const view = (name: string): string => `${ident(catalog)}.main.${name}`;
   const account = `'${accountId.replace(/'/g, "''")}'`;
-  return [
-    `CREATE OR REPLACE VIEW ${view('usage_records')} AS
+  return `
     SELECT
       e.event_id,
       r.record_index,
@@ -188,7 +189,17 @@ export function viewStatements(catalog: string, accountId: string): string[] {
     JOIN ${T.events} e ON e.event_seq = r.event_seq
     JOIN ${T.parties} p ON p.code = r.party_code
     JOIN ${T.dimensions} d ON d.code = r.dimension_code
-    JOIN ${T.regions} g ON g.code = r.region_code`,
+    JOIN ${T.regions} g ON g.code = r.region_code
+    WHERE ${where}`;
+}
+
+/** The documented views (replaced on every open, so they always match this code). */
+export function viewStatements(catalog: string, accountId: string): string[] {
+  const T = tables(catalog);
+  const view = (name: string): string => `${ident(catalog)}.main.${name}`;
+  const account = `'${accountId.replace(/'/g, "''")}'`;
+  return [
+    `CREATE OR REPLACE VIEW ${view('usage_records')} AS ${usageRecordsSql(catalog, accountId)}`,
     `CREATE OR REPLACE VIEW ${view('events')} AS
     SELECT
       event_id,

@@ -38,6 +38,7 @@ import { aggregate as aggregateRows } from './aggregate';
 import { createBilledLookup } from './billed';
 import type { AuditDbOpener } from './db';
 import { queryWindow, rowsOfEvent } from './explorer';
+import { recordsParquet } from './records-file';
 import type { JournalCallLookup } from './journal-fill';
 import { createSqlConsole } from './sql-console';
 import type { KeyValueStore } from '../ports';
@@ -543,7 +544,11 @@ export function createAuditService(deps: AuditServiceDeps) {
         };
   }
 
-  async function evidence(eventIds: readonly string[]) {
+  async function evidence(input: {
+    eventIds: readonly string[];
+    filter?: AuditFilter | undefined;
+  }) {
+    const { eventIds } = input;
     const { target, cache } = await context();
     const m = await matcher();
     const events: { eventId: string; raw: string; rows: AuditExplorerRow[] }[] = [];
@@ -555,9 +560,16 @@ export function createAuditService(deps: AuditServiceDeps) {
         events.push({ eventId, raw: found.text, rows: mark(await rowsOfEvent(cache, eventId), m) });
       }
     }
-    if (events.length === 0) {
+    if (events.length === 0 && input.filter === undefined) {
       throw new AppError('NOT_FOUND', 'None of the chosen events is in this account’s cache.');
     }
+    const records = await recordsParquet(
+      cache,
+      input.filter === undefined
+        ? { eventIds: events.map((e) => e.eventId) }
+        : { filter: input.filter },
+      AUDIT_EXPORT_MAX_ROWS,
+    );
     const createdAt = deps.now();
     const pack = buildEvidencePack({
       createdAt,
@@ -565,12 +577,14 @@ export function createAuditService(deps: AuditServiceDeps) {
       connection: { name: target.connectionName, accountId: target.accountId },
       events,
       missing,
+      records: { ...records, ...(input.filter === undefined ? {} : { filter: input.filter }) },
     });
     const stamp = new Date(createdAt).toISOString().replace(/[:.]/g, '-').slice(0, 19);
     return {
-      fileName: `meterdesk-audit-evidence-${target.accountId}-${stamp}.json`,
-      mimeType: 'application/json',
-      text: pack.text,
+      fileName: `meterdesk-audit-evidence-${target.accountId}-${stamp}.zip`,
+      mimeType: 'application/zip',
+      base64: Buffer.from(pack.zip).toString('base64'),
+      bytes: pack.zip.byteLength,
       files: pack.files,
     };
   }

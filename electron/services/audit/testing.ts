@@ -1,6 +1,7 @@
 // Test support shared by the audit tests: synthetic CloudTrail events, a cache database in a
 // temporary folder, and the sync engine's sink in memory. Not used by the app.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDuckDbAuditOpener } from '../../adapters/storage/duckdb';
@@ -116,5 +117,24 @@ export function memorySyncSink(): AuditSyncSink & {
       }
       return Promise.resolve(added);
     },
+  };
+}
+
+/** An evidence pack (base64 zip) unpacked: every file's bytes, and text for the text ones. */
+export function unzipEvidence(base64: string): {
+  names: string[];
+  bytes: (name: string) => Uint8Array;
+  text: (name: string) => string;
+} {
+  const files = unzipSync(Buffer.from(base64, 'base64'));
+  const bytes = (name: string): Uint8Array => {
+    const data = files[name];
+    if (!data) throw new Error(`${name} is not in the pack`);
+    return data;
+  };
+  return {
+    names: Object.keys(files).sort(),
+    bytes,
+    text: (name) => new TextDecoder().decode(bytes(name)),
   };
 }

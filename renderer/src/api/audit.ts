@@ -138,7 +138,7 @@ export function useAuditExport() {
 
 export function useAuditEvidence() {
   return useMutation({
-    mutationFn: (eventIds: string[]) => request('audit:evidence', { eventIds }),
+    mutationFn: (input: ChannelInput<'audit:evidence'>) => request('audit:evidence', input),
   });
 }
 

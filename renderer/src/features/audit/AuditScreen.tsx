@@ -17,7 +17,7 @@ import {
   useAuditLive,
   useAuditMigration,
 } from '../../api/audit';
-import { downloadText } from '../../components/download';
+import { downloadBase64, downloadText } from '../../components/download';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
@@ -26,7 +26,7 @@ import { Tabs } from '../../components/Tabs';
 import { AuditCharts } from './AuditCharts';
 import { AuditTable } from './AuditTable';
 import { CompareEvents, EventDetail } from './EventDetail';
-import { emptyFilters, toAuditFilter, type ExplorerFilters } from './filters';
+import { emptyFilters, isFiltered, toAuditFilter, type ExplorerFilters } from './filters';
 import { MigrationProgress } from './MigrationProgress';
 import { QueryTab } from './QueryTab';
 import { SyncPanel } from './SyncPanel';
@@ -95,14 +95,18 @@ export function AuditScreen() {
         type="button"
         disabled={picked.length === 0 || evidence.isPending}
         onClick={() =>
-          evidence.mutate(picked, {
-            onSuccess: (file) => {
-              downloadText(file.fileName, file.text, file.mimeType);
-              setNotice(
-                `Evidence pack for ${String(picked.length)} events saved as ${file.fileName}, with a SHA-256 for each of its ${String(file.files.length)} files.`,
-              );
+          evidence.mutate(
+            // With filters set, the pack's Parquet file holds the records they match.
+            { eventIds: picked, ...(isFiltered(filter) ? { filter } : {}) },
+            {
+              onSuccess: (file) => {
+                downloadBase64(file.fileName, file.base64, file.mimeType);
+                setNotice(
+                  `Evidence pack for ${String(picked.length)} events saved as ${file.fileName}: ${String(file.files.length)} files, each with its SHA-256 in manifest.json and SHA256SUMS.`,
+                );
+              },
             },
-          })
+          )
         }
       >
         Evidence pack ({picked.length})

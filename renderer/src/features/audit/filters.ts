@@ -139,3 +139,14 @@ export function toAuditFilter(filters: ExplorerFilters): {
   };
   return { filter, invalid };
 }
+
+/** Whether the filter narrows anything (an empty one matches every record). */
+export function isFiltered(filter: AuditFilter): boolean {
+  return (
+    (filter.text?.length ?? 0) > 0 ||
+    filter.statuses !== undefined ||
+    filter.eventTime !== undefined ||
+    filter.usageHour !== undefined ||
+    filter.quantity !== undefined
+  );
+}
