@@ -133,17 +133,28 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
     });
   }
 
-  /** The account's cache with its mirrored views current, and a signal Cancel can abort. */
+  /**
+   * The account's cache with its mirrored views current, and a signal Cancel can abort — from
+   * the moment the request arrives, so a Cancel sent while the views refresh still counts.
+   */
   async function prepare(queryId: string) {
     if (running.has(queryId)) {
       throw new AppError('CONFLICT', 'A query with this id is already running.');
     }
-    const { cache, regions } = await deps.context();
-    await refreshJournal(cache);
-    await refreshCompleteness(cache, regions);
     const controller = new AbortController();
     running.set(queryId, controller);
-    return { cache, signal: controller.signal, done: () => running.delete(queryId) };
+    const done = (): void => {
+      running.delete(queryId);
+    };
+    try {
+      const { cache, regions } = await deps.context();
+      await refreshJournal(cache);
+      await refreshCompleteness(cache, regions);
+      return { cache, signal: controller.signal, done };
+    } catch (error) {
+      done();
+      throw error;
+    }
   }
 
   async function run(input: {
