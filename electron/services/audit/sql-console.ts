@@ -9,7 +9,7 @@ import type { AuditCompleteness } from '../../../shared/audit';
 import { AUDIT_EXPORT_MAX_ROWS } from '../../../shared/channels/audit';
 import type { AuditSavedQuery, AuditSqlResult } from '../../../shared/channels/audit-sql';
 import type { JournalRow } from '../../../shared/channels/journal';
-import { csvDocument, csvIdCell } from '../../../shared/csv';
+import { csvTable, type CsvColumn } from '../../../shared/csv';
 import { AppError } from '../../../shared/errors';
 import type { KeyValueStore } from '../ports';
 import type { AccountCache } from './account-cache';
@@ -68,13 +68,24 @@ function explain(error: unknown, timeoutSeconds: number): unknown {
   return error;
 }
 
-function csvOf(columns: readonly { name: string }[], rows: readonly SqlCell[][]): string {
-  const cell = (v: SqlCell): string =>
-    v === null ? '' : typeof v === 'string' ? csvIdCell(v) : String(v);
-  return csvDocument([
-    columns.map((c) => csvIdCell(c.name)).join(','),
-    ...rows.map((row) => row.map(cell).join(',')),
-  ]);
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|DOUBLE|DECIMAL)/;
+
+/** The result in the app's one CSV shape: numbers as numbers, text kept text (ids included). */
+function csvOf(
+  columns: readonly { name: string; type: string }[],
+  rows: readonly SqlCell[][],
+): string {
+  return csvTable(
+    columns.map((c, i): CsvColumn<SqlCell[]> => ({
+      name: c.name,
+      kind: NUMERIC_TYPE.test(c.type) ? 'number' : 'id',
+      value: (row) => {
+        const v = row[i];
+        return v === null || v === undefined ? undefined : typeof v === 'boolean' ? String(v) : v;
+      },
+    })),
+    rows,
+  );
 }
 
 export function createSqlConsole(deps: SqlConsoleDeps) {
