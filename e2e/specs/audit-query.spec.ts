@@ -3,6 +3,8 @@
 // exports the result as CSV and Parquet, and saves the query for next time.
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '../fixtures';
+import type { AuditSqlResult } from '../../shared/channels/audit-sql';
+import { api } from '../pages/customers';
 import { Shell } from '../pages/shell';
 
 test.use({ sandboxHistory: 200 });
@@ -71,4 +73,29 @@ test('an auditor asks the cache in SQL: built-in questions, own SQL, refused wri
   await expect(saved.getByRole('button', { name: 'Billed records', exact: true })).toBeVisible();
   await saved.getByRole('button', { name: 'Delete saved query Billed records' }).click();
   await expect(saved.getByRole('button', { name: 'Billed records', exact: true })).toHaveCount(0);
+});
+
+test('scripts ask the same SQL over the local API, and the engine refuses their writes too', async ({
+  mdesk,
+}) => {
+  test.skip(mdesk.kind !== 'browser', 'the local API is the browser host’s');
+  const { page } = mdesk;
+  const shell = new Shell(page);
+  await shell.waitUntilLoaded();
+  await shell.navigateTo({ name: 'Audit', path: '/audit' });
+  await page.getByRole('button', { name: 'Sync CloudTrail' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Sync finished/ })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  const count = 'SELECT count(*) AS records, sum(billed_quantity) AS billed FROM usage_records';
+  const before = await api<AuditSqlResult>(mdesk, 'audit:sql', { sql: count, queryId: 'api-1' });
+  expect(before.columns.map((c) => c.name)).toEqual(['records', 'billed']);
+  expect(Number(before.rows[0]?.[0])).toBeGreaterThan(0);
+
+  await expect(
+    api(mdesk, 'audit:sql', { sql: 'DELETE FROM store.records', queryId: 'api-2' }),
+  ).rejects.toThrow(/only reads/);
+  const after = await api<AuditSqlResult>(mdesk, 'audit:sql', { sql: count, queryId: 'api-3' });
+  expect(after.rows).toEqual(before.rows);
 });

@@ -1,6 +1,7 @@
 // One account's cache database: new events only, the raw record verbatim, a restart keeps
 // everything, accounts in their own files, a failed write leaves nothing half-done, and the
 // sync engine's bookkeeping per region.
+import { readdir, rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAuditOpener } from '../../adapters/storage/duckdb';
 import { openAccountCache } from './account-cache';
@@ -83,6 +84,34 @@ describe('account cache', () => {
     await other.close();
     await expect(openDb('../x')).rejects.toThrow(/file name/);
     await t.close();
+  });
+
+  it('is one <account>.duckdb file, capped at 256 MB by default, with the raw records ZSTD-compressed', async () => {
+    const t = await openTestCache();
+    await t.close();
+    // Opened as the app opens it (no limit given): DuckDB's memory_limit is the 256 MB default.
+    const db = await createDuckDbAuditOpener({ dir: t.dir, threads: 1 })(TEST_ACCOUNT);
+    const cache = await openAccountCache(db, TEST_ACCOUNT);
+    expect(await cache.db.all("SELECT current_setting('memory_limit') AS limit")).toEqual([
+      { limit: '244.1 MiB' },
+    ]);
+    await appendEvents(
+      cache,
+      scope,
+      Array.from({ length: 200 }, (_, i) => meteringEvent(i)),
+    );
+    await cache.close();
+    expect(await readdir(t.dir)).toContain(`${TEST_ACCOUNT}.duckdb`);
+
+    const again = await openTestCache(TEST_ACCOUNT, t.dir);
+    const segments = await again.cache.db.all(
+      `SELECT DISTINCT compression FROM pragma_storage_info('${again.cache.tables.events}')
+       WHERE column_name = 'raw' AND segment_type = 'VARCHAR'`,
+    );
+    expect(segments).toEqual([{ compression: 'ZSTD' }]);
+    expect((await again.cache.readRaw('ev-199'))?.text).toBe(meteringEvent(199).cloudTrailEvent);
+    await again.close();
+    await rm(t.dir, { recursive: true, force: true });
   });
 
   it('a write that fails leaves no event, record or code behind', async () => {

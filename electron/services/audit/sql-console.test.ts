@@ -3,7 +3,7 @@
 // same MeteringRecordId, a DuplicateRecord, a person calling besides the metering service, a
 // customer who stopped), writes are refused by the engine, a statement stops at its timeout or
 // on Cancel, results export as CSV and Parquet, and saved queries keep.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -160,6 +160,19 @@ describe('the Query tab', () => {
         view.name,
       ).toEqual(view.columns.map((c) => ({ name: c.name, type: c.type })));
     }
+  });
+
+  it('the README names every view, every column with its type, and every built-in query', async () => {
+    const readme = await readFile(join(import.meta.dirname, '../../../README.md'), 'utf8');
+    for (const view of auditSqlViews) {
+      expect(readme, view.name).toContain(`**\`${view.name}\`**`);
+      for (const column of view.columns) {
+        expect(readme, `${view.name}.${column.name}`).toContain(
+          `| \`${column.name}\` | ${column.type} |`,
+        );
+      }
+    }
+    for (const query of builtinAuditQueries) expect(readme).toContain(`**${query.name}**`);
   });
 
   it('answers the five built-in questions', async () => {
