@@ -154,6 +154,15 @@ describe('audit database on DuckDB', () => {
     const cancelled = await running;
     expect(cancelled).toBeInstanceOf(SqlStopped);
     expect((cancelled as SqlStopped).reason).toBe('cancelled');
+
+    // Cancelled while the statement is still being prepared: it stops all the same.
+    for (const delay of [0, 1, 5, 20]) {
+      const early = new AbortController();
+      const work = readOnly(slow, 60_000, early.signal).catch((e: unknown) => e);
+      setTimeout(() => early.abort(), delay);
+      const stopped = await work;
+      expect(stopped, `aborted after ${String(delay)} ms`).toBeInstanceOf(SqlStopped);
+    }
     // The database answers as before.
     expect(await readOnly('SELECT count(*) AS n FROM v')).toMatchObject({ rows: [[3]] });
   });

@@ -177,9 +177,13 @@ export async function openDuckDbAuditDb(
     const connection = await instance.connect();
     consoles.add(connection);
     const state: { stopped: SqlStopped['reason'] | null } = { stopped: null };
+    // An interrupt reaches only a statement already executing; one sent while the statement is
+    // still being prepared would be lost, so it is repeated until the work settles.
+    let repeat: ReturnType<typeof setInterval> | undefined;
     const stop = (reason: SqlStopped['reason']): void => {
       state.stopped ??= reason;
       connection.interrupt();
+      repeat ??= setInterval(() => connection.interrupt(), 50);
     };
     const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
     const onAbort = (): void => stop('cancelled');
@@ -203,6 +207,7 @@ export async function openDuckDbAuditDb(
       throw error instanceof SqlRefused || error instanceof SqlStopped ? error : refused(error);
     } finally {
       clearTimeout(timer);
+      clearInterval(repeat);
       options.signal?.removeEventListener('abort', onAbort);
       consoles.delete(connection);
       connection.closeSync();

@@ -260,6 +260,24 @@ describe('the Query tab', () => {
     const cancelled = await failure(running);
     expect(cancelled.message).toBe('The query was cancelled.');
     expect(console_.cancel(id)).toEqual({ cancelled: false });
+
+    // A Cancel that overtakes its run (two requests over the local API) still stops it.
+    expect(console_.cancel('overtaken')).toEqual({ cancelled: false });
+    const overtaken = await failure(
+      console_.run({ sql: slow, queryId: 'overtaken', timeoutSeconds: 60, maxRows: 10 }),
+    );
+    expect(overtaken.message).toBe('The query was cancelled.');
+    // Once: the same id runs again afterwards.
+    expect(
+      (
+        await console_.run({
+          sql: 'SELECT 1 AS one',
+          queryId: 'overtaken',
+          timeoutSeconds: 5,
+          maxRows: 10,
+        })
+      ).rows,
+    ).toEqual([[1]]);
   });
 
   it('exports the whole result as spreadsheet-safe CSV and as Parquet', async () => {

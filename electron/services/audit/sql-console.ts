@@ -29,6 +29,7 @@ export type SqlConsoleDeps = {
 };
 
 const SAVED_KEY = 'audit.savedQueries';
+const CANCELLED_FIRST_KEPT = 100;
 const savedListSchema = z.array(
   z.object({ id: z.string(), name: z.string(), description: z.string(), sql: z.string() }),
 );
@@ -90,6 +91,8 @@ function csvOf(
 
 export function createSqlConsole(deps: SqlConsoleDeps) {
   const running = new Map<string, AbortController>();
+  /** Ids cancelled before their run arrived (the newest few; ids are random per run). */
+  const cancelledFirst = new Set<string>();
   const journalSeen = new WeakMap<AccountCache, readonly JournalRow[]>();
 
   async function refreshJournal(cache: AccountCache): Promise<void> {
@@ -152,6 +155,7 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
     if (running.has(queryId)) {
       throw new AppError('CONFLICT', 'A query with this id is already running.');
     }
+    if (cancelledFirst.delete(queryId)) throw explain(new SqlStopped('cancelled'), 0);
     const controller = new AbortController();
     running.set(queryId, controller);
     const done = (): void => {
@@ -280,8 +284,17 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
     run,
     cancel(queryId: string): { cancelled: boolean } {
       const controller = running.get(queryId);
-      controller?.abort();
-      return { cancelled: controller !== undefined };
+      if (controller) {
+        controller.abort();
+        return { cancelled: true };
+      }
+      // Over the local API a Cancel can overtake its own run: the run is refused on arrival.
+      cancelledFirst.add(queryId);
+      if (cancelledFirst.size > CANCELLED_FIRST_KEPT) {
+        const oldest = cancelledFirst.values().next();
+        if (!oldest.done) cancelledFirst.delete(oldest.value);
+      }
+      return { cancelled: false };
     },
     exportResult,
     saved,
