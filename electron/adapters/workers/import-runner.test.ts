@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/errors';
 import { recordKey, type Product } from '../../../shared/metering';
 import { importUsageCsv, type ImportOptions } from '../../services/metering/csv-import';
 import { emptySentIndex, type SentRecordsIndex } from '../../services/metering/validate';
+import { LOOKUP_KEYS_PER_MESSAGE, TEXT_CHARS_PER_MESSAGE } from './import-protocol';
 import { createWorkerCsvImporter } from './import-runner';
 
 const NOW = Date.UTC(2026, 6, 15, 12, 30);
@@ -39,9 +40,16 @@ const options = (over: Partial<ImportOptions> = {}): ImportOptions => ({
 
 describe('CSV import in a worker thread', () => {
   it('gives the same rows and summary as in-process, over several messages', async () => {
-    const text = csv(5_000);
+    // Uploaded parts end mid-line, and one is longer than a message across the thread.
+    const text = csv(12_000);
+    expect(text.length).toBeGreaterThan(TEXT_CHARS_PER_MESSAGE + 20_000);
+    const parts = [
+      text.slice(0, 10_001),
+      text.slice(10_001, TEXT_CHARS_PER_MESSAGE + 20_000),
+      text.slice(TEXT_CHARS_PER_MESSAGE + 20_000),
+    ];
     const [inWorker, inProcess] = await Promise.all([
-      importInWorker(text, options()),
+      importInWorker(parts, options()),
       importUsageCsv(text, options()),
     ]);
     // Everything but the time it took.
@@ -51,7 +59,7 @@ describe('CSV import in a worker thread', () => {
     });
     expect(inWorker.rows).toEqual(inProcess.rows);
     expect(inWorker.ready).toEqual(inProcess.ready);
-    expect(inWorker.review.length).toBe(715);
+    expect(inWorker.review.length).toBe(1_715);
   });
 
   it("asks the core's sent index across the thread", async () => {
@@ -69,14 +77,41 @@ describe('CSV import in a worker thread', () => {
         return Promise.resolve(new Map([[key, 99]]));
       },
     };
-    const result = await importInWorker(csv(3), options({ sentIndex }));
+    const result = await importInWorker([csv(3)], options({ sentIndex }));
     expect(asked).toHaveLength(1);
     expect(asked[0]).toContain(key);
     expect(result.rows[1]?.reasons).toEqual(['already-sent']);
   });
 
+  it('asks a bounded number of keys at a time, and puts the answers together', async () => {
+    const keyOf = (i: number): string =>
+      recordKey({
+        operation: 'BatchMeterUsage',
+        customerAwsAccountId: account(i),
+        licenseArn: LICENSE,
+        dimension: 'Requests',
+        timestamp: H1,
+      });
+    const sent = new Map([
+      [keyOf(1), 1],
+      [keyOf(11_000), 11_000],
+    ]);
+    const asked: number[] = [];
+    const sentIndex: SentRecordsIndex = {
+      lookup: (keys) => {
+        asked.push(keys.length);
+        return Promise.resolve(new Map(keys.flatMap((k) => (sent.has(k) ? [[k, 7]] : []))));
+      },
+    };
+    const result = await importInWorker([csv(12_000)], options({ sentIndex }));
+    expect(asked.length).toBeGreaterThan(1);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(LOOKUP_KEYS_PER_MESSAGE);
+    const flagged = result.rows.filter((r) => r.reasons.includes('already-sent'));
+    expect(flagged.map((r) => r.lines)).toEqual([[3], [11_002]]);
+  });
+
   it('an error in the file arrives as the same AppError', async () => {
-    const failure = await importInWorker('a,b\n1,2\n', options()).catch((e: unknown) => e);
+    const failure = await importInWorker(['a,b\n1,2\n'], options()).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AppError);
     expect(failure).toMatchObject({
       code: 'VALIDATION',
@@ -93,7 +128,7 @@ describe('CSV import in a worker thread', () => {
       if (running) setImmediate(spin);
     };
     setImmediate(spin);
-    const result = await importInWorker(text, options());
+    const result = await importInWorker([text], options());
     running = false;
     expect(result.summary.fileRows).toBe(60_000);
     // In-process the parse and the validation each hold the thread from start to end; in the

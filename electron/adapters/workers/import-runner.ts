@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportRow } from '../../../shared/channels/metering';
 import { AppError } from '../../../shared/errors';
 import type { CsvImporter, ImportResult } from '../../services/metering/csv-import';
-import type { FromWorker, ToWorker } from './import-protocol';
+import { TEXT_CHARS_PER_MESSAGE, type FromWorker, type ToWorker } from './import-protocol';
 
 /** Where the worker's code is: the built file, or (tests, benchmarks) its TypeScript source. */
 export type WorkerEntry = { url: URL; typescript?: boolean };
@@ -17,8 +17,19 @@ function startWorker(entry: WorkerEntry): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
+/** The file in pieces of at most TEXT_CHARS_PER_MESSAGE characters, in order. */
+function pieces(parts: readonly string[]): string[] {
+  return parts.flatMap((part) => {
+    const out: string[] = [];
+    for (let at = 0; at < part.length; at += TEXT_CHARS_PER_MESSAGE) {
+      out.push(part.slice(at, at + TEXT_CHARS_PER_MESSAGE));
+    }
+    return out;
+  });
+}
+
 export function createWorkerCsvImporter(entry: WorkerEntry): CsvImporter {
-  return (text, options) =>
+  return (parts, options) =>
     new Promise<ImportResult>((resolve, reject) => {
       const { sentIndex, ...jobOptions } = options;
       const worker = startWorker(entry);
@@ -80,6 +91,18 @@ export function createWorkerCsvImporter(entry: WorkerEntry): CsvImporter {
           ),
         ),
       );
-      send({ type: 'import', text, options: jobOptions });
+      // One piece per turn of the event loop: each copy across the thread is a short step.
+      const queue = pieces(parts);
+      const sendText = (): void => {
+        if (settled) return;
+        const next = queue.shift();
+        if (next === undefined) {
+          send({ type: 'import', options: jobOptions });
+          return;
+        }
+        send({ type: 'text', text: next });
+        setImmediate(sendText);
+      };
+      sendText();
     });
 }

@@ -5,7 +5,12 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../../shared/errors';
 import { importUsageCsv } from '../../services/metering/csv-import';
 import type { SentRecordsIndex } from '../../services/metering/validate';
-import { ROWS_PER_MESSAGE, type FromWorker, type ToWorker } from './import-protocol';
+import {
+  LOOKUP_KEYS_PER_MESSAGE,
+  ROWS_PER_MESSAGE,
+  type FromWorker,
+  type ToWorker,
+} from './import-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('import-worker must run in a worker thread');
@@ -14,19 +19,34 @@ const post = (message: FromWorker): void => port.postMessage(message);
 const pendingLookups = new Map<number, (entries: [string, number][]) => void>();
 let nextLookup = 0;
 let sendNextSlice: (() => void) | null = null;
+let parts: string[] = [];
 
+function ask(keys: string[]): Promise<[string, number][]> {
+  return new Promise((resolve) => {
+    nextLookup += 1;
+    pendingLookups.set(nextLookup, resolve);
+    post({ type: 'lookup', lookupId: nextLookup, keys });
+  });
+}
+
+/** The core's sent index, asked a batch of keys at a time so each answer is a short step there. */
 const sentIndex: SentRecordsIndex = {
-  lookup: (keys) =>
-    new Promise((resolve) => {
-      nextLookup += 1;
-      pendingLookups.set(nextLookup, (entries) => resolve(new Map(entries)));
-      post({ type: 'lookup', lookupId: nextLookup, keys: [...keys] });
-    }),
+  async lookup(keys) {
+    const found = new Map<string, number>();
+    for (let at = 0; at < keys.length; at += LOOKUP_KEYS_PER_MESSAGE) {
+      for (const [key, quantity] of await ask(keys.slice(at, at + LOOKUP_KEYS_PER_MESSAGE))) {
+        found.set(key, quantity);
+      }
+    }
+    return found;
+  },
 };
 
 async function runImport(message: Extract<ToWorker, { type: 'import' }>): Promise<void> {
+  const text = parts.join('');
+  parts = [];
   try {
-    const result = await importUsageCsv(message.text, { ...message.options, sentIndex });
+    const result = await importUsageCsv(text, { ...message.options, sentIndex });
     const { rows, ...head } = result;
     post({ type: 'head', result: head, rowCount: rows.length });
     let at = 0;
@@ -61,6 +81,10 @@ port.on('message', (message: ToWorker) => {
   }
   if (message.type === 'more') {
     sendNextSlice?.();
+    return;
+  }
+  if (message.type === 'text') {
+    parts.push(message.text);
     return;
   }
   void runImport(message);

@@ -9,7 +9,7 @@ import {
   type CatalogService,
   type SandboxProductInfo,
 } from '../../services/metering/catalog';
-import { importUsageCsv } from '../../services/metering/csv-import';
+import { importUsageCsvParts } from '../../services/metering/csv-import';
 import { csvTemplate } from '../../services/metering/csv-template';
 import { createImportSessions } from '../../services/metering/import-sessions';
 import {
@@ -74,7 +74,7 @@ export function createMeteringInput(
   const imports = createImportSessions({ newId: randomUUID, now: deps.now });
   const sweeper = setInterval(() => imports.sweep(), SWEEP_EVERY_MS);
   sweeper.unref();
-  const runImport = deps.csvImporter ?? importUsageCsv;
+  const runImport = deps.csvImporter ?? importUsageCsvParts;
   const plans = createPlanService({
     products: catalog.products,
     sentIndex,
@@ -113,8 +113,8 @@ export function createMeteringInput(
         const { uploadId, chars } = imports.append(input.uploadId, input.text);
         return { status: 'partial' as const, uploadId, receivedChars: chars };
       }
-      const text = imports.take(input.uploadId, input.text);
-      const result = await runImport(text, {
+      const parts = imports.take(input.uploadId, input.text);
+      const result = await runImport(parts, {
         catalog: await catalog.products(),
         now: deps.now(),
         sentIndex,

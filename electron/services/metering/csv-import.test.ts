@@ -239,7 +239,7 @@ describe('import sessions', () => {
     const text = `${CA_HEADER}\n${rows.join('\n')}\n`;
     const half = Math.floor(text.length / 2);
     const { uploadId } = sessions.append(undefined, text.slice(0, half));
-    const whole = sessions.take(uploadId, text.slice(half));
+    const whole = sessions.take(uploadId, text.slice(half)).join('');
     expect(whole).toBe(text);
     const session = sessions.keep(await run(whole));
     expect(sessions.page(session.handle, 'review', 0, 100).total).toBe(10);

@@ -190,4 +190,11 @@ export async function importUsageCsv(text: string, options: ImportOptions): Prom
 export { createImportSessions, type ImportSessions } from './import-sessions';
 
 /** How the core runs an import: in a worker thread in the app (an adapter), in-process in tests. */
-export type CsvImporter = (text: string, options: ImportOptions) => Promise<ImportResult>;
+export type CsvImporter = (
+  parts: readonly string[],
+  options: ImportOptions,
+) => Promise<ImportResult>;
+
+/** The in-process importer, over a file that arrived in parts. */
+export const importUsageCsvParts: CsvImporter = (parts, options) =>
+  importUsageCsv(parts.join(''), options);

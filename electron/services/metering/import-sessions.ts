@@ -80,14 +80,17 @@ export function createImportSessions(deps: { newId: () => string; now: () => num
       uploads.set(id, upload);
       return { uploadId: id, chars: upload.chars };
     },
-    /** The whole text of an upload (and forgets it). */
-    take(uploadId: string | undefined, last: string): string {
+    /**
+     * The whole text of an upload, as the parts it arrived in (and forgets it). Kept in parts so
+     * the import worker receives them one message at a time, never as one 30 MB copy.
+     */
+    take(uploadId: string | undefined, last: string): string[] {
       sweep();
-      if (uploadId === undefined) return last;
+      if (uploadId === undefined) return [last];
       const upload = uploads.get(uploadId);
       if (!upload) throw uploadGone();
       uploads.delete(uploadId);
-      return upload.parts.join('') + last;
+      return [...upload.parts, last];
     },
     keep(result: ImportResult): ImportSession {
       sweep();
