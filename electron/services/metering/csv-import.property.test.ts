@@ -139,9 +139,27 @@ const layout = fc.record({
   trailingNewline: fc.boolean(),
   order: fc.shuffledSubarray([...FIELDS], { minLength: FIELDS.length }),
   headerChoice: fc.array(fc.nat(), { minLength: FIELDS.length, maxLength: FIELDS.length }),
+  /** Header letter case: as listed, all upper, all lower, or letter by letter at random. */
+  headerCase: fc.constantFrom('as listed', 'upper', 'lower', 'random'),
+  caseMask: fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }),
   blankAfter: fc.array(fc.boolean(), { maxLength: 30 }),
 });
 type Layout = typeof layout extends fc.Arbitrary<infer T> ? T : never;
+
+function headerCase(name: string, l: Layout): string {
+  switch (l.headerCase) {
+    case 'as listed':
+      return name;
+    case 'upper':
+      return name.toUpperCase();
+    case 'lower':
+      return name.toLowerCase();
+    case 'random':
+      return [...name]
+        .map((c, i) => (l.caseMask[i % l.caseMask.length] ? c.toUpperCase() : c.toLowerCase()))
+        .join('');
+  }
+}
 
 function quote(cell: string, delimiter: string, always: boolean): string {
   const needs = cell.includes(delimiter) || /["\r\n]/.test(cell) || cell !== cell.trim();
@@ -159,11 +177,8 @@ function writeCsv(
     l.order
       .map((field, i) => {
         const names = HEADER_NAMES[field];
-        return quote(
-          names[(l.headerChoice[i] ?? 0) % names.length] ?? field,
-          l.delimiter,
-          l.quoteAll,
-        );
+        const name = names[(l.headerChoice[i] ?? 0) % names.length] ?? field;
+        return quote(headerCase(name, l), l.delimiter, l.quoteAll);
       })
       .join(l.delimiter),
   );
