@@ -106,6 +106,9 @@ export type ImportSummary = z.infer<typeof importSummarySchema>;
 /** CSV files travel in parts so no single call exceeds the bridge's body cap. */
 export const CSV_PART_MAX_CHARS = 1_500_000;
 
+/** Main frees an import no screen has kept alive (metering:import-keep) for this long. */
+export const IMPORT_IDLE_MS = 10 * 60_000;
+
 export const importCsvInputSchema = z.object({
   text: z.string().max(CSV_PART_MAX_CHARS),
   /** From the previous part's answer; absent on the first part. */

@@ -2,6 +2,7 @@
 // handles so the renderer pages through 100,000 rows instead of receiving them at once. An
 // import lives while its screen keeps it alive (or until it is closed); an upload nobody
 // finishes is freed after ten minutes.
+import { IMPORT_IDLE_MS } from '../../../shared/channels/metering';
 import { AppError } from '../../../shared/errors';
 import type { ImportResult } from './csv-import';
 
@@ -17,8 +18,8 @@ export type ImportSession = ImportResult & {
 const MAX_UPLOAD_CHARS = 200_000_000;
 /** An upload with no new part for this long was abandoned. */
 export const UPLOAD_IDLE_MS = 10 * 60_000;
-/** An import no screen has kept alive for this long was closed without saying so. */
-export const IMPORT_IDLE_MS = 10 * 60_000;
+/** An import no screen has kept alive for IMPORT_IDLE_MS was closed without saying so. */
+export { IMPORT_IDLE_MS };
 
 type Upload = { parts: string[]; chars: number; touchedAt: number };
 

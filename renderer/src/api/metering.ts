@@ -107,7 +107,7 @@ export function fetchImportRows(input: ChannelInput<'metering:import-rows'>) {
   return request('metering:import-rows', input);
 }
 
-/** How often the screen tells main it still shows an import (main drops one kept for 10 min). */
+/** How often the screen tells main it still shows an import (main frees it after IMPORT_IDLE_MS). */
 export const IMPORT_KEEP_ALIVE_MS = 60_000;
 
 export function keepImports(handles: string[]) {

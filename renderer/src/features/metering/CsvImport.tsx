@@ -2,17 +2,10 @@
 // result comes back as a summary plus pages of "needs review" and "ready" rows. Times written
 // without a zone need review until the person chooses the file's zone (one choice for the whole
 // file, shown in the summary); the import is kept in main while this screen shows it.
-import { useEffect, useId, useMemo, useState, type ChangeEvent } from 'react';
+import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import type { Product } from '../../../../shared/metering';
 import { zoneLabel } from '../../../../shared/metering/zones';
-import {
-  IMPORT_KEEP_ALIVE_MS,
-  closeImport,
-  keepImports,
-  useCsvTemplate,
-  useImportCsv,
-  type ImportCsvDone,
-} from '../../api/metering';
+import { closeImport, useCsvTemplate, useImportCsv, type ImportCsvDone } from '../../api/metering';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
@@ -20,6 +13,7 @@ import { Tabs } from '../../components/Tabs';
 import { downloadText } from '../../components/download';
 import { ImportTable, type ImportRowActions } from './ImportTable';
 import { REASON_LABEL, zoneOptions } from './import-labels';
+import { useKeepImportAlive } from './useKeepImportAlive';
 
 /** Import rows taken out of the import: into the editor, left out, or merged into a record. */
 export type ExcludedRows = ReadonlyMap<
@@ -36,18 +30,6 @@ type Props = {
   actions: ImportRowActions;
   onDiscard: () => void;
 };
-
-/** Tells main every minute that this screen still shows the import (main frees forgotten ones). */
-function useKeepImportAlive(handle: string | undefined): void {
-  useEffect(() => {
-    if (handle === undefined) return;
-    const timer = setInterval(
-      () => void keepImports([handle]).catch(() => undefined),
-      IMPORT_KEEP_ALIVE_MS,
-    );
-    return () => clearInterval(timer);
-  }, [handle]);
-}
 
 function ZoneSelect(props: { value: string; onChange: (zone: string) => void; needed: boolean }) {
   const options = useMemo(() => zoneOptions(), []);
