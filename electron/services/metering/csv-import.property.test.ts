@@ -155,9 +155,9 @@ function headerCase(name: string, l: Layout): string {
     case 'lower':
       return name.toLowerCase();
     case 'random':
-      return [...name]
-        .map((c, i) => (l.caseMask[i % l.caseMask.length] ? c.toUpperCase() : c.toLowerCase()))
-        .join('');
+      return name.replace(/[a-z]/gi, (c, at: number) =>
+        l.caseMask[at % l.caseMask.length] ? c.toUpperCase() : c.toLowerCase(),
+      );
   }
 }
 
