@@ -3,7 +3,7 @@
 // lines need review, by their own line numbers; choosing the file's zone settles the zone-less
 // times for the whole file; a ragged line can be fixed in the editor once checked against the
 // file. Ready rows can be edited or left out, and a fixed row that now collides with a ready row
-// says which one and offers to merge or drop.
+// says which one and offers to merge, drop the line or drop the record.
 import { expect, test } from '../fixtures';
 import { billableSubscriptions, MeteringPage, readSandboxWorld, utcHour } from '../pages/metering';
 
@@ -130,6 +130,64 @@ test('ready rows can be edited or left out; a fixed row that collides with a rea
       'vector_queries',
       '2',
       '175',
+    ]);
+  });
+});
+
+test('a fixed row that collides with a ready row can drop the line or drop the record', async ({
+  mdesk,
+}) => {
+  const page = mdesk.page;
+  const metering = new MeteringPage(page);
+  await metering.open();
+  const world = await readSandboxWorld(mdesk.dataDir);
+  const [a, b] = billableSubscriptions(world, PRODUCT, mdesk.now() - 3 * 3_600_000);
+  if (!a || !b) throw new Error('not enough sandbox subscriptions');
+  const hour = utcHour(1, mdesk.now());
+  const row = (s: typeof a, q: string): string =>
+    `${PRODUCT},${s.customerAwsAccountId},${s.licenseArn ?? ''},vector_queries,${q},${hour}`;
+  const csv = [
+    'product,customer_aws_account_id,license_arn,dimension,quantity,timestamp',
+    row(a, '100'), // 2 ready
+    row(b, '50'), // 3 ready
+    row(a, '25'), // 4 duplicate of line 2
+    row(b, '9'), // 5 duplicate of line 3
+  ].join('\n');
+  await metering.importCsv('collide.csv', csv);
+  await expect(metering.importSummary).toContainText('2 ready');
+  await expect(metering.importSummary).toContainText('2 need review');
+
+  await test.step('drop the ready line, keep the fixed record', async () => {
+    await metering.fixInEditor(4);
+    const collision = page.getByRole('group', { name: 'Collision of record 1' });
+    await expect(collision).toContainText(
+      'Same customer, dimension and hour as line 2 of the import',
+    );
+    await collision.getByRole('button', { name: 'Drop line 2, keep record 1' }).click();
+    await expect(collision).toHaveCount(0);
+    await expect(metering.field(1, 'Quantity')).toHaveValue('25');
+    await expect(metering.tab(/Ready \(1\)/)).toBeVisible();
+    await expect(metering.importSummary).toContainText('1 left out');
+  });
+
+  await test.step('drop the fixed record, keep the ready line', async () => {
+    await metering.fixInEditor(5);
+    const collision = page.getByRole('group', { name: 'Collision of record 2' });
+    await expect(collision).toContainText(
+      'Same customer, dimension and hour as line 3 of the import',
+    );
+    await collision.getByRole('button', { name: 'Drop record 2, keep line 3' }).click();
+    await expect(metering.record(2)).toHaveCount(0);
+    await expect(metering.tab(/Ready \(1\)/)).toBeVisible();
+  });
+
+  await test.step('the preview sends the kept record and the kept line, once each', async () => {
+    await metering.previewButton.click();
+    await expect(metering.planSummary).toContainText('2 records in 1 call');
+    expect(await metering.dimensionTotals(PRODUCT, 'vector_queries')).toEqual([
+      'vector_queries',
+      '2',
+      '75',
     ]);
   });
 });
