@@ -171,6 +171,8 @@ export const planOutputSchema = z.object({
       source: z.enum(['editor', 'import']),
       rowId: z.string().optional(),
       index: z.number().int(),
+      /** The file's own line, for a record from the import. */
+      line: z.number().int().optional(),
       issues: z.array(recordIssueSchema),
     }),
   ),

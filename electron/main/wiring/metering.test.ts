@@ -404,6 +404,73 @@ describe('metering input channels through the router', () => {
     expect(blocked.problems[0]?.issues[0]?.code).toBe('quantity-not-integer');
   });
 
+  it("the plan names import records by the file's own line, editor records by their number", async () => {
+    const router = routerFor(deps(null));
+    await call(router, 'metering:catalog-save', { products: [ca] });
+    const hour = iso(NOW - HOUR_MS);
+    const text = [
+      'product,account,license,dimension,quantity,timestamp', // 1
+      '', // 2
+      `ca,012345678901,${LICENSE},Requests,5,${hour}`, // 3
+      '', // 4
+      `ca,012345678902,${LICENSE},Requests,6,${hour}`, // 5
+    ].join('\r\n');
+    const done = await call<ChannelOutput<'metering:import-csv'>>(router, 'metering:import-csv', {
+      text,
+      aggregate: false,
+    });
+    if (done.status !== 'done') throw new Error('expected the import to finish');
+    expect(done.summary.ready).toBe(2);
+    // The person also typed line 5's key with another quantity in the editor.
+    const plan = await call<ChannelOutput<'metering:plan'>>(router, 'metering:plan', {
+      records: [
+        {
+          productId: 'ca',
+          customerAwsAccountId: '012345678902',
+          licenseArn: LICENSE,
+          dimension: 'Requests',
+          quantity: 9,
+          timestamp: hour,
+        },
+      ],
+      importHandle: done.summary.handle,
+    });
+    expect(plan.planId).toBeNull();
+    expect(plan.problems).toHaveLength(1);
+    expect(plan.problems[0]).toMatchObject({ source: 'import', line: 5 });
+    expect(plan.problems[0]?.issues[0]?.message).toBe(
+      'Same customer, dimension and hour as record 1; AWS bills only the first and rejects the other as DuplicateRecord.',
+    );
+    // Two editor records with one key: the second names the first by its record number.
+    const typedTwice = await call<ChannelOutput<'metering:plan'>>(router, 'metering:plan', {
+      records: [
+        {
+          productId: 'ca',
+          customerAwsAccountId: '012345678903',
+          licenseArn: LICENSE,
+          dimension: 'Requests',
+          quantity: 1,
+          timestamp: hour,
+        },
+        {
+          productId: 'ca',
+          customerAwsAccountId: '012345678903',
+          licenseArn: LICENSE,
+          dimension: 'Requests',
+          quantity: 2,
+          timestamp: hour,
+        },
+      ],
+      importHandle: done.summary.handle,
+    });
+    expect(typedTwice.problems.map((p) => [p.source, p.index, p.line])).toEqual([
+      ['editor', 1, undefined],
+    ]);
+    expect(typedTwice.problems[0]?.issues[0]?.message).toMatch(
+      /^Same customer, dimension and hour as record 1;/,
+    );
+  });
+
   it("import-csv: the file's zone is one choice for the whole file; imports are kept and closed", async () => {
     const router = routerFor(deps(null));
     await call(router, 'metering:catalog-save', { products: [ca] });

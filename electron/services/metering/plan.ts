@@ -70,6 +70,8 @@ export function createPlanService(deps: PlanDeps) {
     }): Promise<PlanOutput> {
       const catalog = await deps.products();
       const sources: { source: 'editor' | 'import'; index: number; rowId?: string }[] = [];
+      /** The file's line of each import record, by its place in the set (messages name it). */
+      const lines = new Map<number, number>();
       const drafts: UsageRecordDraft[] = [];
       input.records.forEach((d, i) => {
         drafts.push(d);
@@ -87,6 +89,8 @@ export function createPlanService(deps: PlanDeps) {
           const row = session.rows[i];
           if (!row || excluded.has(i)) continue;
           drafts.push(row.draft);
+          const line = row.lines[0];
+          if (line !== undefined) lines.set(drafts.length - 1, line);
           sources.push({
             source: 'import',
             index: i,
@@ -98,6 +102,10 @@ export function createPlanService(deps: PlanDeps) {
         catalog,
         now: deps.now(),
         sentIndex: deps.sentIndex,
+        label: (i) => {
+          const line = lines.get(i);
+          return line === undefined ? `record ${String(i + 1)}` : `line ${String(line)}`;
+        },
       });
       const checks = deps.checks ?? noPlanChecks;
       const valid = results.flatMap((r, i) => (r.record ? [{ record: r.record, at: i }] : []));
@@ -129,7 +137,9 @@ export function createPlanService(deps: PlanDeps) {
         if (r.deadlineMs !== null && (earliest === null || r.deadlineMs < earliest))
           earliest = r.deadlineMs;
         if (r.issues.some((x) => x.severity === 'error') && problems.length < MAX_PROBLEMS) {
-          if (src) problems.push({ ...src, issues: r.issues });
+          const line = lines.get(i);
+          if (src)
+            problems.push({ ...src, ...(line === undefined ? {} : { line }), issues: r.issues });
         }
       });
       const counts = countIssues(checked);

@@ -96,7 +96,9 @@ export function Preview(props: Props) {
                     <li key={`${p.source}-${String(p.index)}`}>
                       {p.source === 'editor'
                         ? `Record ${String(p.index + 1)}`
-                        : `Imported row ${String(p.index + 1)}`}
+                        : p.line === undefined
+                          ? 'A record of the import'
+                          : `Line ${String(p.line)} of the import`}
                       : {first?.message} <span className="md-fix">{first?.fix}</span>
                     </li>
                   );
