@@ -172,9 +172,11 @@ test('an under-billing case: a top-up in the earliest open hour, and a summary f
   await form.getByRole('button', { name: 'Open case' }).click();
 
   const caseView = page.getByRole('article', { name: /^Correction case / });
-  await caseView
-    .getByLabel('Paste usage', { exact: true })
-    .fill(`${iso(hour(30))}, 5\n${iso(hour(4))}, 15`);
+  // One hour typed and applied, the other pasted: the paste keeps the typed hour.
+  await caseView.getByLabel(`Should have been billed, ${label(hour(30))}`).fill('5');
+  await caseView.getByRole('button', { name: 'Apply typed usage' }).click();
+  await expect(caseView.getByRole('heading', { name: 'Cannot be metered: 5 units' })).toBeVisible();
+  await caseView.getByLabel('Paste usage', { exact: true }).fill(`${iso(hour(4))}, 15`);
   await caseView.getByRole('button', { name: 'Apply pasted usage' }).click();
 
   const topUp = caseView.getByRole('heading', { name: /^Top-up: meter 5 missing units/ });

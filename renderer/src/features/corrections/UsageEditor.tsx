@@ -41,13 +41,18 @@ export function UsageEditor({ view }: { view: CaseView }) {
     apply.mutate({ caseId: view.caseId, lines });
   };
 
+  /** Pasted or loaded lines set their hours; every other hour keeps what it had. */
   const readText = (text: string): void => {
     parse.mutate(
       { caseId: view.caseId, text },
       {
         onSuccess: (result) => {
-          if (result.issues.length === 0)
-            apply.mutate({ caseId: view.caseId, lines: result.lines });
+          if (result.issues.length > 0) return;
+          const merged = new Map<string, number>();
+          for (const h of view.hours) if (h.correct !== null) merged.set(h.hour, h.correct);
+          for (const line of result.lines) merged.set(line.hour, line.quantity);
+          const lines = [...merged].map(([hour, quantity]) => ({ hour, quantity }));
+          apply.mutate({ caseId: view.caseId, lines });
         },
       },
     );
@@ -92,7 +97,7 @@ export function UsageEditor({ view }: { view: CaseView }) {
       )}
       <Field
         label="Paste usage"
-        help="One line per hour: the time with its zone and the quantity, e.g. 2026-11-17T03:00Z, 40"
+        help="One line per hour: the time with its zone and the quantity, e.g. 2026-11-17T03:00Z, 40. The hours given are set; the others keep their values."
       >
         {(control) => (
           <textarea
