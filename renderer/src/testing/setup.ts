@@ -1,6 +1,6 @@
 // Renderer tests: unmount what each test rendered, so tests never see each other's DOM; give
 // jsdom the few browser features it lacks (media queries, resize observation, layout boxes) in
-// their simplest honest form: no media query matches, sizes are a 1024×600 viewport's.
+// their simplest honest form: no media query matches, boxes are laid out in a 1024×600 viewport.
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
@@ -38,19 +38,41 @@ if (!('ResizeObserver' in globalThis)) {
   });
 }
 
-Element.prototype.getBoundingClientRect = function viewportBox(): DOMRect {
+// Rows and list items are one line tall; everything else fills the viewport, so virtualized
+// grids (which read their scroll box's client size) show a screenful of rows.
+const ROW_HEIGHT = 32;
+
+function heightOf(element: Element): number {
+  return element.matches('[role="row"], tr, li') ? ROW_HEIGHT : VIEWPORT.height;
+}
+
+Element.prototype.getBoundingClientRect = function viewportBox(this: Element): DOMRect {
+  const height = heightOf(this);
   return {
     x: 0,
     y: 0,
     top: 0,
     left: 0,
     width: VIEWPORT.width,
-    height: VIEWPORT.height,
+    height,
     right: VIEWPORT.width,
-    bottom: VIEWPORT.height,
+    bottom: height,
     toJSON: () => ({}),
   };
 };
+for (const [name, size] of [
+  ['offsetHeight', heightOf],
+  ['clientHeight', heightOf],
+  ['offsetWidth', () => VIEWPORT.width],
+  ['clientWidth', () => VIEWPORT.width],
+] as const) {
+  Object.defineProperty(HTMLElement.prototype, name, {
+    configurable: true,
+    get(this: HTMLElement): number {
+      return size(this);
+    },
+  });
+}
 if (!('scrollIntoView' in Element.prototype)) {
   Object.defineProperty(Element.prototype, 'scrollIntoView', {
     value: () => undefined,
