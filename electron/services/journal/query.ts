@@ -102,133 +102,155 @@ function rowFrom(
 const isFinal = (status: JournalRowStatus): boolean =>
   finalRecordStatuses.has(status as RecordStatus) || SETTLED_ROW_STATUSES.has(status);
 
-export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
-  const submissions = new Map<string, SubmissionInfo>();
-  const get = (id: string, context: JournalContext, operation?: JournalOperation) => {
-    let sub = submissions.get(id);
-    if (!sub) {
-      sub = {
-        submissionId: id,
-        operation: operation ?? 'BatchMeterUsage',
-        context,
-        resentBy: [],
-        totalRecords: 0,
-        rows: new Map(),
-        calls: new Map(),
-      };
-      submissions.set(id, sub);
-    }
-    return sub;
-  };
+type Submissions = Map<string, SubmissionInfo>;
+type EntryOf<K extends JournalLine['kind']> = Extract<JournalLine, { kind: K }>;
 
-  for (const entry of entries) {
-    switch (entry.kind) {
-      case 'submission-started': {
-        const sub = get(entry.submissionId, entry.context, entry.operation);
-        sub.operation = entry.operation;
-        sub.context = entry.context;
-        sub.startedAt = entry.at;
-        sub.totalRecords = entry.totalRecords;
-        if (entry.resendOf !== undefined) {
-          sub.resendOf = entry.resendOf;
-          submissions.get(entry.resendOf)?.resentBy.push(entry.submissionId);
-        }
-        const productOf = new Map<string, string>();
-        for (const g of entry.groups) {
-          const keys = (g as { keys?: unknown }).keys;
-          if (g.productCode === undefined || !Array.isArray(keys)) continue;
-          for (const k of keys) if (typeof k === 'string') productOf.set(k, g.productCode);
-        }
-        for (const planned of entry.planned ?? []) {
-          if (!sub.rows.has(planned.key)) {
-            sub.rows.set(
-              planned.key,
-              rowFrom(sub, planned.key, planned.record, entry.at, productOf.get(planned.key)),
-            );
-          }
-        }
-        break;
-      }
-      case 'call-intent': {
-        const sub = get(entry.submissionId, entry.context, entry.operation);
-        const reason = str((entry as { reason?: unknown }).reason);
-        sub.calls.set(entry.callId, {
-          callId: entry.callId,
-          attempt: entry.attempt,
-          ...(reason === undefined ? {} : { reason }),
-          at: entry.at,
-          records: entry.records.length,
-          keys: entry.records.map((r) => r.key),
-          sent: entry.records,
-          ...(entry.productCode === undefined ? {} : { productCode: entry.productCode }),
-          results: new Map(),
-        });
-        for (const r of entry.records) {
-          let row = sub.rows.get(r.key);
-          if (!row) {
-            row = rowFrom(sub, r.key, r.record, entry.at, entry.productCode);
-            sub.rows.set(r.key, row);
-          }
-          if (entry.productCode !== undefined) row.productCode = entry.productCode;
-          row.attempts += 1;
-          if (isFinal(row.status)) continue;
-          row.status = 'NoOutcome';
-          row.at = entry.at;
-        }
-        break;
-      }
-      case 'call-outcome': {
-        const sub = get(entry.submissionId, entry.context);
-        const call = sub.calls.get(entry.callId);
-        const callError =
-          entry.error === undefined ? undefined : `${entry.error.code}: ${entry.error.message}`;
-        if (call) {
-          for (const result of entry.results) call.results.set(result.key, result);
-          call.outcomeAt = entry.at;
-          if (entry.requestId !== undefined) call.requestId = entry.requestId;
-          if (entry.httpStatus !== undefined) call.httpStatus = entry.httpStatus;
-          if (callError !== undefined) call.error = callError;
-        }
-        const results = new Map(entry.results.map((r) => [r.key, r]));
-        for (const key of call?.keys ?? entry.results.map((r) => r.key)) {
-          const row = sub.rows.get(key);
-          if (!row || isFinal(row.status)) continue;
-          const result = results.get(key);
-          row.status = result?.status ?? 'Unknown';
-          row.at = entry.at;
-          if (result?.meteringRecordId !== undefined) {
-            row.meteringRecordId = result.meteringRecordId;
-          }
-          if (entry.requestId !== undefined) row.requestId = entry.requestId;
-          row.callId = entry.callId;
-          const recordError = result
-            ? (result as { error?: { code?: unknown; message?: unknown } }).error
-            : undefined;
-          const message =
-            recordError && typeof recordError.message === 'string'
-              ? `${typeof recordError.code === 'string' ? `${recordError.code}: ` : ''}${recordError.message}`
-              : callError;
-          if (message !== undefined) row.error = message;
-          else delete row.error;
-        }
-        break;
-      }
-      case 'records-parked':
-      case 'records-settled':
-        applyRecordNotes(get(entry.submissionId, entry.context).rows, entry);
-        break;
-      case 'submission-finished':
-      case 'submission-cancelled': {
-        const sub = get(entry.submissionId, entry.context);
-        sub.closed = entry.kind === 'submission-finished' ? 'finished' : 'cancelled';
-        sub.endedAt = entry.at;
-        break;
-      }
-      case 'torn-tail':
-        break;
+function submissionOf(
+  submissions: Submissions,
+  id: string,
+  context: JournalContext,
+  operation?: JournalOperation,
+): SubmissionInfo {
+  let sub = submissions.get(id);
+  if (!sub) {
+    sub = {
+      submissionId: id,
+      operation: operation ?? 'BatchMeterUsage',
+      context,
+      resentBy: [],
+      totalRecords: 0,
+      rows: new Map(),
+      calls: new Map(),
+    };
+    submissions.set(id, sub);
+  }
+  return sub;
+}
+
+function applyStarted(submissions: Submissions, entry: EntryOf<'submission-started'>): void {
+  const sub = submissionOf(submissions, entry.submissionId, entry.context, entry.operation);
+  sub.operation = entry.operation;
+  sub.context = entry.context;
+  sub.startedAt = entry.at;
+  sub.totalRecords = entry.totalRecords;
+  if (entry.resendOf !== undefined) {
+    sub.resendOf = entry.resendOf;
+    submissions.get(entry.resendOf)?.resentBy.push(entry.submissionId);
+  }
+  const productOf = new Map<string, string>();
+  for (const g of entry.groups) {
+    const keys = (g as { keys?: unknown }).keys;
+    if (g.productCode === undefined || !Array.isArray(keys)) continue;
+    for (const k of keys) if (typeof k === 'string') productOf.set(k, g.productCode);
+  }
+  for (const planned of entry.planned ?? []) {
+    if (!sub.rows.has(planned.key)) {
+      sub.rows.set(
+        planned.key,
+        rowFrom(sub, planned.key, planned.record, entry.at, productOf.get(planned.key)),
+      );
     }
   }
+}
 
+function applyIntent(submissions: Submissions, entry: EntryOf<'call-intent'>): void {
+  const sub = submissionOf(submissions, entry.submissionId, entry.context, entry.operation);
+  const reason = str((entry as { reason?: unknown }).reason);
+  sub.calls.set(entry.callId, {
+    callId: entry.callId,
+    attempt: entry.attempt,
+    ...(reason === undefined ? {} : { reason }),
+    at: entry.at,
+    records: entry.records.length,
+    keys: entry.records.map((r) => r.key),
+    sent: entry.records,
+    ...(entry.productCode === undefined ? {} : { productCode: entry.productCode }),
+    results: new Map(),
+  });
+  for (const r of entry.records) {
+    let row = sub.rows.get(r.key);
+    if (!row) {
+      row = rowFrom(sub, r.key, r.record, entry.at, entry.productCode);
+      sub.rows.set(r.key, row);
+    }
+    if (entry.productCode !== undefined) row.productCode = entry.productCode;
+    row.attempts += 1;
+    if (isFinal(row.status)) continue;
+    row.status = 'NoOutcome';
+    row.at = entry.at;
+  }
+}
+
+/** "Code: message" of one record's error, else the call's. */
+function recordErrorText(result: unknown, callError: string | undefined): string | undefined {
+  const recordError =
+    result === undefined
+      ? undefined
+      : (result as { error?: { code?: unknown; message?: unknown } }).error;
+  return recordError && typeof recordError.message === 'string'
+    ? `${typeof recordError.code === 'string' ? `${recordError.code}: ` : ''}${recordError.message}`
+    : callError;
+}
+
+function applyOutcome(submissions: Submissions, entry: EntryOf<'call-outcome'>): void {
+  const sub = submissionOf(submissions, entry.submissionId, entry.context);
+  const call = sub.calls.get(entry.callId);
+  const callError =
+    entry.error === undefined ? undefined : `${entry.error.code}: ${entry.error.message}`;
+  if (call) {
+    for (const result of entry.results) call.results.set(result.key, result);
+    call.outcomeAt = entry.at;
+    if (entry.requestId !== undefined) call.requestId = entry.requestId;
+    if (entry.httpStatus !== undefined) call.httpStatus = entry.httpStatus;
+    if (callError !== undefined) call.error = callError;
+  }
+  const results = new Map(entry.results.map((r) => [r.key, r]));
+  for (const key of call?.keys ?? entry.results.map((r) => r.key)) {
+    const row = sub.rows.get(key);
+    if (!row || isFinal(row.status)) continue;
+    const result = results.get(key);
+    row.status = result?.status ?? 'Unknown';
+    row.at = entry.at;
+    if (result?.meteringRecordId !== undefined) {
+      row.meteringRecordId = result.meteringRecordId;
+    }
+    if (entry.requestId !== undefined) row.requestId = entry.requestId;
+    row.callId = entry.callId;
+    const message = recordErrorText(result, callError);
+    if (message !== undefined) row.error = message;
+    else delete row.error;
+  }
+}
+
+function applyEntry(submissions: Submissions, entry: JournalLine): void {
+  switch (entry.kind) {
+    case 'submission-started':
+      applyStarted(submissions, entry);
+      break;
+    case 'call-intent':
+      applyIntent(submissions, entry);
+      break;
+    case 'call-outcome':
+      applyOutcome(submissions, entry);
+      break;
+    case 'records-parked':
+    case 'records-settled':
+      applyRecordNotes(submissionOf(submissions, entry.submissionId, entry.context).rows, entry);
+      break;
+    case 'submission-finished':
+    case 'submission-cancelled': {
+      const sub = submissionOf(submissions, entry.submissionId, entry.context);
+      sub.closed = entry.kind === 'submission-finished' ? 'finished' : 'cancelled';
+      sub.endedAt = entry.at;
+      break;
+    }
+    case 'torn-tail':
+      break;
+  }
+}
+
+/** Every submission's rows, newest first; unresolved rows name the resend that took them over. */
+function rowsOf(submissions: Submissions): IndexedRow[] {
   const rows: IndexedRow[] = [];
   for (const sub of submissions.values()) {
     const resentIn = sub.resentBy.at(-1);
@@ -238,6 +260,13 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
     }
   }
   rows.sort((a, b) => (a.at === b.at ? a.key.localeCompare(b.key) : a.at < b.at ? 1 : -1));
+  return rows;
+}
+
+export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
+  const submissions: Submissions = new Map();
+  for (const entry of entries) applyEntry(submissions, entry);
+  const rows = rowsOf(submissions);
   markBilling(rows);
   return { submissions, rows };
 }
