@@ -244,6 +244,22 @@ export const adjustmentOutcomeSchema = z.looseObject({
   error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
 });
 
+/**
+ * The first entry of a new chain, written when a broken journal was archived: the archived file
+ * (kept read-only) by name, SHA-256 and line count, so the history before it stays provable.
+ */
+export const journalRestartedSchema = z.looseObject({
+  kind: z.literal('journal-restarted'),
+  archived: z.looseObject({
+    file: z.string(),
+    sha256: sha256Hex,
+    lines: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+    brokenAtLine: z.number().int().positive(),
+    reason: z.string(),
+  }),
+});
+
 export const journalEntrySchema = z.discriminatedUnion('kind', [
   submissionStartedSchema,
   callIntentSchema,
@@ -255,6 +271,7 @@ export const journalEntrySchema = z.discriminatedUnion('kind', [
   tornTailSchema,
   adjustmentIntentSchema,
   adjustmentOutcomeSchema,
+  journalRestartedSchema,
 ]);
 /** What a caller appends; the journal adds seq, at, prev and hash. */
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
@@ -270,7 +287,8 @@ export const journalEnvelopeSchema = z.looseObject({
 });
 export type JournalEnvelope = z.infer<typeof journalEnvelopeSchema>;
 
-export type JournalLine = JournalEnvelope & JournalEntry;
+/** `unverified`: read from past the point where the journal broke; the chain does not prove it. */
+export type JournalLine = JournalEnvelope & JournalEntry & { unverified?: true };
 
 export const verifyReportSchema = z.object({
   ok: z.boolean(),

@@ -21,6 +21,7 @@ import { createAwsClientFactory } from '../adapters/aws/clients';
 import { createPacer, realTime } from '../adapters/aws/pacer';
 import { logFilePath } from '../adapters/file-logger';
 import { ensurePrivateDir } from '../adapters/private-files';
+import { acquireDataFolderLock } from '../adapters/storage/data-folder-lock';
 import { wireAppHealth } from './wiring/app-health';
 import { createWorkerCsvImporter, type WorkerEntry } from '../adapters/workers/import-runner';
 import { wireAudit, type AuditWiringOptions } from './wiring/audit';
@@ -77,9 +78,29 @@ function currentOsUser(): string {
 }
 
 export async function startCore(options: CoreOptions): Promise<Core> {
-  const { dataDir, logger } = options;
+  const { dataDir } = options;
   const now = options.now ?? Date.now;
   ensurePrivateDir(dataDir);
+  // One writer per data folder: a second instance stops here, naming the one that holds it.
+  const folderLock = acquireDataFolderLock(
+    dataDir,
+    options.host === 'electron' ? 'desktop app' : 'browser host',
+    { now },
+  );
+  try {
+    return await startCoreHolding(options, now, () => folderLock.release());
+  } catch (error) {
+    folderLock.release();
+    throw error;
+  }
+}
+
+async function startCoreHolding(
+  options: CoreOptions,
+  now: () => number,
+  releaseFolder: () => void,
+): Promise<Core> {
+  const { dataDir, logger } = options;
   const bus = createEventBus();
   const settings = createSettingsService(options.settingsStore, (next) =>
     bus.emit('settings:changed', next),
@@ -213,6 +234,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       await Promise.allSettled(areas.map((area) => area.close?.() ?? Promise.resolve()));
       // A sandbox handed in by a test is the test's to close.
       if (options.sandbox === undefined) await sandbox?.close();
+      releaseFolder();
     },
   };
 }

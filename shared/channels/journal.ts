@@ -203,6 +203,23 @@ export const journalChannels = {
     input: z.object({}).strict(),
     output: z.object({ report: verifyReportSchema, path: z.string(), checkedAt: z.string() }),
   },
+  /**
+   * A damaged journal: keep the file read-only under a new name and start a new chain whose first
+   * entry records that file's name, SHA-256 and line count.
+   */
+  'journal:archive-restart': {
+    input: z.object({}).strict(),
+    output: z.object({
+      archived: z.object({
+        file: z.string(),
+        sha256: z.string(),
+        lines: z.number().int(),
+        bytes: z.number().int(),
+        brokenAtLine: z.number().int(),
+        reason: z.string(),
+      }),
+    }),
+  },
   'journal:interrupted': {
     input: z.object({}).strict(),
     output: z.object({ submissions: z.array(interruptedSchema) }),

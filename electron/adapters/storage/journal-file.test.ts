@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJournal } from '../../services/journal/journal';
 import { measureAppendCost } from '../../services/journal/testing/measure';
-import { createJournalFile, journalPath } from './journal-file';
+import { createJournalFile, journalArchiveDir, journalPath } from './journal-file';
 
 const context = {
   connectionId: 'c1',
@@ -61,6 +61,51 @@ describe('journal file on disk', () => {
   });
 });
 
+describe('a journal shrunk, deleted or replaced on disk', () => {
+  async function threeLines(dataDir: string): Promise<string> {
+    const file = createJournalFile(dataDir);
+    await measureAppendCost(createJournal(file), 3);
+    await file.close();
+    return readFileSync(file.path, 'utf8');
+  }
+
+  it('is broken when cut off at a line boundary or deleted with its folder', async () => {
+    const dataDir = tempDir();
+    const text = await threeLines(dataDir);
+    writeFileSync(journalPath(dataDir), `${text.split('\n').slice(0, 2).join('\n')}\n`);
+    expect(await createJournal(createJournalFile(dataDir)).verify()).toMatchObject({
+      ok: false,
+      firstBrokenLine: 3,
+    });
+    rmSync(join(dataDir, 'journal'), { recursive: true });
+    expect(await createJournal(createJournalFile(dataDir)).verify()).toMatchObject({
+      ok: false,
+      firstBrokenLine: 1,
+    });
+  });
+
+  it('is archived read-only and a new chain starts in its place', async () => {
+    const dataDir = tempDir();
+    const text = await threeLines(dataDir);
+    const cut = `${text.split('\n').slice(0, 2).join('\n')}\n`;
+    writeFileSync(journalPath(dataDir), cut);
+    const file = createJournalFile(dataDir);
+    const journal = createJournal(file);
+    const archived = await journal.archiveAndRestart();
+    await file.close();
+    expect(archived.file.startsWith(journalArchiveDir(dataDir))).toBe(true);
+    expect(readFileSync(archived.file, 'utf8')).toBe(cut);
+    if (process.platform !== 'win32') expect(statSync(archived.file).mode & 0o777).toBe(0o400);
+    const again = createJournal(createJournalFile(dataDir));
+    expect(await again.open()).toEqual({ ok: true, lines: 1 });
+    expect((await again.entries()).map((e) => e.kind)).toEqual([
+      'call-intent',
+      'call-intent',
+      'journal-restarted',
+    ]);
+  });
+});
+
 describe('npm run journal -- verify', () => {
   const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
   const run = (dataDir: string) =>
@@ -85,5 +130,10 @@ describe('npm run journal -- verify', () => {
       /^journal BROKEN at line 1 of 3: line 1 does not match its own hash/,
     );
     expect(broken.status).toBe(1);
+
+    writeFileSync(file.path, text.split('\n').slice(0, 2).join('\n') + '\n');
+    const cut = run(dataDir);
+    expect(cut.stdout).toMatch(/^journal BROKEN at line 3 of 2: the journal holds 2 entries/);
+    expect(cut.status).toBe(1);
   });
 });

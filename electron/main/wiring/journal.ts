@@ -62,6 +62,13 @@ export function wireJournal(deps: CoreDeps, journalPath: string): AreaWiring<Jou
         path: journalPath,
         checkedAt: new Date(deps.now()).toISOString(),
       }),
+      'journal:archive-restart': async () => {
+        const archived = await area.archiveJournal();
+        deps.logger.warn('journal: a damaged journal was archived and a new one started', {
+          ...archived,
+        });
+        return { archived };
+      },
       'journal:interrupted': async () => {
         const running = new Set(area.running());
         const list = await area.journal.interruptedSubmissions();

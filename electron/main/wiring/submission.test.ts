@@ -1,7 +1,7 @@
 // The submission and journal channels through the real core (router, engine, disk journal,
 // built-in sandbox): submit → progress events → outcomes; journal query/export/verify/sent-index;
 // an interrupted submission found on start and resumed with exactly its unresolved records.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -249,5 +249,81 @@ describe('metering:submit and the journal channels', () => {
     const original = await call(core, 'journal:submission', { submissionId: 'sub-crashed' });
     expect(original.state).toBe('resumed');
     expect(original.resentBy).toEqual([resumed.submissionId]);
+  });
+});
+
+describe('one writer per data folder, and a journal that cannot shrink unseen', () => {
+  it('a second instance on the same data folder refuses to start, naming the process holding it', async () => {
+    const { core, dataDir } = await boot();
+    const second = startCore({
+      host: 'electron',
+      dataDir,
+      settingsStore: createMemoryStore(),
+      logger: createMemoryLogger(),
+      sandboxHistoryEvents: 0,
+      now: clock.now,
+    });
+    await expect(second).rejects.toThrow(
+      new RegExp(`in use by another Meterdesk instance: process ${process.pid} \\(browser host\\)`),
+    );
+    await core.close();
+    const third = await startCore({
+      host: 'electron',
+      dataDir,
+      settingsStore: createMemoryStore(),
+      logger: createMemoryLogger(),
+      sandboxHistoryEvents: 0,
+      now: clock.now,
+    });
+    await third.close();
+  });
+
+  it('a journal cut off at a line boundary refuses billing with JOURNAL_BROKEN; archived, a new journal starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-'));
+    const first = await boot(dataDir);
+    const recs = records(adminState(dataDir), 3, clock.now());
+    const finish = async (core: Core, submissionId: string) =>
+      until(async () => {
+        const s = await call(core, 'metering:submission-status', { submissionId });
+        return s.state === 'running' ? undefined : s;
+      });
+    const sent = await call(first.core, 'metering:submit', {
+      operation: 'BatchMeterUsage',
+      records: recs.slice(0, 2),
+    });
+    expect((await finish(first.core, sent.submissionId)).state).toBe('finished');
+    await first.core.close();
+    cleanups.length = 0;
+
+    // The last line (the submission's end) cut off at a line boundary.
+    const path = join(dataDir, 'journal', 'journal.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    writeFileSync(path, `${lines.slice(0, -1).join('\n')}\n`);
+
+    const { core } = await boot(dataDir);
+    const verify = await call(core, 'journal:verify', {});
+    expect(verify.report).toMatchObject({ ok: false, firstBrokenLine: lines.length });
+    const refused = await core.router.call(
+      'metering:submit',
+      { operation: 'BatchMeterUsage', records: recs.slice(2) },
+      { host: 'test' },
+    );
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('JOURNAL_BROKEN');
+    expect(refused.error.details).toMatchObject({ line: lines.length });
+    // The views still read what verifies up to the break.
+    expect((await call(core, 'journal:query', { filter: {} })).total).toBe(2);
+
+    const { archived } = await call(core, 'journal:archive-restart', {});
+    expect(archived).toMatchObject({ lines: lines.length - 1, brokenAtLine: lines.length });
+    expect((await call(core, 'journal:verify', {})).report).toEqual({ ok: true, lines: 1 });
+    const again = await call(core, 'metering:submit', {
+      operation: 'BatchMeterUsage',
+      records: recs.slice(2),
+    });
+    expect((await finish(core, again.submissionId)).state).toBe('finished');
+    // History stays: the archived chain's records and the new one's.
+    expect((await call(core, 'journal:query', { filter: {} })).total).toBe(3);
   });
 });

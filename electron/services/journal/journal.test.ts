@@ -188,7 +188,7 @@ describe('journal chain', () => {
     expect(describeReport(blankInserted, 'j')).toMatch(/^journal BROKEN at line 2 of 6: /);
   });
 
-  it('cannot see the last lines cut off at a line boundary (an unanchored chain; known limit)', async () => {
+  it('a chain alone cannot see lines cut off at a line boundary (its anchor does: anchor.test.ts)', async () => {
     const { file } = await journalWith(fiveEntries());
     const all = lines(file.data);
     expect(verifyText(all.slice(0, 4).join('\n') + '\n').report).toEqual({ ok: true, lines: 4 });

@@ -220,3 +220,30 @@ export function describeReport(report: VerifyReport, path: string): string {
       : '';
   return `journal intact: ${report.lines} line${report.lines === 1 ? '' : 's'}${torn}${acknowledged} (${path})`;
 }
+
+/**
+ * What the views read: every good line before the break, then the lines from the break on that
+ * still read as entries, marked `unverified` (the chain no longer proves them). A submission
+ * finished after the break therefore shows as finished, flagged, not as interrupted.
+ */
+export function readableEntries(text: string, state: JournalState): JournalLine[] {
+  const breakAt = state.report.ok ? Infinity : (state.report.firstBrokenLine ?? 1);
+  const verified = parseGoodLines(state.good.filter((line) => line.lineNo < breakAt)).entries;
+  if (breakAt === Infinity) return verified;
+  const unverified = splitLines(text)
+    .filter((line) => line.lineNo >= breakAt)
+    .flatMap((line): JournalLine[] => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line.text);
+      } catch {
+        return [];
+      }
+      const envelope = journalEnvelopeSchema.safeParse(raw);
+      const entry = journalEntrySchema.safeParse(raw);
+      return envelope.success && entry.success
+        ? [{ ...envelope.data, ...entry.data, unverified: true }]
+        : [];
+    });
+  return [...verified, ...unverified];
+}

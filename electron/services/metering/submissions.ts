@@ -20,7 +20,7 @@ import type { JournalContext, JournalOperation } from '../../../shared/journal';
 import type { Product, UsageRecord } from '../../../shared/metering';
 import type { BillingPlan } from '../billing/guard';
 import { noBilledLookup, type BilledLookup } from '../billed-lookup';
-import type { Journal } from '../journal/journal';
+import type { ArchivedJournal, Journal } from '../journal/journal';
 import { buildIndex, type JournalIndex } from '../journal/query';
 import { resumeBillingPlan, submissionBillingPlan } from './billing-plan';
 import { createSubmissionEngine } from './engine';
@@ -472,6 +472,19 @@ class Submissions {
   /** Who is sending a record with this dedup key right now. */
   inFlight(key: string): string | undefined {
     return this.lock.holder(key);
+  }
+
+  /** A broken journal kept read-only under a new name, and a new chain started (see journal.ts). */
+  async archiveJournal(): Promise<ArchivedJournal> {
+    const running = this.engine.running();
+    if (running.length > 0) {
+      throw new AppError('CONFLICT', `Submission ${running.join(', ')} is still running.`, {
+        hint: 'Cancel it or let it end, then archive the journal.',
+      });
+    }
+    const archived = await this.deps.journal.archiveAndRestart();
+    this.changed();
+    return archived;
   }
 
   /** The journal read into rows, cached until the next change. */

@@ -55,6 +55,19 @@ export function useJournalVerify() {
   });
 }
 
+/** Archives a damaged journal and starts a new one; every journal view then reads again. */
+export function useArchiveJournal() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => request('journal:archive-restart', {}),
+    onSuccess: () => {
+      for (const key of ['journal:verify', 'journal:query', 'journal:interrupted']) {
+        void queryClient.invalidateQueries({ queryKey: [key] });
+      }
+    },
+  });
+}
+
 export function useJournalExport() {
   return useMutation({
     mutationFn: (input: { filter: JournalFilter; format: 'csv' | 'json' }) =>

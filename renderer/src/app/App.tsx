@@ -15,6 +15,7 @@ import { NotFound } from './NotFound';
 import { useRoutePath } from './router';
 import { findRoute, type RouteId } from './routes';
 import { StartupNotices } from './StartupNotices';
+import { JournalBrokenBanner } from '../features/journal/JournalBrokenBanner';
 import { useApplyTheme } from './theme';
 import { TopBar } from './TopBar';
 
@@ -62,6 +63,7 @@ export function App() {
       </a>
       <TopBar appInfo={appInfo} />
       <StartupNotices />
+      <JournalBrokenBanner />
       <div className="body">
         <Nav currentPath={path} />
         <main id="main" className="main" ref={mainRef} tabIndex={-1}>

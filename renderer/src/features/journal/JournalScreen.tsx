@@ -172,16 +172,12 @@ function VerifyLine() {
   if (verify.error) return <ErrorPanel error={toDisplayableError(verify.error)} />;
   const { report, path } = verify.data;
   if (!report.ok) {
+    // The app-wide banner names the line and offers the way out.
     return (
-      <div className="error-panel" role="alert">
-        <p className="error-title">
-          The journal has been altered at line {report.firstBrokenLine ?? '?'}.
-        </p>
-        <p className="error-hint">
-          {report.reason} Nothing more is written to it until this is looked into. File:{' '}
-          <span className="mono">{path}</span>
-        </p>
-      </div>
+      <p className="journal-verify" role="status">
+        The journal does not verify from line {report.firstBrokenLine ?? '?'} on (see the banner
+        above). File: <span className="mono">{path}</span>
+      </p>
     );
   }
   return (
