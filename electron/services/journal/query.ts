@@ -267,8 +267,32 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
   const submissions: Submissions = new Map();
   for (const entry of entries) applyEntry(submissions, entry);
   const rows = rowsOf(submissions);
+  linkSentLater(rows);
   markBilling(rows);
   return { submissions, rows };
+}
+
+/**
+ * A record a cancelled or interrupted submission never sent, which a later submission did send
+ * (its resume, or a re-import of the same rows), is linked to that submission: it shows "Sent
+ * later" with where, not "Not sent". Rows are newest first.
+ */
+function linkSentLater(rows: IndexedRow[]): void {
+  const answered = new Map<string, IndexedRow>();
+  for (const row of rows) {
+    if (!finalRecordStatuses.has(row.status as RecordStatus)) continue;
+    const key = usageKeyOfRow(row);
+    if (!answered.has(key)) answered.set(key, row);
+  }
+  for (const row of rows) {
+    if (row.status !== 'NotSent') continue;
+    const later = answered.get(usageKeyOfRow(row));
+    if (later === undefined || later.submissionId === row.submissionId || later.at < row.at) {
+      continue;
+    }
+    row.status = 'SentLater';
+    row.sentIn = later.submissionId;
+  }
 }
 
 /** The usage key (shared/billing.ts) of a journaled record. */

@@ -13,7 +13,8 @@ export function SubmissionBilledOnce({ submissionId }: { submissionId: string })
   const billing = detail.data?.billing;
   if (!billing) return null;
   return (
-    <p className="md-billed-once" role="status" aria-label="Billed by this submission">
+    // Inside the submission's own status region, which announces it.
+    <p className="md-billed-once">
       {billingLabels.billed}: {formatNumber(billing.billedRecords)}{' '}
       {billing.billedRecords === 1 ? 'record' : 'records'} (quantity{' '}
       {formatNumber(billing.billedQuantity)})

@@ -119,6 +119,7 @@ function rowDetail(row: JournalRow): string {
     );
   }
   if (row.resentIn) parts.push(`Resent in ${row.resentIn}.`);
+  if (row.sentIn) parts.push(`Sent in ${row.sentIn}.`);
   return parts.join(' ');
 }
 

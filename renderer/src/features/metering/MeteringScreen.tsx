@@ -87,7 +87,8 @@ export function MeteringScreen() {
 
   const onPreview = (): void => {
     setPlanVersion(version);
-    submit.reset();
+    // A finished submission's outcome stays on screen until "New submission".
+    if (!submit.isSuccess) submit.reset();
     plan.mutate({
       records: drafts,
       ...(imported ? { importHandle: imported.summary.handle } : {}),
@@ -187,6 +188,11 @@ export function MeteringScreen() {
               submitError={submit.error}
               confirmRequired={billing.required}
               onSubmit={(options) => void onSubmit(options)}
+              submitted={submit.isSuccess && submit.variables.planId === plan.data?.planId}
+              onNewSubmission={() => {
+                submit.reset();
+                plan.reset();
+              }}
             />
             {billing.element}
             {submit.data && (

@@ -1,6 +1,7 @@
 // Preview and confirm: exactly what will be sent (as which calls, per product, totals per
 // dimension), checked again by main. The Submit button is the only thing that bills; on real
-// connections it first asks for the typed confirmation (useBillingConfirmation).
+// connections it first asks for the typed confirmation (useBillingConfirmation). Once this plan
+// is submitted, "New submission" takes Submit's place: a plan is sent once.
 import { useId, useState } from 'react';
 import type { PlanOutput } from '../../api/metering';
 import { formatNumber } from '../../components/DataTable';
@@ -21,6 +22,10 @@ type Props = {
   submitting: boolean;
   submitError: unknown;
   onSubmit: (options: { dryRun: boolean }) => void;
+  /** This plan was submitted (its outcome is shown below the preview). */
+  submitted: boolean;
+  /** Leaves the submitted preview, so the next records are previewed afresh. */
+  onNewSubmission: () => void;
 };
 
 export function Preview(props: Props) {
@@ -152,7 +157,7 @@ export function Preview(props: Props) {
           ))}
           {plan.planId !== null && (
             <div className="md-confirm">
-              {hasMeterUsage && (
+              {hasMeterUsage && !props.submitted && (
                 <label className="md-check">
                   <input
                     type="checkbox"
@@ -162,16 +167,22 @@ export function Preview(props: Props) {
                   Dry run (MeterUsage checks permissions only; nothing is metered)
                 </label>
               )}
-              <button
-                type="button"
-                className="primary"
-                disabled={!canSubmit}
-                onClick={() => props.onSubmit({ dryRun: hasMeterUsage && dryRun })}
-              >
-                {props.submitting
-                  ? 'Submitting…'
-                  : `${dryRun && hasMeterUsage ? 'Dry-run' : 'Submit'} ${formatNumber(plan.plan.totals.records)} ${plan.plan.totals.records === 1 ? 'record' : 'records'}${props.confirmRequired && !(dryRun && hasMeterUsage) ? '…' : ''}`}
-              </button>
+              {props.submitted ? (
+                <button type="button" className="primary" onClick={props.onNewSubmission}>
+                  New submission
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={!canSubmit}
+                  onClick={() => props.onSubmit({ dryRun: hasMeterUsage && dryRun })}
+                >
+                  {props.submitting
+                    ? 'Submitting…'
+                    : `${dryRun && hasMeterUsage ? 'Dry-run' : 'Submit'} ${formatNumber(plan.plan.totals.records)} ${plan.plan.totals.records === 1 ? 'record' : 'records'}${props.confirmRequired && !(dryRun && hasMeterUsage) ? '…' : ''}`}
+                </button>
+              )}
             </div>
           )}
           {props.submitError !== null && props.submitError !== undefined && (

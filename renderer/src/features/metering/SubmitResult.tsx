@@ -1,9 +1,51 @@
-// What follows Submit. The submission side (helper "metering-submit") owns progress and outcomes;
-// this shows that the submission started and where to follow it.
+// What follows Submit: that the submission started and where to follow it, its progress and
+// outcomes, and the outcome in totals per dimension (billed counted once, read from the journal).
+// The preview shows "New submission" in place of Submit meanwhile (Preview.tsx).
 import { formatNumber } from '../../components/DataTable';
 import { useFocusOnArrival } from '../../components/useFocusOnArrival';
+import { useJournalSubmission } from '../../api/journal';
 import { SubmissionBilledOnce } from '../journal/BilledOnce';
+import { dimensionTotals } from './submission/dimension-totals';
 import { SubmissionProgress } from './submission/SubmissionProgress';
+
+function OutcomeTotals({ submissionId }: { submissionId: string }) {
+  const detail = useJournalSubmission(submissionId);
+  const rows = detail.data?.rows;
+  if (!rows || rows.length === 0) return null;
+  const totals = dimensionTotals(rows);
+  return (
+    <table className="md-totals" aria-label="Outcome per dimension">
+      <thead>
+        <tr>
+          <th scope="col">Dimension</th>
+          <th scope="col" className="md-num">
+            Records
+          </th>
+          <th scope="col" className="md-num">
+            Billed records
+          </th>
+          <th scope="col" className="md-num">
+            Billed quantity
+          </th>
+          <th scope="col" className="md-num">
+            Not billed or open
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {totals.map((t) => (
+          <tr key={t.dimension}>
+            <th scope="row">{t.dimension}</th>
+            <td className="md-num">{formatNumber(t.records)}</td>
+            <td className="md-num">{formatNumber(t.billedRecords)}</td>
+            <td className="md-num">{formatNumber(t.billedQuantity)}</td>
+            <td className="md-num">{formatNumber(t.records - t.billedRecords)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function SubmitResult({ submissionId, total }: { submissionId: string; total: number }) {
   const ref = useFocusOnArrival<HTMLElement>(submissionId);
@@ -22,6 +64,7 @@ export function SubmitResult({ submissionId, total }: { submissionId: string; to
           it in the <a href="#/journal">Journal</a>.
         </p>
         <SubmissionBilledOnce submissionId={submissionId} />
+        <OutcomeTotals submissionId={submissionId} />
       </section>
       {/* Progress bar, cancel, per-record outcomes (submission side). */}
       <SubmissionProgress submissionId={submissionId} />

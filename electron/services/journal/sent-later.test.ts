@@ -1,0 +1,115 @@
+// Cancelled means resumable, and what is sent later is linked back: a record a cancelled
+// submission never sent, sent afterwards by another submission (a re-import of the same rows),
+// shows "Sent later" with that submission, not "Not sent"; the cancelled submission is listed
+// for resume like an interrupted one.
+import { describe, expect, it } from 'vitest';
+import { createJournal, type JournalFile } from './journal';
+import { buildIndex } from './query';
+
+function memoryFile(): JournalFile {
+  let text = '';
+  return {
+    append: (data) => {
+      text += data;
+      return Promise.resolve();
+    },
+    readAll: () => Promise.resolve(text),
+  };
+}
+
+const context = {
+  connectionId: 'sandbox',
+  connectionName: 'Sandbox',
+  account: '111122223333',
+  region: 'us-east-1',
+  osUser: 'ana',
+};
+const rec = (customer: string, quantity: number) => ({
+  Timestamp: '2026-11-17T09:10:00.000Z',
+  Dimension: 'users',
+  Quantity: quantity,
+  CustomerAWSAccountId: customer,
+});
+
+describe('records sent later', () => {
+  it('links a cancelled submission’s unsent record to the later submission that sent it', async () => {
+    let clock = Date.parse('2026-11-17T11:00:00Z');
+    const journal = createJournal(memoryFile(), { now: () => (clock += 1000) });
+    const planned = [
+      { key: 'a', record: rec('210987654321', 5) },
+      { key: 'b', record: rec('310987654321', 6) },
+      { key: 'c', record: rec('410987654321', 7) },
+    ];
+    await journal.append({
+      kind: 'submission-started',
+      submissionId: 's1',
+      operation: 'BatchMeterUsage',
+      context,
+      groups: [{ productCode: 'prod1', records: 3, keys: ['a', 'b', 'c'] }],
+      totalRecords: 3,
+      planned,
+    });
+    await journal.append({
+      kind: 'call-intent',
+      submissionId: 's1',
+      callId: 's1.1',
+      context,
+      attempt: 1,
+      operation: 'BatchMeterUsage',
+      productCode: 'prod1',
+      records: planned.slice(0, 1),
+    });
+    await journal.append({
+      kind: 'call-outcome',
+      submissionId: 's1',
+      callId: 's1.1',
+      context,
+      requestId: 'req-1',
+      results: [{ key: 'a', status: 'Success', meteringRecordId: 'mr-a' }],
+    });
+    await journal.append({ kind: 'submission-cancelled', submissionId: 's1', context });
+    expect((await journal.interruptedSubmissions()).map((s) => [s.submissionId, s.ending])).toEqual(
+      [['s1', 'cancelled']],
+    );
+
+    // The same rows imported again, without the one already sent: only b is sent this time.
+    const again = [{ key: 'row-2', record: rec('310987654321', 6) }];
+    await journal.append({
+      kind: 'submission-started',
+      submissionId: 's2',
+      operation: 'BatchMeterUsage',
+      context,
+      groups: [{ productCode: 'prod1', records: 1, keys: ['row-2'] }],
+      totalRecords: 1,
+      planned: again,
+    });
+    await journal.append({
+      kind: 'call-intent',
+      submissionId: 's2',
+      callId: 's2.1',
+      context,
+      attempt: 1,
+      operation: 'BatchMeterUsage',
+      productCode: 'prod1',
+      records: again,
+    });
+    await journal.append({
+      kind: 'call-outcome',
+      submissionId: 's2',
+      callId: 's2.1',
+      context,
+      requestId: 'req-2',
+      results: [{ key: 'row-2', status: 'Success', meteringRecordId: 'mr-b' }],
+    });
+
+    const { rows } = buildIndex(await journal.entries());
+    const of = (submissionId: string, key: string) =>
+      rows.find((r) => r.submissionId === submissionId && r.key === key);
+    expect(of('s1', 'a')).toMatchObject({ status: 'Success', billing: 'billed' });
+    expect(of('s1', 'b')).toMatchObject({ status: 'SentLater', sentIn: 's2' });
+    expect(of('s1', 'b')?.billing).not.toBe('billed');
+    expect(of('s1', 'c')).toMatchObject({ status: 'NotSent' });
+    expect(of('s1', 'c')?.sentIn).toBeUndefined();
+    expect(of('s2', 'row-2')).toMatchObject({ status: 'Success', billing: 'billed' });
+  });
+});
