@@ -1,11 +1,10 @@
 // Crash test: a child process submitting 2,000 records is SIGKILLed at seeded random moments
 // spread across its submission, then a fresh engine over the same journal resumes. Every time
 // the sandbox ledger must equal the intended records exactly and the journal must verify.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeteringApi } from '../../adapters/aws/metering-api';
 import { createPacer, realTime } from '../../adapters/aws/pacer';
@@ -14,13 +13,13 @@ import { createRng } from '../../sandbox/prng';
 import { startTestSandbox, type AdminState, type TestSandbox } from '../../sandbox/sandbox-testkit';
 import { createJournal } from '../journal/journal';
 import type { CrashChildConfig } from './testing/crash-child';
+import { repoRoot, runAndKill } from './testing/crash-run';
 import { createSubmissionEngine } from './engine';
 import { planResume } from './resume';
 import { compareLedger, uniqueRecords } from './testing/submit-testkit';
 
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = repoRoot;
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const child = join(import.meta.dirname, 'testing', 'crash-child.ts');
 const RUNS = 10;
 const RECORDS = 2000;
 const CALLS = RECORDS / 25;
@@ -36,44 +35,6 @@ afterAll(async () => {
   if (!process.env.KEEP_CRASH) rmSync(work, { recursive: true, force: true });
   else console.log(work);
 });
-
-/** Starts the child; resolves once it has been killed (or ended on its own). */
-function runAndKill(configPath: string, killAfterCalls: number, extraDelayMs: number) {
-  return new Promise<{ calls: number; finished: boolean; killed: boolean }>((resolve, reject) => {
-    // node itself, not the tsx wrapper: SIGKILL to a wrapper would leave its node child running.
-    const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', child, configPath], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let calls = 0;
-    let finished = false;
-    let killing = false;
-    let stderr = '';
-    proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const kill = (): void => {
-      if (killing) return;
-      killing = true;
-      setTimeout(() => proc.kill('SIGKILL'), extraDelayMs);
-    };
-    const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
-      if (line === 'ready' && killAfterCalls === 0) kill();
-      if (line.startsWith('call ')) {
-        calls = Number(line.slice(5));
-        if (calls >= killAfterCalls) kill();
-      }
-      if (line.startsWith('done ')) finished = true;
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL' && code !== 0) {
-        reject(new Error(`crash child failed (${String(code)}): ${stderr}`));
-        return;
-      }
-      resolve({ calls, finished, killed: signal === 'SIGKILL' });
-    });
-  });
-}
 
 describe('crash test', () => {
   it(`SIGKILL at ${RUNS} random moments, then resume: billed exactly once every time`, async () => {

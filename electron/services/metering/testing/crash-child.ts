@@ -1,5 +1,6 @@
 // The crash test's victim: submits records to a sandbox through the real engine, SDK and disk
-// journal, printing one line per settled call, until the test kills it with SIGKILL.
+// journal (or, in resume mode, resumes what the journal holds interrupted), printing one line per
+// settled call, until the test kills it with SIGKILL.
 // `tsx crash-child.ts <config.json>`; not part of the app.
 import { readFileSync } from 'node:fs';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
@@ -8,6 +9,7 @@ import { createPacer, realTime } from '../../../adapters/aws/pacer';
 import { createJournalFile } from '../../../adapters/storage/journal-file';
 import { createJournal } from '../../journal/journal';
 import { createSubmissionEngine, type EngineRecord } from '../engine';
+import { planResume } from '../resume';
 
 export type CrashChildConfig = {
   endpoint: string;
@@ -17,6 +19,8 @@ export type CrashChildConfig = {
   dataDir: string;
   records: EngineRecord[];
   ratePerSecond: number;
+  /** 'resume': resend what the journal holds interrupted instead of submitting `records`. */
+  mode?: 'submit' | 'resume';
   context: {
     connectionId: string;
     connectionName: string;
@@ -54,14 +58,31 @@ async function main(): Promise<void> {
   });
   await journal.open();
   process.stdout.write('ready\n');
-  const handle = await engine.submit({
-    operation: 'BatchMeterUsage',
-    records: config.records,
-    context: config.context,
-    pacerKey: { accountId: config.context.account, region: config.region },
-  });
-  const result = await handle.done;
-  process.stdout.write(`done ${result.state} ${result.counts.success}\n`);
+  const pacerKey = { accountId: config.context.account, region: config.region };
+  if (config.mode === 'resume') {
+    let success = 0;
+    for (const interrupted of await journal.interruptedSubmissions()) {
+      const plan = await planResume(journal, interrupted.submissionId);
+      const handle = await engine.submit({
+        operation: plan.operation,
+        records: plan.records,
+        context: config.context,
+        pacerKey,
+        resendOf: interrupted.submissionId,
+      });
+      success += (await handle.done).counts.success;
+    }
+    process.stdout.write(`done resumed ${success}\n`);
+  } else {
+    const handle = await engine.submit({
+      operation: 'BatchMeterUsage',
+      records: config.records,
+      context: config.context,
+      pacerKey,
+    });
+    const result = await handle.done;
+    process.stdout.write(`done ${result.state} ${result.counts.success}\n`);
+  }
   client.destroy();
 }
 
