@@ -69,11 +69,23 @@ export function wireSubmissions(deps: Omit<CoreDeps, 'submissions'>): Submission
         }),
     },
   });
+  // Answers lost on the way back are settled as soon as a CloudTrail sync holds their calls.
+  const unsubscribe = deps.bus.subscribe((e) => {
+    if (e.event !== 'task:progress' || e.payload.kind !== 'audit:sync' || !e.payload.finished) {
+      return;
+    }
+    service.settleFromCloudTrail().catch((error: unknown) => {
+      deps.logger.warn('journal: settling lost answers from CloudTrail failed', { error });
+    });
+  });
   return {
     service,
     journalPath: file.path,
     // A submission still running is NOT cancelled: it stays open in the journal, so the next
     // start shows it as interrupted with its unresolved records ready to resume.
-    close: () => file.close(),
+    close: () => {
+      unsubscribe();
+      return file.close();
+    },
   };
 }

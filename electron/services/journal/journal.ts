@@ -180,7 +180,10 @@ export function createJournal(file: JournalFile, clock: Clock = systemClock): Jo
       seq += 1;
     }
     const { kind, ...rest } = parsed;
-    const fields = { seq, at, prev: head, kind, ...rest };
+    // The journal writes the envelope; a caller's copy of another line's would break the chain.
+    const envelope = new Set(['seq', 'at', 'prev', 'hash']);
+    const own = Object.fromEntries(Object.entries(rest).filter(([field]) => !envelope.has(field)));
+    const fields = { seq, at, prev: head, kind, ...own };
     const line = serialiseLine(fields);
     data += `${line}\n`;
     try {

@@ -487,6 +487,46 @@ class Submissions {
     return archived;
   }
 
+  /**
+   * Records whose answer was lost (NoOutcome, Unknown), in submissions not running, settled from
+   * what the audit cache now holds: billed per CloudTrail (by the call's request id, or the same
+   * quantity for the customer, dimension and hour), or not billed once the cache covers the time
+   * the call could have been logged and AWS no longer takes the hour. The rest waits for resume.
+   */
+  async settleFromCloudTrail(): Promise<number> {
+    const running = new Set(this.engine.running());
+    let settled = 0;
+    for (const interrupted of await this.deps.journal.interruptedSubmissions()) {
+      const lost = interrupted.unresolved.some(
+        (u) => u.lastStatus === 'NoOutcome' || u.lastStatus === 'Unknown',
+      );
+      if (!lost || running.has(interrupted.submissionId)) continue;
+      const plan = await planResume(this.deps.journal, interrupted.submissionId);
+      const decisions = await decideResume(this.deps.journal, plan, {
+        now: this.deps.now(),
+        billed: this.billedLookup,
+      });
+      const [first, ...rest] = settledRecords(
+        decisions.filter(
+          (d) =>
+            d.disposition === 'billed-per-cloudtrail' ||
+            d.disposition === 'not-billed-per-cloudtrail',
+        ),
+      );
+      if (first === undefined) continue;
+      await this.deps.journal.append({
+        kind: 'records-settled',
+        submissionId: interrupted.submissionId,
+        context: interrupted.context,
+        records: [first, ...rest],
+        reason: 'Settled from CloudTrail after a sync.',
+      });
+      settled += 1 + rest.length;
+      this.changed(interrupted.submissionId);
+    }
+    return settled;
+  }
+
   /** The journal read into rows, cached until the next change. */
   index(): Promise<JournalIndex> {
     if (!this.cached || this.cached.version !== this.version) {
