@@ -65,6 +65,28 @@ describe('billing guard in main', () => {
     expect(await journalLines(dataDir)).toBe(0);
   });
 
+  it('refuses MeterUsage without DryRun on a real connection: it bills', async () => {
+    const { core, state, dataDir } = await realCore();
+    const ami = state.products.find((p) => p.kind !== 'saas');
+    const dimension = ami?.dimensions[0]?.name;
+    if (!ami || dimension === undefined) throw new Error('no AMI or container product');
+    const record = {
+      productId: `${REAL_PRODUCT_PREFIX}${ami.productCode}`,
+      operation: 'MeterUsage',
+      productCode: ami.productCode,
+      dimension,
+      quantity: 1,
+      timestamp: new Date(clock.now() - 60_000).toISOString(),
+    };
+    const refused = await callError(core, 'metering:submit', {
+      operation: 'MeterUsage',
+      records: [record],
+      dryRun: false,
+    });
+    expect(refused.code).toBe('CONFIRMATION_REQUIRED');
+    expect(await journalLines(dataDir)).toBe(0);
+  });
+
   it('a plan is billed only with the phrase and its own digest, and the preview names who is billed', async () => {
     const { core, state, real, dataDir } = await realCore();
     const records = sandboxRecords(state, 30, clock.now(), REAL_PRODUCT_PREFIX);
