@@ -3,6 +3,46 @@
 import { configure } from '@testing-library/react';
 import { connectLiveCore } from './live-core';
 
+// jsdom lays nothing out, so it has no scrolling; screens that scroll a grid to a row get the
+// method, which does nothing here (the test layout already shows a screenful of rows).
+if (!('scrollTo' in Element.prototype)) {
+  Object.defineProperty(Element.prototype, 'scrollTo', { value: () => undefined, configurable: true });
+}
+
+// jsdom has no 2D canvas; charts (uPlot) draw into one. This context accepts every drawing
+// call and draws nothing, so a chart's labelled figure and its table are what tests see.
+function blankContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const state = new Map<PropertyKey, unknown>();
+  const context: CanvasRenderingContext2D = new Proxy({} as CanvasRenderingContext2D, {
+    get(_target, key) {
+      if (key === 'canvas') return canvas;
+      if (state.has(key)) return state.get(key);
+      if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
+      if (key === 'then') return undefined;
+      return () => context;
+    },
+    set(_target, key, value) {
+      state.set(key, value);
+      return true;
+    },
+  });
+  return context;
+}
+if (!('Path2D' in globalThis)) {
+  class BlankPath2D {
+    constructor() {
+      return new Proxy(this, { get: (target, key) => (key in target ? undefined : () => undefined) });
+    }
+  }
+  Object.defineProperty(globalThis, 'Path2D', { value: BlankPath2D, configurable: true });
+}
+Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', {
+  configurable: true,
+  value(this: HTMLCanvasElement, kind: string) {
+    return kind === '2d' ? blankContext(this) : null;
+  },
+});
+
 export function startScreenTest(): { now: number } {
   configure({ asyncUtilTimeout: 15_000 });
   return connectLiveCore();
