@@ -43,6 +43,27 @@ Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', {
   },
 });
 
+// jsdom's <dialog> opens and closes only through its attribute; a modal one is shown the same
+// way (jsdom has no top layer, and tests find it by role and name).
+if (typeof HTMLDialogElement.prototype.showModal !== 'function') {
+  Object.defineProperties(HTMLDialogElement.prototype, {
+    showModal: {
+      configurable: true,
+      value(this: HTMLDialogElement) {
+        this.setAttribute('open', '');
+      },
+    },
+    close: {
+      configurable: true,
+      value(this: HTMLDialogElement) {
+        if (!this.hasAttribute('open')) return;
+        this.removeAttribute('open');
+        this.dispatchEvent(new Event('close'));
+      },
+    },
+  });
+}
+
 export function startScreenTest(): { now: number } {
   configure({ asyncUtilTimeout: 15_000 });
   return connectLiveCore();
