@@ -6,7 +6,10 @@ import { connectLiveCore } from './live-core';
 // jsdom lays nothing out, so it has no scrolling; screens that scroll a grid to a row get the
 // method, which does nothing here (the test layout already shows a screenful of rows).
 if (!('scrollTo' in Element.prototype)) {
-  Object.defineProperty(Element.prototype, 'scrollTo', { value: () => undefined, configurable: true });
+  Object.defineProperty(Element.prototype, 'scrollTo', {
+    value: () => undefined,
+    configurable: true,
+  });
 }
 
 // jsdom has no 2D canvas; charts (uPlot) draw into one. This context accepts every drawing
@@ -29,10 +32,8 @@ function blankContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return context;
 }
 if (!('Path2D' in globalThis)) {
-  class BlankPath2D {
-    constructor() {
-      return new Proxy(this, { get: (target, key) => (key in target ? undefined : () => undefined) });
-    }
+  function BlankPath2D(): object {
+    return new Proxy({}, { get: () => () => undefined });
   }
   Object.defineProperty(globalThis, 'Path2D', { value: BlankPath2D, configurable: true });
 }

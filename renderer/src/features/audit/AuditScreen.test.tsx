@@ -8,7 +8,7 @@ import { callChannel } from '../../api/bridge';
 import { renderAppAt } from '../../testing/render-app';
 import { startScreenTest } from '../../testing/screen-test';
 
-beforeAll(async () => {
+beforeAll(() => {
   startScreenTest();
 });
 
@@ -92,13 +92,18 @@ describe('the Audit screen', { timeout: 120_000 }, () => {
       await user.click(within(rows[other] ?? grid).getByRole('checkbox'));
       await user.click(screen.getByRole('button', { name: 'Compare 2 events' }));
       const compare = await screen.findByRole('region', { name: 'Compare events' });
-      expect((await within(compare).findByLabelText(`Raw record ${firstId}`)).textContent).toContain(firstId);
+      expect(
+        (await within(compare).findByLabelText(`Raw record ${firstId}`)).textContent,
+      ).toContain(firstId);
       await user.click(screen.getByRole('button', { name: 'Close comparison' }));
     }
 
     await user.click(screen.getByRole('tab', { name: 'Charts and totals' }));
     expect(await screen.findByRole('img', { name: /Quantity by dimension/ })).toBeTruthy();
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Chart one customer' }), customer);
+    await user.selectOptions(
+      screen.getByRole('combobox', { name: 'Chart one customer' }),
+      customer,
+    );
     expect(
       await screen.findByRole('img', { name: new RegExp(`Quantity for customer ${customer}`) }),
     ).toBeTruthy();
@@ -115,22 +120,24 @@ describe('the Audit screen', { timeout: 120_000 }, () => {
     await user.click(
       within(saved).getByRole('button', { name: 'Monthly totals per customer and dimension' }),
     );
-    await user.click(screen.getByRole('button', { name: 'Run', exact: true }));
+    await user.click(screen.getByRole('button', { name: 'Run' }));
     const result = await screen.findByRole('grid', { name: 'Query result' });
     await within(result).findByRole('columnheader', { name: /billed_quantity/ });
     await waitFor(() =>
-      expect(
-        screen.getAllByRole('status').some((s) => /rows? in .* ms/.test(s.textContent)),
-      ).toBe(true),
+      expect(screen.getAllByRole('status').some((s) => /rows? in .* ms/.test(s.textContent))).toBe(
+        true,
+      ),
     );
 
     const editor = screen.getByLabelText('SQL', { exact: true });
     await user.clear(editor);
     await user.type(editor, 'DELETE FROM store.records');
-    await user.click(screen.getByRole('button', { name: 'Run', exact: true }));
+    await user.click(screen.getByRole('button', { name: 'Run' }));
     await waitFor(() =>
       expect(
-        screen.getAllByRole('alert').some((a) => a.textContent.includes('The Query tab only reads')),
+        screen
+          .getAllByRole('alert')
+          .some((a) => a.textContent.includes('The Query tab only reads')),
       ).toBe(true),
     );
 
@@ -139,8 +146,8 @@ describe('the Audit screen', { timeout: 120_000 }, () => {
     await user.type(editor, "SELECT status FROM records WHERE status = 'Success' LIMIT 3");
     await user.type(screen.getByLabelText('Query name'), name);
     await user.click(screen.getByRole('button', { name: 'Save query' }));
-    expect(await within(saved).findByRole('button', { name, exact: true })).toBeTruthy();
+    expect(await within(saved).findByRole('button', { name })).toBeTruthy();
     await user.click(within(saved).getByRole('button', { name: `Delete saved query ${name}` }));
-    await waitFor(() => expect(within(saved).queryByRole('button', { name, exact: true })).toBeNull());
+    await waitFor(() => expect(within(saved).queryByRole('button', { name })).toBeNull());
   });
 });

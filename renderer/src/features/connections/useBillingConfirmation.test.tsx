@@ -26,7 +26,6 @@ async function realPreview(quantity: number): Promise<BillingPreview> {
     records: [
       {
         productId: `sandbox:${target.productCode}`,
-        operation: 'BatchMeterUsage',
         productCode: target.productCode,
         customerAwsAccountId: target.account,
         dimension: target.dimension,
@@ -42,12 +41,19 @@ async function realPreview(quantity: number): Promise<BillingPreview> {
   return { ...billing, required: true };
 }
 
-function Harness({ action }: { action: (hook: ReturnType<typeof useBillingConfirmation>) => Promise<unknown> }) {
+function Harness({
+  action,
+}: {
+  action: (hook: ReturnType<typeof useBillingConfirmation>) => Promise<unknown>;
+}) {
   const hook = useBillingConfirmation();
   const [answer, setAnswer] = useState('none yet');
   return (
     <>
-      <button type="button" onClick={() => void action(hook).then((a) => setAnswer(JSON.stringify(a)))}>
+      <button
+        type="button"
+        onClick={() => void action(hook).then((a) => setAnswer(JSON.stringify(a)))}
+      >
         Bill
       </button>
       <output aria-label="Answer">{answer}</output>
@@ -56,7 +62,9 @@ function Harness({ action }: { action: (hook: ReturnType<typeof useBillingConfir
   );
 }
 
-function renderHarness(action: (hook: ReturnType<typeof useBillingConfirmation>) => Promise<unknown>) {
+function renderHarness(
+  action: (hook: ReturnType<typeof useBillingConfirmation>) => Promise<unknown>,
+) {
   render(
     <QueryClientProvider client={createQueryClient()}>
       <Harness action={action} />
@@ -78,7 +86,7 @@ describe('the billing confirmation', { timeout: 60_000 }, () => {
     expect(account.textContent).toContain(preview.target.region);
     const totals = within(dialog).getByRole('table', { name: 'Totals per dimension' });
     expect(totals.textContent).toContain('4,321');
-    const go = within(dialog).getByRole('button', { name: 'Submit' }) as HTMLButtonElement;
+    const go = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Submit' });
     expect(go.disabled).toBe(true);
     const phrase = within(dialog).getByLabelText('Type “submissions are final”');
     await user.type(phrase, 'submissions are');
@@ -113,7 +121,7 @@ describe('the billing confirmation', { timeout: 60_000 }, () => {
     const preview = await realPreview(11);
     const sent: BillingAnswer[] = [];
     renderHarness((hook) =>
-      hook.run(async (answer) => {
+      hook.run((answer) => {
         sent.push(answer);
         if (!answer.confirmation) {
           throw new BridgeError({
@@ -122,13 +130,16 @@ describe('the billing confirmation', { timeout: 60_000 }, () => {
             details: { billing: preview },
           });
         }
-        return 'billed';
+        return Promise.resolve('billed');
       }),
     );
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Bill' }));
     const dialog = await screen.findByRole('dialog', { name: 'Confirm what will be billed' });
-    await user.type(within(dialog).getByLabelText('Type “submissions are final”'), 'Submissions are final');
+    await user.type(
+      within(dialog).getByLabelText('Type “submissions are final”'),
+      'Submissions are final',
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
     await waitFor(() => expect(screen.getByLabelText('Answer').textContent).toBe('"billed"'));
     expect(sent).toEqual([

@@ -29,8 +29,14 @@ describe('the Corrections screen', { timeout: 90_000 }, () => {
     const form = await screen.findByRole('form', { name: 'Open a correction case' });
     await user.type(within(form).getByLabelText('Customer', { exact: true }), customer.name);
     const productSelect = within(form).getByLabelText('Product', { exact: true });
-    await user.selectOptions(productSelect, within(productSelect).getByRole('option', { name: product.name }));
-    await user.selectOptions(within(form).getByLabelText('Dimension', { exact: true }), target.dimension);
+    await user.selectOptions(
+      productSelect,
+      within(productSelect).getByRole('option', { name: product.name }),
+    );
+    await user.selectOptions(
+      within(form).getByLabelText('Dimension', { exact: true }),
+      target.dimension,
+    );
     await user.selectOptions(within(form).getByLabelText('Period in', { exact: true }), 'hours');
     const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 13)}:00Z`;
     const from = within(form).getByLabelText('From', { exact: true });
@@ -56,7 +62,9 @@ describe('the Corrections screen', { timeout: 90_000 }, () => {
     await user.type(shouldHave, '10');
     await user.click(within(caseView).getByRole('button', { name: 'Apply typed usage' }));
     await within(caseView).findByText('Waiting for invoice', { exact: true });
-    expect(await within(caseView).findByRole('heading', { name: /^Waiting for the .* invoice$/ })).toBeTruthy();
+    expect(
+      await within(caseView).findByRole('heading', { name: /^Waiting for the .* invoice$/ }),
+    ).toBeTruthy();
 
     const cases = screen.getByRole('grid', { name: 'Correction cases' });
     await waitFor(() => expect(cases.textContent).toContain('Waiting for invoice'));

@@ -28,7 +28,9 @@ describe('the Journal screen', { timeout: 90_000 }, () => {
     renderAppAt('/journal');
     const user = userEvent.setup();
     await waitFor(() =>
-      expect(screen.getAllByRole('status').some((s) => s.textContent.includes('Journal intact'))).toBe(true),
+      expect(
+        screen.getAllByRole('status').some((s) => s.textContent.includes('Journal intact')),
+      ).toBe(true),
     );
     const grid = await screen.findByRole('grid', { name: 'Journal records' });
     await waitFor(() => expect(grid.textContent).toContain(submissionId));
@@ -43,12 +45,21 @@ describe('the Journal screen', { timeout: 90_000 }, () => {
       for (const row of rows) expect(row.textContent).toContain(target.account);
     });
 
-    await user.selectOptions(within(filters()).getByLabelText('Status', { exact: true }), 'Rejected');
+    await user.selectOptions(
+      within(filters()).getByLabelText('Status', { exact: true }),
+      'Rejected',
+    );
     await waitFor(() => expect(recordCount()).toBe(0));
     await user.selectOptions(within(filters()).getByLabelText('Status', { exact: true }), '');
     await user.clear(within(filters()).getByLabelText('Customer', { exact: true }));
-    await user.type(within(filters()).getByLabelText('From (UTC date)', { exact: true }), '2000-01-01');
-    await user.type(within(filters()).getByLabelText('To (UTC date)', { exact: true }), '2000-01-02');
+    await user.type(
+      within(filters()).getByLabelText('From (UTC date)', { exact: true }),
+      '2000-01-01',
+    );
+    await user.type(
+      within(filters()).getByLabelText('To (UTC date)', { exact: true }),
+      '2000-01-02',
+    );
     await waitFor(() => expect(recordCount()).toBe(0));
     await user.clear(within(filters()).getByLabelText('From (UTC date)', { exact: true }));
     await user.clear(within(filters()).getByLabelText('To (UTC date)', { exact: true }));

@@ -65,13 +65,15 @@ describe('CSV import on the Metering screen', () => {
     const record = await screen.findByRole('listitem', { name: 'Record 1' });
     expect(record.textContent).toMatch(/12\.5 is not a whole number/);
     const quantity = within(record).getByLabelText('Quantity, record 1', { exact: true });
-    expect((within(record).getByLabelText('AWS account id, record 1') as HTMLInputElement).value).toBe(c);
+    expect(within(record).getByLabelText<HTMLInputElement>('AWS account id, record 1').value).toBe(
+      c,
+    );
     await user.clear(quantity);
     await user.type(quantity, '12');
     await waitFor(() => expect(record.textContent).not.toMatch(/not a whole number/));
     await screen.findByRole('tab', { name: /Needs review \(2\)/ });
 
-    await user.click(screen.getByRole('button', { name: 'Preview', exact: true }));
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
     const plan = await screen.findByRole('status', { name: 'Plan summary' });
     expect(plan.textContent).toMatch(/3 records in 1 call \(BatchMeterUsage\) to Sandbox/);
     const totals = screen.getByRole('table', { name: `Totals for ${PRODUCT}` });
@@ -83,7 +85,9 @@ describe('CSV import on the Metering screen', () => {
     expect(cells('active_users')).toEqual(['active_users', '1', '50']);
 
     await user.click(screen.getByRole('button', { name: 'Submit 3 records' }));
-    const progress = await screen.findByRole('region', { name: 'Submission progress and outcomes' });
+    const progress = await screen.findByRole('region', {
+      name: 'Submission progress and outcomes',
+    });
     await within(progress).findByText('Finished: every record has an answer from AWS.');
     const outcomes = within(progress).getByRole('table', { name: 'Record outcomes' });
     const outcomeRows = within(outcomes).getAllByRole('row').slice(1);

@@ -58,7 +58,7 @@ describe('the record editor', () => {
     await user.type(field('Quantity'), '1234');
     await user.clear(field('Usage hour (UTC)'));
     await user.type(field('Usage hour (UTC)'), utcHour(2, now));
-    await user.click(screen.getByRole('button', { name: 'Preview', exact: true }));
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
 
     const summary = await screen.findByRole('status', { name: 'Plan summary' });
     expect(summary.textContent).toMatch(/1 record/);
