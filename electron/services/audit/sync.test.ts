@@ -203,9 +203,14 @@ describe('audit sync', () => {
     expect(result).toMatchObject({ outcome: 'complete', events: 120, throttleRetries: 2 });
     expect(result?.error).toBeUndefined();
     expect(store.eventCount()).toBe(120);
-    // Backoff 500 ms then 1000 ms after the throttled calls, then paced as usual.
+    // The app's one backoff with jitter: from the upper half of 500 ms, then of 1,000 ms.
     const at = cloud.calls.map((c) => c.at - NOW);
-    expect(at.slice(0, 4)).toEqual([0, 500, 1000, 2000]);
+    expect(at.slice(0, 2)).toEqual([0, 500]);
+    const [, second = 0, third = 0, fourth = 0] = at;
+    expect(third - second).toBeGreaterThanOrEqual(250);
+    expect(third - second).toBeLessThanOrEqual(500);
+    expect(fourth - third).toBeGreaterThanOrEqual(500);
+    expect(fourth - third).toBeLessThanOrEqual(1000);
   });
 
   it('retries transient faults a few times, then fails the region keeping its checkpoint', async () => {

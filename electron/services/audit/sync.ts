@@ -18,6 +18,7 @@ import {
 } from '../../../shared/audit';
 import { awsErrorDetails } from '../../../shared/aws/aws-error';
 import { isAppError } from '../../../shared/errors';
+import { backoffDelay, THROTTLE_BACKOFF, TRANSIENT_BACKOFF } from '../backoff';
 import type { Clock } from '../ports';
 import type { Pacer, Sleep } from '../pacing';
 import { addInterval, completeness, gaps } from './coverage';
@@ -138,10 +139,9 @@ export function classifyLookupError(error: unknown): LookupErrorKind {
   return 'fatal';
 }
 
+/** The app's one backoff (services/backoff.ts): SDK standard-mode bases, capped, with jitter. */
 function backoffMs(kind: 'throttle' | 'transient', attempt: number): number {
-  // SDK standard mode uses 500 ms for throttles and 100 ms otherwise, capped at 20 s.
-  const base = kind === 'throttle' ? 500 : 200;
-  return Math.min(20_000, base * 2 ** Math.max(0, attempt - 1));
+  return backoffDelay(attempt, kind === 'throttle' ? THROTTLE_BACKOFF : TRANSIENT_BACKOFF);
 }
 
 const SOURCE_IN_TEXT = /"eventSource"\s*:\s*"([^"]*)"/;
