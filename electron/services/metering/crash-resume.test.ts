@@ -138,7 +138,7 @@ describe('crash test: lost answers, a kill during the resume, a resume after the
     expectLedgerIs(await ledger(), intended);
     expect((await journal.verify()).ok).toBe(true);
     expect(await journal.interruptedSubmissions()).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('resumed after the window closed: nothing more is sent, the rest is settled as window closed', async () => {
     const { intended, context, dataDir, config } = await setUp('window-closed');
@@ -167,5 +167,5 @@ describe('crash test: lost answers, a kill during the resume, a resume after the
     expect(counts.windowClosed).toBeGreaterThan(0);
     expect((await journal.verify()).ok).toBe(true);
     expect(await journal.interruptedSubmissions()).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

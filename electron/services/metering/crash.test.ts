@@ -155,5 +155,6 @@ describe('crash test', () => {
       { cwd: root, encoding: 'utf8' },
     );
     expect(cli.status, cli.stdout + cli.stderr).toBe(0);
-  }, 120_000);
+    // Ten child processes on a shared 2-core machine: a generous limit, not a speed target.
+  }, 300_000);
 });
