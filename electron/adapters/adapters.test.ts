@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecrets } from './file-logger';
 import { defaultDataFolder, readFlag } from './paths';
 
 describe('paths', () => {
@@ -15,15 +14,5 @@ describe('paths', () => {
     expect(readFlag(['--port', '8080'], 'port')).toBe('8080');
     expect(readFlag(['--data=/tmp/d'], 'data')).toBe('/tmp/d');
     expect(readFlag(['--browser'], 'port')).toBeUndefined();
-  });
-});
-
-describe('file logger masking', () => {
-  it('masks secret-key shapes and bearer tokens', () => {
-    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    const line = maskSecrets(`key=${secret} Authorization: Bearer abc.def-123`);
-    expect(line).not.toContain(secret);
-    expect(line).not.toContain('abc.def-123');
-    expect(line).toContain('Bearer [redacted]');
   });
 });

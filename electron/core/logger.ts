@@ -35,3 +35,26 @@ export function safeStringify(value: unknown): string {
     return '[unserializable]';
   }
 }
+
+/**
+ * Warnings that anyone can provoke (a request without the token, a foreign Host) at most once
+ * per `windowMs` for each kind: a local program hammering the port cannot fill the disk. The
+ * next line of a kind says how many were left out since the previous one.
+ */
+export function createWarningLimiter(
+  logger: Logger,
+  options: { windowMs: number; now: () => number },
+): (kind: string, message: string, fields?: LogFields) => void {
+  const kinds = new Map<string, { lastAt: number; suppressed: number }>();
+  return (kind, message, fields) => {
+    const at = options.now();
+    const seen = kinds.get(kind);
+    if (seen && at - seen.lastAt < options.windowMs) {
+      seen.suppressed += 1;
+      return;
+    }
+    const suppressed = seen?.suppressed ?? 0;
+    kinds.set(kind, { lastAt: at, suppressed: 0 });
+    logger.warn(message, suppressed > 0 ? { ...fields, suppressedSinceLast: suppressed } : fields);
+  };
+}

@@ -106,7 +106,7 @@ beforeAll(async () => {
     bus,
     rendererDir,
     port: 0,
-    maxBodyBytes: MAX_BODY,
+    limits: { maxBodyBytes: MAX_BODY },
     heartbeatMs: 100,
     logger,
   });

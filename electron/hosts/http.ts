@@ -1,7 +1,8 @@
 // The browser host: the same router over HTTP for machines where Electron cannot start and for
 // end-to-end tests. Bound to 127.0.0.1 only; every /api call needs the per-launch bearer token;
 // the Host header must name this server (DNS-rebinding guard); foreign Origins are refused and
-// no CORS header is ever sent. It also serves the built renderer with the app's CSP.
+// no CORS header is ever sent. It also serves the built renderer with the app's CSP. Its limits
+// (timeouts, connections, event streams, body caps) are in http-limits.ts.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
@@ -19,12 +20,21 @@ import { err, type Result } from '../../shared/result';
 import { CONTENT_SECURITY_POLICY, securityHeaders } from '../app/csp';
 import { resolveStaticFile } from '../app/static-files';
 import type { EventBus } from '../core/event-bus';
-import type { Logger } from '../core/logger';
+import { createWarningLimiter, type Logger } from '../core/logger';
 import type { Router } from '../core/router';
+import {
+  bodyCapOf,
+  DEFAULT_HTTP_LIMITS,
+  isJsonContentType,
+  type HttpHostLimits,
+} from './http-limits';
 
 export const LOOPBACK_ADDRESS = '127.0.0.1';
-export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Warnings anyone on this machine can provoke: at most one line per kind a minute. */
+const UNAUTHENTICATED_WARNING_WINDOW_MS = 60_000;
+/** How often Node looks for requests past their headers or request timeout. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 /** An SSE client this far behind is dropped rather than buffered without limit. */
 const MAX_SSE_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -37,9 +47,12 @@ export type HttpHostOptions = {
   port?: number;
   /** Random 32 bytes (base64url) per launch when absent. */
   token?: string;
-  maxBodyBytes?: number;
+  /** Tests shrink these; the defaults are DEFAULT_HTTP_LIMITS. */
+  limits?: Partial<HttpHostLimits>;
   heartbeatMs?: number;
   logger: Logger;
+  /** For the warning limiter's window (ms). */
+  now?: () => number;
 };
 
 export type HttpHost = {
@@ -85,6 +98,18 @@ function tokenMatches(header: string | undefined, expectedDigest: Buffer): boole
   return timingSafeEqual(digest(presented), expectedDigest);
 }
 
+/** The client closed the connection before its request body arrived in full. */
+function isClientGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+class ClientGone extends Error {
+  constructor() {
+    super('The client closed the connection before the request arrived.');
+  }
+}
+
 class HttpFailure extends Error {
   constructor(
     readonly status: number,
@@ -96,7 +121,11 @@ class HttpFailure extends Error {
 
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const { router, bus, rendererDir, logger } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits: HttpHostLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  const warnUnauthenticated = createWarningLimiter(logger, {
+    windowMs: UNAUTHENTICATED_WARNING_WINDOW_MS,
+    now: options.now ?? Date.now,
+  });
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const token = options.token ?? randomBytes(32).toString('base64url');
   if (token.length < 16 || /\s/.test(token)) {
@@ -146,7 +175,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const allowedHosts = (): Set<string> =>
     new Set([`${LOOPBACK_ADDRESS}:${port}`, `localhost:${port}`]);
 
-  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  const readBody = (req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       const declared = req.headers['content-length'];
       if (declared !== undefined && Number(declared) > maxBodyBytes) {
@@ -174,6 +203,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       req.on('error', (error) => {
         if (!failed) reject(error);
       });
+      req.on('close', () => {
+        if (!failed && !req.complete) reject(new ClientGone());
+      });
     });
 
   const handleCall = async (
@@ -181,7 +213,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     res: ServerResponse,
     channel: string,
   ): Promise<void> => {
-    const raw = await readBody(req);
+    const raw = await readBody(req, bodyCapOf(channel, limits));
     let input: unknown = {};
     const text = raw.toString('utf8');
     if (text.trim() !== '') {
@@ -206,6 +238,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   };
 
   const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+    if (streams.size >= limits.maxEventStreams) {
+      sendError(res, 429, 'Too many open event streams: close another Meterdesk tab.', {
+        'Retry-After': '5',
+      });
+      return;
+    }
     res.writeHead(200, {
       ...baseHeaders,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -251,6 +289,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return;
     }
     if (!tokenMatches(req.headers.authorization, tokenDigest)) {
+      warnUnauthenticated('token', 'browser host: refused a request without the token', {
+        method: req.method,
+      });
       sendError(res, 401, 'Missing or wrong browser-host token.', {
         'WWW-Authenticate': 'Bearer',
       });
@@ -272,6 +313,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
     if (req.method !== 'POST') {
       sendError(res, 405, 'Method not allowed.', { Allow: 'POST' });
+      return;
+    }
+    if (!isJsonContentType(req.headers['content-type'])) {
+      sendError(res, 415, 'Send the call as Content-Type: application/json.', {
+        Accept: 'application/json',
+      });
       return;
     }
     let channel: string;
@@ -316,14 +363,18 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     // DNS-rebinding guard, for every request: a hostile name resolving to 127.0.0.1 is refused.
     const host = req.headers.host;
     if (host === undefined || !allowedHosts().has(host.toLowerCase())) {
-      logger.warn('browser host: refused a foreign Host header', { method: req.method });
+      warnUnauthenticated('host', 'browser host: refused a foreign Host header', {
+        method: req.method,
+      });
       sendError(res, 421, 'This server only answers to 127.0.0.1 and localhost.');
       return;
     }
     // No CORS: a request announcing any origin other than ours is refused outright.
     const origin = req.headers.origin;
     if (origin !== undefined && origin.toLowerCase() !== `http://${host.toLowerCase()}`) {
-      logger.warn('browser host: refused a foreign Origin', { method: req.method });
+      warnUnauthenticated('origin', 'browser host: refused a foreign Origin', {
+        method: req.method,
+      });
       sendError(res, 403, 'Requests from other origins are refused.');
       return;
     }
@@ -339,21 +390,36 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpFailure) {
-        if (!res.headersSent) {
-          // Close the connection: the rest of an oversized body is not worth reading.
-          sendError(res, error.status, error.message, { Connection: 'close' });
-        }
-        req.resume();
-        return;
+  const answerFailure = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    if (error instanceof ClientGone || isClientGone(error)) {
+      // A closed tab, a cancelled upload or a body that timed out: nothing broke on this side.
+      logger.info('browser host: a request ended before its body arrived', { method: req.method });
+      return;
+    }
+    if (error instanceof HttpFailure) {
+      if (!res.headersSent) {
+        // Close the connection: the rest of an oversized body is not worth reading.
+        sendError(res, error.status, error.message, { Connection: 'close' });
       }
-      logger.error('browser host: request failed', { method: req.method, error });
-      if (!res.headersSent) sendError(res, 500, 'Internal error.');
-      else res.destroy();
-    });
-  });
+      req.resume();
+      return;
+    }
+    logger.error('browser host: request failed', { method: req.method, error });
+    if (!res.headersSent) sendError(res, 500, 'Internal error.');
+    else res.destroy();
+  };
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => answerFailure(req, res, error));
+    },
+  );
+  server.maxConnections = limits.maxConnections;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

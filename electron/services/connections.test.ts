@@ -2,7 +2,12 @@
 // only in the SecretStore), what survives a restart, the refusal path, expiry before signing,
 // MFA prompts, and that no description of a connection ever carries a secret.
 import { describe, expect, it } from 'vitest';
-import type { ProfileList } from '../../shared/channels/connections';
+import {
+  addConnectionInputSchema,
+  isAllowedEndpoint,
+  updateConnectionInputSchema,
+  type ProfileList,
+} from '../../shared/channels/connections';
 import { AppError } from '../../shared/errors';
 import { createMemoryStore } from '../adapters/storage/memory-store';
 import {
@@ -254,5 +259,128 @@ describe('connections service', () => {
     expect(service.target('conn-fixed').region).toBe('eu-west-1');
     expect(service.target('conn-fixed', 'us-east-1').region).toBe('us-east-1');
     expect(service.get('conn-fixed').kind).toBe('profile');
+  });
+});
+
+describe('connections: custom endpoints', () => {
+  const keysSource = {
+    kind: 'keys' as const,
+    accessKeyId: KEY_ID,
+    secretAccessKey: SECRET,
+    storage: 'encrypted' as const,
+  };
+
+  it('accepts https anywhere and plain http only on this computer', () => {
+    const allowed = [
+      'https://metering.marketplace.us-east-1.amazonaws.com',
+      'https://vpce-0a1b.metering.marketplace.us-east-1.vpce.amazonaws.com/',
+      'http://localhost:4566',
+      'http://127.0.0.1:4566',
+      'http://127.8.9.10',
+      'http://[::1]:4566/',
+    ];
+    const refused = [
+      'http://metering.example.com',
+      'http://10.0.0.5:4566',
+      'http://192.168.1.20',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.nip.io',
+      'http://[::2]:4566',
+      'ftp://localhost',
+    ];
+    for (const endpoint of allowed) {
+      expect(isAllowedEndpoint(endpoint), endpoint).toBe(true);
+      expect(
+        addConnectionInputSchema.safeParse({
+          name: 'x',
+          region: 'us-east-1',
+          source: keysSource,
+          endpoint,
+        }).success,
+        endpoint,
+      ).toBe(true);
+    }
+    for (const endpoint of refused) {
+      expect(isAllowedEndpoint(endpoint), endpoint).toBe(false);
+      const parsed = updateConnectionInputSchema.safeParse({ id: 'conn-1', endpoint });
+      expect(parsed.success, endpoint).toBe(false);
+    }
+  });
+
+  it('refuses to use a stored plain-http endpoint off this computer, before anything is signed', () => {
+    const store = createMemoryStore();
+    const { service } = setup({ store });
+    service.add({ name: 'Old', region: 'us-east-1', source: keysSource });
+    const [stored] = store.get('connections') as Record<string, unknown>[];
+    store.set('connections', [{ ...stored, endpoint: 'http://metering.example.com' }]);
+    expect(() => service.target('conn-fixed')).toThrow(/plain http off this computer/);
+  });
+
+  it('needs the keys again to change the endpoint of a keys connection, and saves the new ones', async () => {
+    const secrets = fakeSecrets(true);
+    const { service } = setup({ secrets });
+    service.add({
+      name: 'Finance',
+      region: 'us-east-1',
+      endpoint: 'https://metering.example.com',
+      source: keysSource,
+    });
+    service.recordIdentity('conn-fixed', {
+      accountId: '444455556666',
+      arn: 'arn:aws:iam::444455556666:user/a',
+    });
+    for (const endpoint of ['https://elsewhere.example.com', null]) {
+      let refusal: unknown;
+      try {
+        service.update({ id: 'conn-fixed', endpoint });
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(AppError);
+      expect(refusal).toMatchObject({
+        code: 'VALIDATION',
+        message: /type its access key id and secret access key again/,
+      });
+      expect(service.info('conn-fixed').endpoint).toBe('https://metering.example.com');
+    }
+    // The same endpoint again, or other settings, need nothing more.
+    expect(
+      service.update({ id: 'conn-fixed', endpoint: 'https://metering.example.com', name: 'Fin' })
+        .name,
+    ).toBe('Fin');
+
+    const newSecret = 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY';
+    const updated = service.update({
+      id: 'conn-fixed',
+      endpoint: 'https://elsewhere.example.com',
+      keys: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: newSecret },
+    });
+    expect(updated).toMatchObject({
+      endpoint: 'https://elsewhere.example.com',
+      keyIdLast4: 'MPLE',
+    });
+    expect(updated.accountId).toBeUndefined();
+    const target = service.target('conn-fixed');
+    expect(target.endpoint).toBe('https://elsewhere.example.com');
+    expect(await resolve(target.credentials)).toMatchObject({
+      accessKeyId: 'AKIAI44QH8DHBEXAMPLE',
+      secretAccessKey: newSecret,
+    });
+    expect([...secrets.raw.values()].join()).not.toContain(newSecret);
+  });
+
+  it('lets a profile connection change its endpoint without keys (its credentials are in the AWS files)', () => {
+    const { service } = setup({});
+    service.add({
+      name: 'Prof',
+      region: 'us-east-1',
+      source: { kind: 'profile', profile: 'mfa-role' },
+    });
+    expect(
+      service.update({ id: 'conn-fixed', endpoint: 'https://elsewhere.example.com' }).endpoint,
+    ).toBe('https://elsewhere.example.com');
+    expect(() =>
+      service.update({ id: 'conn-fixed', keys: { accessKeyId: KEY_ID, secretAccessKey: SECRET } }),
+    ).toThrow(/signs in with a profile/);
   });
 });

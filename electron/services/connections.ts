@@ -14,10 +14,11 @@ import type {
   ConnectionList,
   ProfileKind,
   ProfileList,
+  ReenteredKeys,
   RoleInput,
   UpdateConnectionInput,
 } from '../../shared/channels/connections';
-import { roleInputSchema } from '../../shared/channels/connections';
+import { isAllowedEndpoint, roleInputSchema } from '../../shared/channels/connections';
 import type { ConnectionSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { MfaPrompts } from './mfa-prompts';
@@ -170,6 +171,24 @@ function expiredError(connection: StoredConnection, expiration: Date): AppError 
     'CREDENTIALS_EXPIRED',
     `The credentials of “${connection.name}” expired at ${at}; nothing was sent.`,
     { hint, retryable: true, details: { connectionId: connection.id, expiredAt: at } },
+  );
+}
+
+function keysRequiredError(connection: StoredConnection): AppError {
+  const message = `To change where “${connection.name}” sends its requests, type its access key id and secret access key again.`;
+  return new AppError('VALIDATION', message, {
+    hint: 'The saved keys are never shown; paste them from where you keep them, or add a new connection.',
+    details: { issues: [{ path: 'keys', message }] },
+  });
+}
+
+/** A stored endpoint that breaks today's rule (an older version, a hand-edited file) is not used. */
+function checkStoredEndpoint(connection: StoredConnection): void {
+  if (connection.endpoint === undefined || isAllowedEndpoint(connection.endpoint)) return;
+  throw new AppError(
+    'VALIDATION',
+    `The endpoint of “${connection.name}” (${connection.endpoint}) is plain http off this computer; nothing was sent.`,
+    { hint: 'Edit the connection and use an https:// endpoint.', retryable: false },
   );
 }
 
@@ -479,6 +498,7 @@ export function createConnectionsService(deps: ConnectionsDeps): ConnectionsServ
         );
       }
     }
+    checkStoredEndpoint(connection);
     const summary = summaryOf(connection);
     return {
       connectionId: id,
@@ -550,11 +570,42 @@ export function createConnectionsService(deps: ConnectionsDeps): ConnectionsServ
     return infoOf(connection, deps.profiles.list());
   }
 
+  /** Saves keys typed again over the connection's own, where its keys live. */
+  function replaceKeys(connection: StoredConnection, keys: ReenteredKeys): StoredConnection {
+    if (connection.source.kind !== 'keys') {
+      throw new AppError('VALIDATION', `“${connection.name}” signs in with a profile, not keys.`);
+    }
+    const secret: KeySecret = {
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      ...(keys.sessionToken === undefined ? {} : { sessionToken: keys.sessionToken }),
+    };
+    if (connection.source.storage === 'encrypted') {
+      deps.secrets.save(connection.id, JSON.stringify(secret));
+    } else {
+      sessionSecrets.set(connection.id, secret);
+    }
+    return {
+      ...connection,
+      source: {
+        ...connection.source,
+        keyIdLast4: keys.accessKeyId.slice(-4),
+        hasSessionToken: keys.sessionToken !== undefined,
+      },
+    };
+  }
+
   function update(input: UpdateConnectionInput): ConnectionInfo {
     if (input.id === sandboxConnectionId) {
       throw new AppError('VALIDATION', 'The built-in Sandbox connection cannot be changed.');
     }
     const current = record(input.id);
+    const endpointChanges =
+      input.endpoint !== undefined && (input.endpoint ?? undefined) !== current.endpoint;
+    // Saved keys are not sent anywhere new on the say-so of whoever sits at the screen.
+    if (endpointChanges && current.source.kind === 'keys' && input.keys === undefined) {
+      throw keysRequiredError(current);
+    }
     let region = input.region ?? current.region;
     let regions = input.regions ?? current.regions;
     if (input.regions !== undefined && input.region === undefined && !regions.includes(region)) {
@@ -562,7 +613,7 @@ export function createConnectionsService(deps: ConnectionsDeps): ConnectionsServ
     }
     regions = uniqueRegions(region, regions);
     const next: StoredConnection = {
-      ...current,
+      ...(input.keys === undefined ? current : replaceKeys(current, input.keys)),
       name: input.name ?? current.name,
       region,
       regions,
@@ -571,8 +622,8 @@ export function createConnectionsService(deps: ConnectionsDeps): ConnectionsServ
     else if (input.role !== undefined) next.role = input.role;
     if (input.endpoint === null) delete next.endpoint;
     else if (input.endpoint !== undefined) next.endpoint = input.endpoint;
-    // A different role or endpoint can be a different account.
-    if (input.role !== undefined || input.endpoint !== undefined) {
+    // A different role, endpoint or keys can be a different account.
+    if (input.role !== undefined || input.endpoint !== undefined || input.keys !== undefined) {
       delete next.accountId;
       delete next.arn;
     }

@@ -36,13 +36,38 @@ export const roleInputSchema = z
   .strict();
 export type RoleInput = z.infer<typeof roleInputSchema>;
 
+/**
+ * Where plain http never leaves this computer: 127.0.0.0/8, ::1 and localhost. Anywhere else a
+ * signed request over http could be read or changed on the way, so only https is accepted.
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** https anywhere; http only on a loopback address (a local sandbox or emulator). */
+export function isAllowedEndpoint(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && isLoopbackHostname(url.hostname);
+}
+
 export const endpointSchema = z
   .string()
   .max(500)
   .regex(
     /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/,
-    'Use a full http:// or https:// URL such as http://localhost:4566.',
-  );
+    'Use a full https:// URL such as https://metering.marketplace.us-east-1.amazonaws.com.',
+  )
+  .refine(isAllowedEndpoint, {
+    message:
+      'Use https://. Plain http:// is only accepted on this computer (localhost, 127.0.0.1, [::1]).',
+  });
 
 const nameSchema = z.string().trim().min(1, 'Give the connection a name.').max(80);
 
@@ -89,6 +114,19 @@ export const addConnectionInputSchema = z
   .strict();
 export type AddConnectionInput = z.infer<typeof addConnectionInputSchema>;
 
+/**
+ * The keys of a keys connection, typed again: required to change where its requests go (the
+ * endpoint), so nobody at an unlocked screen can send the saved keys' signatures elsewhere.
+ */
+export const reenteredKeysSchema = z
+  .object({
+    accessKeyId: accessKeyIdSchema,
+    secretAccessKey: z.string().trim().min(16).max(200),
+    sessionToken: z.string().trim().min(16).max(4096).optional(),
+  })
+  .strict();
+export type ReenteredKeys = z.infer<typeof reenteredKeysSchema>;
+
 export const updateConnectionInputSchema = z
   .object({
     id: z.string().min(1).max(200),
@@ -99,6 +137,8 @@ export const updateConnectionInputSchema = z
     role: roleInputSchema.nullable().optional(),
     /** null removes the custom endpoint. */
     endpoint: endpointSchema.nullable().optional(),
+    /** Keys connections: the keys again, with a new endpoint (they replace the saved ones). */
+    keys: reenteredKeysSchema.optional(),
   })
   .strict();
 export type UpdateConnectionInput = z.infer<typeof updateConnectionInputSchema>;

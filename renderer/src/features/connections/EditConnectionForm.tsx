@@ -1,5 +1,6 @@
 // Edits a connection's non-secret settings through connections:update. How it signs in (the
-// profile, or the pasted keys) is not part of that channel: it is shown, never sent back.
+// profile, or the pasted keys) is shown, never sent back; a keys connection whose endpoint
+// changes needs its keys typed again.
 import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import {
   updateConnectionInputSchema,
@@ -8,9 +9,16 @@ import {
 import { useUpdateConnection } from '../../api/connections';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
-import { buildUpdateInput, editDraftOf, issuesByField, type EditDraft } from './connection-drafts';
+import {
+  buildUpdateInput,
+  editDraftOf,
+  issuesByField,
+  needsKeysAgain,
+  type EditDraft,
+} from './connection-drafts';
 import { credentialsLabel } from './credentials-label';
 import { editFormId } from './element-ids';
+import { ReenterKeysFields } from './ReenterKeysFields';
 import { TargetSettingsFields } from './TargetSettingsFields';
 
 type EditConnectionFormProps = {
@@ -38,6 +46,11 @@ export function EditConnectionForm({ connection, onClose }: EditConnectionFormPr
   const update = useUpdateConnection();
   const nameRef = useRef<HTMLInputElement>(null);
   const [now] = useState(() => Date.now());
+  const [accessKeyId, setAccessKeyId] = useState('');
+  const secretRef = useRef<HTMLInputElement>(null);
+  const tokenRef = useRef<HTMLInputElement>(null);
+  const [secretFilled, setSecretFilled] = useState(false);
+  const [tokenFilled, setTokenFilled] = useState(false);
 
   useEffect(() => {
     nameRef.current?.focus();
@@ -49,7 +62,16 @@ export function EditConnectionForm({ connection, onClose }: EditConnectionFormPr
 
   // The same schema the core enforces. regions[0] is the default region, whose error shows
   // next to that field.
-  const check = updateConnectionInputSchema.safeParse(buildUpdateInput(connection, draft));
+  const keysAgain = needsKeysAgain(connection, draft);
+  // The secret fields are checked for presence only here (their values stay in the inputs), so
+  // stand-ins of a valid length take their place until Save reads them.
+  const check = updateConnectionInputSchema.safeParse(
+    buildUpdateInput(connection, draft, {
+      accessKeyId,
+      secretAccessKey: secretFilled ? 'x'.repeat(40) : '',
+      sessionToken: tokenFilled ? 'x'.repeat(40) : '',
+    }),
+  );
   const errors = issuesByField(check.error, (path) => path[0] === 'regions' && path[1] === 0);
   const show = (key: string): string | undefined => (attempted ? errors.get(key) : undefined);
 
@@ -57,7 +79,15 @@ export function EditConnectionForm({ connection, onClose }: EditConnectionFormPr
     event.preventDefault();
     setAttempted(true);
     if (!check.success) return;
-    update.mutate(check.data, { onSuccess: (saved) => onClose(saved.name) });
+    const input = updateConnectionInputSchema.safeParse(
+      buildUpdateInput(connection, draft, {
+        accessKeyId,
+        secretAccessKey: secretRef.current?.value.trim() ?? '',
+        sessionToken: tokenRef.current?.value.trim() ?? '',
+      }),
+    );
+    if (!input.success) return;
+    update.mutate(input.data, { onSuccess: (saved) => onClose(saved.name) });
   };
 
   const signsIn = signsInField(connection, now);
@@ -100,6 +130,20 @@ export function EditConnectionForm({ connection, onClose }: EditConnectionFormPr
               : undefined
           }
         />
+        {keysAgain && (
+          <ReenterKeysFields
+            inputs={{
+              accessKeyId,
+              setAccessKeyId,
+              secretRef,
+              tokenRef,
+              onSecretFilled: setSecretFilled,
+              onTokenFilled: setTokenFilled,
+            }}
+            show={show}
+            hasSessionToken={connection.hasSessionToken === true}
+          />
+        )}
         <div className="conn-actions">
           <button type="submit" className="primary" disabled={update.isPending}>
             {update.isPending ? 'Saving…' : 'Save changes'}

@@ -116,12 +116,38 @@ export function editDraftOf(connection: ConnectionInfo): EditDraft {
   };
 }
 
+/** The endpoint as connections:update takes it: null removes it, undefined leaves it alone. */
+export function endpointChangeOf(
+  connection: ConnectionInfo,
+  draft: EditDraft,
+): string | null | undefined {
+  const endpoint = draft.endpoint.trim();
+  if (endpoint === '') return connection.endpoint !== undefined ? null : undefined;
+  return endpoint === connection.endpoint ? undefined : endpoint;
+}
+
+/** A keys connection sends its saved keys nowhere new unless they are typed again. */
+export function needsKeysAgain(connection: ConnectionInfo, draft: EditDraft): boolean {
+  return connection.kind === 'keys' && endpointChangeOf(connection, draft) !== undefined;
+}
+
+/** The keys typed again (secrets read from their uncontrolled inputs). */
+export type ReenteredKeysDraft = {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+};
+
 /**
  * The connections:update input: only what changed besides name and regions. An emptied role or
  * endpoint is sent as null (remove it); an unchanged role is left out, so its stored external id
- * (never shown) is kept.
+ * (never shown) is kept. `keys` go with it when the endpoint of a keys connection changes.
  */
-export function buildUpdateInput(connection: ConnectionInfo, draft: EditDraft): unknown {
+export function buildUpdateInput(
+  connection: ConnectionInfo,
+  draft: EditDraft,
+  keys?: ReenteredKeysDraft,
+): unknown {
   const initial = editDraftOf(connection);
   const region = draft.region.trim();
   const roleArn = draft.roleArn.trim();
@@ -139,15 +165,8 @@ export function buildUpdateInput(connection: ConnectionInfo, draft: EditDraft): 
       : roleUnchanged
         ? undefined
         : roleOf(draft);
-  const endpoint = draft.endpoint.trim();
-  const endpointChange =
-    endpoint === ''
-      ? connection.endpoint !== undefined
-        ? null
-        : undefined
-      : endpoint === connection.endpoint
-        ? undefined
-        : endpoint;
+  const endpointChange = endpointChangeOf(connection, draft);
+  const sendKeys = keys !== undefined && needsKeysAgain(connection, draft);
   return {
     id: connection.id,
     name: draft.name,
@@ -156,6 +175,15 @@ export function buildUpdateInput(connection: ConnectionInfo, draft: EditDraft): 
     regions: [region, ...splitRegions(draft.regions)],
     ...(role === undefined ? {} : { role }),
     ...(endpointChange === undefined ? {} : { endpoint: endpointChange }),
+    ...(sendKeys
+      ? {
+          keys: {
+            accessKeyId: keys.accessKeyId.trim(),
+            secretAccessKey: keys.secretAccessKey,
+            ...(keys.sessionToken.trim() === '' ? {} : { sessionToken: keys.sessionToken }),
+          },
+        }
+      : {}),
   };
 }
 
