@@ -53,7 +53,46 @@ export type MeterdeskApp = {
   now: () => number;
   /** Stops the host and starts it again on the same data folder, then reopens the app. */
   restart: () => Promise<void>;
+  /**
+   * Calls a channel through the contract to set a test up, in either host: the browser host's
+   * POST /api/<channel> with its token, or in Electron the preload's window.meterdesk inside the
+   * app's window. Returns the value of an ok Result; throws with the error of a failed one.
+   */
+  call: <T = unknown>(channel: string, input?: unknown) => Promise<T>;
 };
+
+type WireResult<T> =
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+async function callOverHttp<T>(
+  origin: string,
+  token: string,
+  channel: string,
+  input: unknown,
+): Promise<WireResult<T>> {
+  const response = await fetch(`${origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  return (await response.json()) as WireResult<T>;
+}
+
+function callInWindow<T>(page: Page, channel: string, input: unknown): Promise<WireResult<T>> {
+  return page.evaluate(
+    ([name, value]) => {
+      const bridge = (
+        globalThis as unknown as {
+          meterdesk: Record<string, (input: unknown) => Promise<WireResult<T>>>;
+        }
+      ).meterdesk;
+      const call = bridge[name];
+      if (call === undefined) throw new Error(`window.meterdesk has no channel ${name}`);
+      return call(value);
+    },
+    [channel, input] as const,
+  );
+}
 
 type WorkerFixtures = HostOptions & {
   hostBrowser: Browser | null;
@@ -180,6 +219,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       },
       dataDir,
       now: clock.now,
+      call: async <T>(channel: string, input: unknown = {}): Promise<T> => {
+        const { host } = current;
+        const result = host
+          ? await callOverHttp<T>(host.origin, host.token, channel, input)
+          : await callInWindow<T>(current.page, channel, input);
+        if (!result.ok) {
+          throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+        }
+        return result.value;
+      },
       restart: async () => {
         if (hostKind === 'browser') {
           await restartBrowserHost();

@@ -1,5 +1,5 @@
 // The Customers and Containers screens as a support user finds them (by role and label), plus
-// the local API (the browser host's POST /api/<channel>) for setting up sandbox tokens fast.
+// calls through the contract for setting up sandbox tokens fast.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
@@ -11,20 +11,9 @@ export type SandboxWorld = {
   customers: { awsAccountId: string; name: string; subscribed: string[] }[];
 };
 
-/** Calls a channel over the browser host's local API (browser host only). */
-export async function api<T>(mdesk: MeterdeskApp, channel: string, input: unknown): Promise<T> {
-  if (mdesk.origin === null || mdesk.token === null) {
-    throw new Error('The local API exists in the browser host only.');
-  }
-  const response = await fetch(`${mdesk.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${mdesk.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const result = (await response.json()) as
-    { ok: true; value: T } | { ok: false; error: { message: string } };
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value;
+/** Calls a channel through the contract, in either host (see MeterdeskApp.call). */
+export function api<T>(mdesk: MeterdeskApp, channel: string, input: unknown): Promise<T> {
+  return mdesk.call<T>(channel, input);
 }
 
 /** A Sandbox customer with an active concurrent-agreements (LicenseArn) subscription. */

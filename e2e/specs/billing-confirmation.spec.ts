@@ -8,18 +8,13 @@ import { expect, test, type MeterdeskApp } from '../fixtures';
 import { screenshot } from '../pages/customers';
 
 async function api<T>(
-  request: APIRequestContext,
+  _request: APIRequestContext,
   mdesk: MeterdeskApp,
   channel: string,
   input: unknown,
 ): Promise<T> {
-  const response = await request.post(`${mdesk.origin ?? ''}/api/${channel}`, {
-    data: input,
-    headers: { Authorization: `Bearer ${mdesk.token ?? ''}` },
-  });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: unknown };
-  if (!body.ok) throw new Error(`${channel}: ${JSON.stringify(body.error)}`);
-  return body.value as T;
+  // Through the contract in either host; `request` stays for the callers' signature.
+  return mdesk.call<T>(channel, input);
 }
 
 type Connection = { id: string; region: string; endpoint?: string; isSandbox: boolean };
@@ -56,10 +51,6 @@ test('a real connection: the dialog names account, region, endpoint and totals; 
   mdesk,
   request,
 }) => {
-  test.skip(
-    mdesk.kind !== 'browser',
-    'Adds the pasted-keys connection through the browser host API.',
-  );
   const real = await useRealConnection(request, mdesk);
   const { page } = mdesk;
   await page.reload();

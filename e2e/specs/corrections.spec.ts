@@ -27,7 +27,6 @@ function refundAmount(units: number, price: string): string {
 }
 
 test('an over-billing case from opening to a completed refund', async ({ mdesk }) => {
-  test.skip(mdesk.kind !== 'browser', 'Seeds the over-billing through the browser host API.');
   const { page } = mdesk;
   const world = await api<World>(mdesk, 'sandbox:world', {});
   const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');

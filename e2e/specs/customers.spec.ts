@@ -13,7 +13,6 @@ import {
 test('a pasted form body with a fresh token resolves, and opens the metering editor prefilled', async ({
   mdesk,
 }) => {
-  test.skip(mdesk.kind !== 'browser', 'reads the sandbox through the browser host’s local API');
   const { page } = mdesk;
   const customers = new CustomersPage(page);
   await customers.open();
@@ -73,7 +72,6 @@ test('a pasted form body with a fresh token resolves, and opens the metering edi
 test('expired and unknown tokens are explained with the next step, the raw error one click away', async ({
   mdesk,
 }) => {
-  test.skip(mdesk.kind !== 'browser', 'reads the sandbox through the browser host’s local API');
   const { page } = mdesk;
   const customers = new CustomersPage(page);
   await customers.open();
@@ -120,7 +118,6 @@ test('expired and unknown tokens are explained with the next step, the raw error
 test('bulk resolve: paced run with progress, results table, safe CSV export, and history (then cleared)', async ({
   mdesk,
 }) => {
-  test.skip(mdesk.kind !== 'browser', 'mints tokens through the browser host’s local API');
   const { page } = mdesk;
   const customers = new CustomersPage(page);
   await customers.open();

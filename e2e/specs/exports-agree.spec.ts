@@ -32,7 +32,6 @@ function cellsOf(csv: string, id: string): string[] {
 test('every CSV export writes an account id with a leading zero the same way', async ({
   mdesk,
 }) => {
-  test.skip(mdesk.kind !== 'browser', 'Seeds the submission through the browser host API.');
   const { page } = mdesk;
   const world = await api<World>(mdesk, 'sandbox:world', {});
   const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
