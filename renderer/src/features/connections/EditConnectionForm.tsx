@@ -135,10 +135,8 @@ export function EditConnectionForm({ connection, onClose }: EditConnectionFormPr
             inputs={{
               accessKeyId,
               setAccessKeyId,
-              secretRef,
-              tokenRef,
-              onSecretFilled: setSecretFilled,
-              onTokenFilled: setTokenFilled,
+              secret: { ref: secretRef, onFilled: setSecretFilled },
+              token: { ref: tokenRef, onFilled: setTokenFilled },
             }}
             show={show}
             hasSessionToken={connection.hasSessionToken === true}

@@ -1,17 +1,15 @@
 // The keys of a keys connection, typed again when its endpoint changes: the core refuses to send
 // saved keys anywhere new otherwise. The secrets stay in uncontrolled password inputs, never in
 // React state.
-import type { RefObject } from 'react';
 import { Field } from '../../components/Field';
+import { SecretField, type SecretInput } from './SignInFields';
 
 export type ReenterKeysInputs = {
   accessKeyId: string;
   setAccessKeyId: (value: string) => void;
-  secretRef: RefObject<HTMLInputElement | null>;
-  tokenRef: RefObject<HTMLInputElement | null>;
-  /** Whether each secret input holds something: the form checks presence as they change. */
-  onSecretFilled: (filled: boolean) => void;
-  onTokenFilled: (filled: boolean) => void;
+  /** The secret inputs report whether they hold something: the form checks presence. */
+  secret: SecretInput;
+  token: SecretInput;
 };
 
 export function ReenterKeysFields({
@@ -42,31 +40,13 @@ export function ReenterKeysFields({
           />
         )}
       </Field>
-      <Field label="Secret access key" error={show('keys.secretAccessKey')}>
-        {(control) => (
-          <input
-            {...control}
-            ref={inputs.secretRef}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => inputs.onSecretFilled(e.target.value.trim() !== '')}
-          />
-        )}
-      </Field>
+      <SecretField
+        label="Secret access key"
+        error={show('keys.secretAccessKey')}
+        input={inputs.secret}
+      />
       {hasSessionToken && (
-        <Field label="Session token" error={show('keys.sessionToken')}>
-          {(control) => (
-            <input
-              {...control}
-              ref={inputs.tokenRef}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => inputs.onTokenFilled(e.target.value.trim() !== '')}
-            />
-          )}
-        </Field>
+        <SecretField label="Session token" error={show('keys.sessionToken')} input={inputs.token} />
       )}
     </fieldset>
   );

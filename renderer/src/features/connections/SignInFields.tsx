@@ -6,7 +6,10 @@ import type { AddDraft } from './connection-drafts';
 import { profileKindLabels } from './credentials-label';
 import type { AddConnectionFormState } from './useAddConnectionForm';
 
-type SecretInput = { ref: RefObject<HTMLInputElement | null>; onFilled: (filled: boolean) => void };
+export type SecretInput = {
+  ref: RefObject<HTMLInputElement | null>;
+  onFilled: (filled: boolean) => void;
+};
 
 function ProfileField({ form }: { form: AddConnectionFormState }) {
   const { draft, set, show } = form;
@@ -48,7 +51,8 @@ function ProfileField({ form }: { form: AddConnectionFormState }) {
   );
 }
 
-function SecretField({
+/** A secret typed into an uncontrolled password input: its value never enters React state. */
+export function SecretField({
   label,
   error,
   help,
