@@ -16,6 +16,12 @@ export type HttpHostLimits = {
   maxBodyBytes: number;
   /** Body cap of the file-part channels. */
   maxFilePartBodyBytes: number;
+  /**
+   * How often Node looks for requests past those timeouts. Node's own 30 s by default (so a
+   * slow client is cut off 10–40 s after it connected); tests shorten it. A 1 s check in the
+   * app stalled the Query tab's Cancel in Chromium, so the app keeps Node's.
+   */
+  timeoutCheckIntervalMs?: number;
 };
 
 export const DEFAULT_HTTP_LIMITS: HttpHostLimits = {

@@ -33,8 +33,6 @@ export const LOOPBACK_ADDRESS = '127.0.0.1';
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Warnings anyone on this machine can provoke: at most one line per kind a minute. */
 const UNAUTHENTICATED_WARNING_WINDOW_MS = 60_000;
-/** How often Node looks for requests past their headers or request timeout. */
-const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 /** An SSE client this far behind is dropped rather than buffered without limit. */
 const MAX_SSE_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -185,6 +183,21 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const chunks: Buffer[] = [];
       let size = 0;
       let failed = false;
+      // The whole request within requestTimeoutMs (the head is Node's headersTimeout). Kept here
+      // rather than in Node's requestTimeout, which also stalled later calls on the connection.
+      const deadline = setTimeout(() => {
+        if (failed || req.complete) return;
+        failed = true;
+        chunks.length = 0;
+        logger.info('browser host: a request body did not arrive in time', {
+          method: req.method,
+          limitMs: limits.requestTimeoutMs,
+        });
+        reject(new HttpFailure(408, 'The request did not arrive in time.'));
+      }, limits.requestTimeoutMs);
+      deadline.unref();
+      req.once('close', () => clearTimeout(deadline));
+      req.once('end', () => clearTimeout(deadline));
       req.on('data', (chunk: Buffer) => {
         if (failed) return;
         size += chunk.length;
@@ -401,7 +414,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         // Close the connection: the rest of an oversized body is not worth reading.
         sendError(res, error.status, error.message, { Connection: 'close' });
       }
-      req.resume();
+      if (error.status === 408) req.socket.destroySoon();
+      else req.resume();
       return;
     }
     logger.error('browser host: request failed', { method: req.method, error });
@@ -412,8 +426,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, limits.headersTimeoutMs),
+      // Enforced per body in readBody; 0 turns Node's own check off.
+      requestTimeout: 0,
+      ...(limits.timeoutCheckIntervalMs === undefined
+        ? {}
+        : { connectionsCheckingInterval: limits.timeoutCheckIntervalMs }),
     },
     (req, res) => {
       handle(req, res).catch((error: unknown) => answerFailure(req, res, error));
