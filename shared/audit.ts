@@ -185,6 +185,18 @@ export const auditFilterSchema = z
       .object({ min: z.number().optional(), max: z.number().optional() })
       .strict()
       .optional(),
+    /**
+     * One customer under all the ids it is known by: records whose account id is one of
+     * `accountIds` OR whose CustomerIdentifier is one of `identifiers` (see the customer
+     * directory, which links them).
+     */
+    customers: z
+      .object({
+        accountIds: z.array(filterText).max(1000),
+        identifiers: z.array(filterText).max(1000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AuditFilter = z.infer<typeof auditFilterSchema>;

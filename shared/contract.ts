@@ -8,6 +8,7 @@ import { auditSqlChannels } from './channels/audit-sql';
 import { connectionsChannels, connectionsEvents } from './channels/connections';
 import { containersChannels, containersEvents } from './channels/containers';
 import { correctionsChannels, correctionsEvents } from './channels/corrections';
+import { customerDirectoryChannels } from './channels/customer-directory';
 import { customersChannels, customersEvents } from './channels/customers';
 import { journalChannels, journalEvents } from './channels/journal';
 import { meteringChannels, meteringEvents } from './channels/metering';
@@ -79,6 +80,7 @@ export const contract = {
   ...connectionsChannels,
   ...meteringChannels,
   ...customersChannels,
+  ...customerDirectoryChannels,
   ...containersChannels,
   ...auditChannels,
   ...auditSqlChannels,

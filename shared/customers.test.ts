@@ -77,6 +77,33 @@ describe('meteringLinkFor', () => {
     });
     expect(meteringLinkFor({})).toBe('#/metering');
   });
+
+  it('fills exactly one identity, the one the product’s model meters by', () => {
+    const both = {
+      customerIdentifier: 'jHK8m2xQ7rP',
+      customerAwsAccountId: '053004027029',
+      productCode: 'prod-legacy',
+    };
+    const params = (link: string) => Object.fromEntries(new URLSearchParams(link.split('?')[1]));
+    // A legacy product answer carries the identifier and (since 2023) the account id too.
+    expect(params(meteringLinkFor(both, 'legacy'))).toEqual({
+      customerIdentifier: 'jHK8m2xQ7rP',
+      productCode: 'prod-legacy',
+    });
+    expect(params(meteringLinkFor(both))).toEqual({
+      customerIdentifier: 'jHK8m2xQ7rP',
+      productCode: 'prod-legacy',
+    });
+    const concurrent = {
+      ...both,
+      licenseArn: 'arn:aws:license-manager::123456789012:license:l-abc',
+    };
+    expect(params(meteringLinkFor(concurrent, 'concurrent-agreements'))).toEqual({
+      customerAwsAccountId: '053004027029',
+      licenseArn: 'arn:aws:license-manager::123456789012:license:l-abc',
+      productCode: 'prod-legacy',
+    });
+  });
 });
 
 describe('bulk export', () => {

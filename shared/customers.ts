@@ -2,7 +2,7 @@
 // splitting a bulk paste into tokens, the metering-editor link for a resolved customer, and the
 // exports of a bulk run (CSV safe to open in a spreadsheet, and JSON).
 import Papa from 'papaparse';
-import type { BulkRow, ResolvedCustomer } from './channels/customers';
+import type { BulkRow, ResolutionEntry, ResolvedCustomer } from './channels/customers';
 import { extractRegistrationToken, type TokenExtraction } from './tokens';
 import { csvIdCell, csvTable, csvTextCell, type CsvColumn } from './csv';
 
@@ -120,13 +120,34 @@ export const METERING_PREFILL_PARAMS = [
   'productCode',
 ] as const;
 
-/** `#/metering?…` prefilled with whichever identities AWS returned. */
-export function meteringLinkFor(customer: ResolvedCustomer): string {
+/**
+ * `#/metering?…` for one customer: the product (so the editor picks it) and exactly the one
+ * identity its model meters by — the account id and LicenseArn for concurrent agreements, the
+ * CustomerIdentifier for legacy products — so the editor's record is valid as it opens. Without
+ * a known model, a LicenseArn means concurrent agreements (AWS returns one only for those).
+ */
+export function meteringLinkFor(
+  customer: ResolvedCustomer,
+  model?: 'legacy' | 'concurrent-agreements',
+): string {
+  const present = (value: string | undefined): value is string =>
+    value !== undefined && value !== '';
+  const concurrent = model === undefined ? present(customer.licenseArn) : model !== 'legacy';
   const params = new URLSearchParams();
-  for (const key of METERING_PREFILL_PARAMS) {
+  const put = (key: (typeof METERING_PREFILL_PARAMS)[number]): void => {
     const value = customer[key];
-    if (value !== undefined && value !== '') params.set(key, value);
+    if (present(value)) params.set(key, value);
+  };
+  if (concurrent) {
+    put('customerAwsAccountId');
+    put('licenseArn');
+  } else if (present(customer.customerIdentifier)) {
+    put('customerIdentifier');
+  } else {
+    // A legacy product whose answer carried no identifier: the account id is all there is.
+    put('customerAwsAccountId');
   }
+  put('productCode');
   const query = params.toString();
   return query === '' ? '#/metering' : `#/metering?${query}`;
 }
@@ -153,6 +174,38 @@ export function bulkRowsToCsv(rows: readonly BulkRow[]): string {
   return csvTable(
     BULK_CSV_COLUMNS,
     [...rows].sort((a, b) => a.line - b.line),
+  );
+}
+
+const HISTORY_CSV_COLUMNS: readonly CsvColumn<ResolutionEntry & { name?: string }>[] = [
+  { name: 'time_utc', kind: 'text', value: (e) => e.at },
+  { name: 'outcome', kind: 'text', value: (e) => e.outcome },
+  { name: 'failure', kind: 'text', value: (e) => e.failureKind },
+  { name: 'customer_name', kind: 'text', value: (e) => e.name },
+  { name: 'customer_aws_account_id', kind: 'id', value: (e) => e.customer?.customerAwsAccountId },
+  { name: 'license_arn', kind: 'id', value: (e) => e.customer?.licenseArn },
+  { name: 'customer_identifier', kind: 'id', value: (e) => e.customer?.customerIdentifier },
+  { name: 'product_code', kind: 'id', value: (e) => e.customer?.productCode },
+  { name: 'connection', kind: 'text', value: (e) => e.connectionName },
+  { name: 'seller_account_id', kind: 'id', value: (e) => e.accountId },
+  { name: 'region', kind: 'text', value: (e) => e.region },
+  { name: 'pasted_as', kind: 'text', value: (e) => e.source },
+  { name: 'offer_type', kind: 'text', value: (e) => e.offerType },
+  { name: 'token_sha256_12', kind: 'id', value: (e) => e.tokenHash },
+  { name: 'bulk_run', kind: 'id', value: (e) => e.bulkTaskId },
+];
+
+/** The resolution history as CSV, newest first, with the buyer's name where one is known. */
+export function historyToCsv(
+  entries: readonly ResolutionEntry[],
+  nameOf: (entry: ResolutionEntry) => string | undefined = () => undefined,
+): string {
+  return csvTable(
+    HISTORY_CSV_COLUMNS,
+    entries.map((entry) => {
+      const name = nameOf(entry);
+      return name === undefined ? entry : { ...entry, name };
+    }),
   );
 }
 

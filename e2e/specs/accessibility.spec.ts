@@ -38,7 +38,7 @@ for (const theme of themes) {
   test(`every screen on the Sandbox passes axe in the ${theme} theme`, async ({
     mdesk,
   }, testInfo) => {
-    test.setTimeout(180_000);
+    test.setTimeout(300_000);
     const { page } = mdesk;
     await page.emulateMedia({ colorScheme: theme });
     const shell = new Shell(page);
@@ -67,7 +67,7 @@ for (const theme of themes) {
 
 test('every screen on a real connection passes axe in both themes', async ({ mdesk }, testInfo) => {
   test.skip(mdesk.kind !== 'browser', 'Keys are used for this run only in the browser host.');
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const { page } = mdesk;
   const shell = new Shell(page);
   await shell.waitUntilLoaded();

@@ -133,7 +133,7 @@ test('an auditor syncs 90 days, filters to one customer and dimension, opens the
   await expect(page.getByRole('img', { name: /Quantity by dimension/ })).toBeVisible();
   await page.getByRole('combobox', { name: 'Chart one customer' }).selectOption(customer);
   await expect(
-    page.getByRole('img', { name: new RegExp(`Quantity for customer ${customer}`) }),
+    page.getByRole('img', { name: new RegExp(`Quantity for .*${customer}`) }),
   ).toBeVisible();
   await shot('audit-charts-light.png');
 

@@ -28,6 +28,7 @@ import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
 import { wireContainers } from './wiring/containers';
 import { wireCorrections, type CorrectionsWiringOptions } from './wiring/corrections';
+import { wireCustomerDirectory } from './wiring/customer-directory';
 import { wireCustomers } from './wiring/customers';
 import { wireJournal } from './wiring/journal';
 import { wireMetering } from './wiring/metering';
@@ -173,6 +174,13 @@ async function startCoreHolding(
   const customersArea = wireCustomers(deps);
   const containersArea = wireContainers(deps);
   const auditArea = wireAudit(deps, options.audit);
+  const directoryArea = wireCustomerDirectory(deps, async () => {
+    const { entries } = await customersArea.handlers['customers:history'](
+      { limit: 10_000 },
+      { host: options.host },
+    );
+    return entries;
+  });
   const journalArea = wireJournal(deps, submissionArea.journalPath);
   deps.submissions.useBilledLookup(auditArea.billed);
   const correctionsArea = wireCorrections(
@@ -200,6 +208,7 @@ async function startCoreHolding(
       ...connectionsArea.handlers,
       ...meteringArea.handlers,
       ...customersArea.handlers,
+      ...directoryArea.handlers,
       ...containersArea.handlers,
       ...auditArea.handlers,
       ...journalArea.handlers,

@@ -186,7 +186,9 @@ export const auditChannels = {
       graceMinutes: z.number(),
       /** Journal records of this account old enough to be expected in CloudTrail. */
       checked: z.number().int().nonnegative(),
-      /** Still inside the grace period: not expected yet. */
+      /** Journal records of this account the synced CloudTrail events show (any age). */
+      seen: z.number().int().nonnegative(),
+      /** Not in CloudTrail yet and still inside the grace period: not expected yet. */
       tooRecent: z.number().int().nonnegative(),
       records: z.array(auditUnseenSchema),
     }),

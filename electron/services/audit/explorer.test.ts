@@ -136,6 +136,12 @@ function oracleFilter(rows: AuditRow[], filter: AuditFilter): AuditRow[] {
       if (t.not ? hit : !hit) return false;
     }
     if (filter.statuses && !filter.statuses.includes(row.status)) return false;
+    if (
+      filter.customers &&
+      !filter.customers.accountIds.includes(row.customerAwsAccountId ?? '') &&
+      !filter.customers.identifiers.includes(row.customerIdentifier ?? '')
+    )
+      return false;
     const inRange = (v: number | null, r?: { from?: number; to?: number }): boolean =>
       !r || (v !== null && v >= (r.from ?? -Infinity) && v < (r.to ?? Infinity));
     if (!inRange(row.eventTime, filter.eventTime)) return false;
@@ -334,6 +340,17 @@ describe('audit explorer on the cache database', () => {
     await check({ eventTime: { from: BASE + 3 * DAY_MS, to: BASE + 4 * DAY_MS } });
     await check({ usageHour: { from: BASE + 3 * DAY_MS + 30 * 60_000, to: BASE + 5 * DAY_MS } });
     await check({ quantity: { min: 10, max: 12 } });
+    // One customer under either id: rows of the account and rows of the identifier together.
+    const either = { accountIds: ['444455556666'], identifiers: ['cust-beta'] };
+    await check({ customers: either });
+    expect(await count({ customers: either })).toBe(
+      (await count({
+        text: [{ column: 'customerAwsAccountId', op: 'equals', value: '444455556666' }],
+      })) +
+        (await count({
+          text: [{ column: 'customerIdentifier', op: 'equals', value: 'cust-beta' }],
+        })),
+    );
     expect(await count({ text: [{ column: 'dimension', op: 'equals', value: 'no-such' }] })).toBe(
       0,
     );

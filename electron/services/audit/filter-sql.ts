@@ -144,6 +144,23 @@ function textCondition(
   }
 }
 
+/** One customer under either id: the parties carrying any of its account ids or identifiers. */
+function customersCondition(
+  customers: NonNullable<AuditFilter['customers']>,
+  dicts: Dictionaries,
+): string {
+  const accounts = new Set(customers.accountIds);
+  const identifiers = new Set(customers.identifiers);
+  return inCodes(
+    'r.party_code',
+    dicts.parties.codesWhere(
+      (p) =>
+        accounts.has(p.customerAwsAccountId ?? '') || identifiers.has(p.customerIdentifier ?? ''),
+    ),
+    dicts.parties.size,
+  );
+}
+
 function statusCondition(allowed: readonly string[]): string {
   if (allowed.length === 0) return 'FALSE';
   if (allowed.length === STORED_STATUSES.length) return 'TRUE';
@@ -182,6 +199,7 @@ export function compileFilter(
     parts.push(condition);
   }
   if (filter.statuses) parts.push(statusCondition(filter.statuses));
+  if (filter.customers) parts.push(customersCondition(filter.customers, ctx.dicts));
   if (filter.eventTime) {
     const { from, to } = filter.eventTime;
     if (target === 'records') parts.push(...rangeCondition('r.event_time', from, to, params));

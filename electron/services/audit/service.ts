@@ -589,17 +589,17 @@ export function createAuditService(deps: AuditServiceDeps) {
     };
   }
 
-  async function unseen(graceMinutes: number) {
-    const { target, cache } = await context();
-    const m = await matcher();
-    const now = deps.now();
-    const graceMs = graceMinutes * 60_000;
-    const mine = m.answered.filter((r) => r.account === target.accountId);
-    const due = mine.filter((r) => now - Date.parse(r.at) >= graceMs);
-
-    // First by MeteringRecordId (exact), then by record fields for the rest.
+  /**
+   * The journal records CloudTrail shows: by MeteringRecordId (exact), then by record fields
+   * (account, region, customer, license, dimension, hour, quantity) for the rest.
+   */
+  async function seenInCloudTrail(
+    cache: AccountCache,
+    records: readonly JournalRow[],
+  ): Promise<Set<JournalRow>> {
+    const seen = new Set<JournalRow>();
     const seenIds = new Set<string>();
-    const ids = due.map((r) => r.meteringRecordId).filter((v): v is string => v !== undefined);
+    const ids = records.map((r) => r.meteringRecordId).filter((v): v is string => v !== undefined);
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
       const { rows } = await allRows(
@@ -610,30 +610,46 @@ export function createAuditService(deps: AuditServiceDeps) {
       );
       for (const row of rows) if (row.meteringRecordId) seenIds.add(row.meteringRecordId);
     }
-    let rest = due.filter(
-      (r) => r.meteringRecordId === undefined || !seenIds.has(r.meteringRecordId),
-    );
-    if (rest.length > 0) {
-      const hours = rest.map((r) => Date.parse(r.timestamp)).filter(Number.isFinite);
-      const ats = rest.map((r) => Date.parse(r.at)).filter(Number.isFinite);
-      if (hours.length > 0 && ats.length > 0) {
-        const from = Math.floor(Math.min(...hours) / HOUR_MS) * HOUR_MS;
-        const to = Math.floor(Math.max(...hours) / HOUR_MS) * HOUR_MS + HOUR_MS;
-        const { rows } = await allRows(
-          cache,
-          { usageHour: { from, to }, eventTime: { from: Math.min(...ats) - HOUR_MS } },
-          undefined,
-          500_000,
-        );
-        const keys = new Set(rows.map(rowMatchKey));
-        rest = rest.filter((r) => !keys.has(journalMatchKey(r)));
-      }
+    const rest: JournalRow[] = [];
+    for (const r of records) {
+      if (r.meteringRecordId !== undefined && seenIds.has(r.meteringRecordId)) seen.add(r);
+      else rest.push(r);
     }
-    const records: AuditUnseen[] = rest.map(unseenView);
+    const hours = rest.map((r) => Date.parse(r.timestamp)).filter(Number.isFinite);
+    const ats = rest.map((r) => Date.parse(r.at)).filter(Number.isFinite);
+    if (hours.length === 0 || ats.length === 0) return seen;
+    const from = Math.floor(Math.min(...hours) / HOUR_MS) * HOUR_MS;
+    const to = Math.floor(Math.max(...hours) / HOUR_MS) * HOUR_MS + HOUR_MS;
+    const { rows } = await allRows(
+      cache,
+      { usageHour: { from, to }, eventTime: { from: Math.min(...ats) - HOUR_MS } },
+      undefined,
+      500_000,
+    );
+    const keys = new Set(rows.map(rowMatchKey));
+    for (const r of rest) if (keys.has(journalMatchKey(r))) seen.add(r);
+    return seen;
+  }
+
+  /**
+   * Records this app sent that CloudTrail does not show. One answer for every record, recent
+   * ones included: a record already in CloudTrail is "seen", never "not expected yet".
+   */
+  async function unseen(graceMinutes: number) {
+    const { target, cache } = await context();
+    const m = await matcher();
+    const now = deps.now();
+    const graceMs = graceMinutes * 60_000;
+    const mine = m.answered.filter((r) => r.account === target.accountId);
+    const seen = await seenInCloudTrail(cache, mine);
+    const due = (r: JournalRow): boolean => now - Date.parse(r.at) >= graceMs;
+    const missing = mine.filter((r) => !seen.has(r));
+    const records: AuditUnseen[] = missing.filter(due).map(unseenView);
     return {
       graceMinutes,
-      checked: due.length,
-      tooRecent: mine.length - due.length,
+      checked: mine.filter(due).length,
+      seen: seen.size,
+      tooRecent: missing.filter((r) => !due(r)).length,
       records,
     };
   }

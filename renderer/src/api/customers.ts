@@ -10,6 +10,7 @@ import type {
   SandboxWorld,
 } from '../../../shared/channels/customers';
 import type { TaskProgress } from '../../../shared/contract';
+import { directoryKeys } from './customer-directory';
 import { BridgeError, request, useBridgeEvent } from './queries';
 
 export const customersKeys = {
@@ -21,7 +22,11 @@ export function useResolveToken() {
   const queryClient = useQueryClient();
   return useMutation<ResolveResult, BridgeError, string>({
     mutationFn: (pasted) => request('customers:resolve', { pasted }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: customersKeys.history }),
+    onSettled: async () => {
+      // A resolution may link a customer's two ids: the directory learns it too.
+      await queryClient.invalidateQueries({ queryKey: directoryKeys.all });
+      await queryClient.invalidateQueries({ queryKey: customersKeys.history });
+    },
   });
 }
 

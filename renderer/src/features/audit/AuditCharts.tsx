@@ -3,9 +3,11 @@
 // totals per customer and dimension per hour or day.
 import { useMemo, useState } from 'react';
 import type { AuditAggregateOutput, AuditBucket, AuditFilter } from '../../../../shared/audit';
+import type { CustomerDirectory } from '../../../../shared/channels/customer-directory';
 import { useAuditAggregate } from '../../api/audit';
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
+import { customerOptions, withCustomer } from './customer-filter';
 import { formatUtc } from './format';
 import { UsageChart, type ChartSeries } from './UsageChart';
 
@@ -69,20 +71,31 @@ const totalColumns: DataColumn<TotalRow>[] = [
   { id: 'records', header: 'Records', kind: 'number', value: (r) => r.records },
 ];
 
-function customerFilter(filter: AuditFilter, customer: string): AuditFilter {
-  const column = /^\d{12}$/.test(customer) ? 'customerAwsAccountId' : 'customerIdentifier';
-  return { ...filter, text: [...(filter.text ?? []), { column, op: 'equals', value: customer }] };
-}
+type AuditChartsProps = {
+  filter: AuditFilter;
+  /** Links a customer's ids and names them, where the app knows them. */
+  directory?: CustomerDirectory | undefined;
+};
 
-export function AuditCharts({ filter }: { filter: AuditFilter }) {
+export function AuditCharts({ filter, directory }: AuditChartsProps) {
   const [bucket, setBucket] = useState<AuditBucket>('day');
   const [time, setTime] = useState<'usageHour' | 'eventTime'>('usageHour');
   const [customer, setCustomer] = useState('');
   const agg = useAuditAggregate(filter, { bucket, time });
-  // Without a customer this is the same question as above (one request, shared).
+  const options = useMemo(() => {
+    const totals = new Map<string, number>();
+    for (const r of agg.data?.customerDimension ?? []) {
+      totals.set(r.customer, (totals.get(r.customer) ?? 0) + r.quantity);
+    }
+    const seen = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    return customerOptions(seen, directory);
+  }, [agg.data, directory]);
+  const chosen = options.find((o) => o.value === customer);
+  // Without a customer this is the same question as above (one request, shared). A customer is
+  // every id it is known by (either id finds both).
   const one = useAuditAggregate(
-    customer === '' ? filter : customerFilter(filter, customer),
-    customer === '' ? { bucket, time } : { bucket, time, maxGroups: 1 },
+    chosen ? withCustomer(filter, chosen.ids) : filter,
+    chosen ? { bucket, time, maxGroups: 1 } : { bucket, time },
   );
 
   const overall = useMemo(
@@ -90,16 +103,9 @@ export function AuditCharts({ filter }: { filter: AuditFilter }) {
     [agg.data, bucket],
   );
   const forCustomer = useMemo(
-    () => (customer === '' ? null : toSeries(one.data?.dimensionSeries ?? [], bucket)),
-    [one.data, customer, bucket],
+    () => (chosen ? toSeries(one.data?.dimensionSeries ?? [], bucket) : null),
+    [one.data, chosen, bucket],
   );
-  const customers = useMemo(() => {
-    const totals = new Map<string, number>();
-    for (const r of agg.data?.customerDimension ?? []) {
-      totals.set(r.customer, (totals.get(r.customer) ?? 0) + r.quantity);
-    }
-    return [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-  }, [agg.data]);
 
   if (agg.error) return <ErrorPanel error={toDisplayableError(agg.error)} />;
   const data = agg.data;
@@ -131,9 +137,9 @@ export function AuditCharts({ filter }: { filter: AuditFilter }) {
           Chart one customer{' '}
           <select value={customer} onChange={(e) => setCustomer(e.target.value)}>
             <option value="">— choose one —</option>
-            {customers.slice(0, 500).map((c) => (
-              <option key={c} value={c}>
-                {c}
+            {options.slice(0, 500).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
               </option>
             ))}
           </select>
@@ -160,7 +166,7 @@ export function AuditCharts({ filter }: { filter: AuditFilter }) {
         />
         {forCustomer ? (
           <UsageChart
-            title={`Quantity for customer ${customer} (billed once)`}
+            title={`Quantity for ${chosen?.label ?? customer} (billed once)`}
             x={forCustomer.x}
             series={forCustomer.series}
             hourly={bucket === 'hour'}

@@ -2,7 +2,7 @@
 // complete, explore every usage record (filters on every column, sorting, a million rows kept
 // smooth by asking main only for the visible window), open an event's raw record, compare two,
 // chart and total, and export rows or an evidence pack.
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import {
   auditStatuses,
   type AuditColumn,
@@ -10,6 +10,7 @@ import {
   type AuditStatus,
 } from '../../../../shared/audit';
 import type { AuditExplorerRow } from '../../../../shared/channels/audit';
+import { customerLabel } from '../../../../shared/channels/customer-directory';
 import {
   useAuditEvidence,
   useAuditExport,
@@ -17,6 +18,8 @@ import {
   useAuditLive,
   useAuditMigration,
 } from '../../api/audit';
+import { useCustomerDirectory } from '../../api/customer-directory';
+import { useAppInfo } from '../../api/queries';
 import { downloadBase64, downloadText } from '../../components/download';
 import { formatNumber } from '../../components/DataTable';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
@@ -25,6 +28,7 @@ import { Screen } from '../../components/Screen';
 import { Tabs } from '../../components/Tabs';
 import { AuditCharts } from './AuditCharts';
 import { AuditTable } from './AuditTable';
+import { customerIdsFor, customerOf, withCustomer } from './customer-filter';
 import { CompareEvents, EventDetail } from './EventDetail';
 import { emptyFilters, isFiltered, toAuditFilter, type ExplorerFilters } from './filters';
 import { MigrationProgress } from './MigrationProgress';
@@ -39,10 +43,25 @@ export function AuditScreen() {
   const live = useAuditLive();
   const info = useAuditInfo();
   const migration = useAuditMigration();
+  const appInfo = useAppInfo();
+  const directory = useCustomerDirectory(appInfo.data?.activeConnection?.id ?? undefined).data;
   const [filters, setFilters] = useState<ExplorerFilters>(emptyFilters);
+  const [customer, setCustomer] = useState('');
   // Typing stays instant; the query follows a beat behind.
   const deferred = useDeferredValue(filters);
-  const { filter, invalid } = useMemo(() => toAuditFilter(deferred), [deferred]);
+  const deferredCustomer = useDeferredValue(customer);
+  const { filter, invalid } = useMemo(() => {
+    const parsed = toAuditFilter(deferred);
+    return {
+      ...parsed,
+      filter: withCustomer(parsed.filter, customerIdsFor(directory, deferredCustomer)),
+    };
+  }, [deferred, deferredCustomer, directory]);
+  const customerName = useCallback(
+    (row: AuditExplorerRow) => customerOf(directory, row)?.name,
+    [directory],
+  );
+  const detailRef = useRef<HTMLDivElement>(null);
   const [sort, setSort] = useState<AuditSort | undefined>(undefined);
   const [selected, setSelected] = useState<string | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
@@ -52,6 +71,12 @@ export function AuditScreen() {
   const exporter = useAuditExport();
   const evidence = useAuditEvidence();
   const [notice, setNotice] = useState('');
+
+  // The event's details sit beside the grid where there is room, under it otherwise: either
+  // way they are brought into view when a row is chosen.
+  useEffect(() => {
+    if (selected !== null) detailRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
 
   const setColumn = (column: AuditColumn, value: string): void =>
     setFilters((f) => ({ ...f, columns: { ...f.columns, [column]: value } }));
@@ -163,6 +188,30 @@ export function AuditScreen() {
         <>
           <UnseenPanel />
           <div className="audit-filters" role="search" aria-label="Audit filters">
+            <Field label="Customer" help="A name, or either id: both are found">
+              {(control) => (
+                <>
+                  <input
+                    {...control}
+                    type="search"
+                    className="mono"
+                    list="audit-customers"
+                    value={customer}
+                    onChange={(e) => setCustomer(e.target.value)}
+                  />
+                  <datalist id="audit-customers">
+                    {(directory?.customers ?? []).slice(0, 1000).map((c) => (
+                      <option
+                        key={`${c.accountIds.join()}|${c.identifiers.join()}`}
+                        value={c.accountIds[0] ?? c.identifiers[0] ?? ''}
+                      >
+                        {customerLabel(c)}
+                      </option>
+                    ))}
+                  </datalist>
+                </>
+              )}
+            </Field>
             <Field label="Event time from (UTC)">
               {(control) => (
                 <input
@@ -215,7 +264,13 @@ export function AuditScreen() {
                 </select>
               )}
             </Field>
-            <button type="button" onClick={() => setFilters(emptyFilters)}>
+            <button
+              type="button"
+              onClick={() => {
+                setFilters(emptyFilters);
+                setCustomer('');
+              }}
+            >
               Clear filters
             </button>
           </div>
@@ -249,13 +304,18 @@ export function AuditScreen() {
                   onSelect={(row: AuditExplorerRow) => setSelected(row.eventId)}
                   picked={picked}
                   onPick={pick}
+                  customerName={customerName}
                   onTotal={setTotal}
                   toolbar={actions}
                 />
-                {selected && <EventDetail eventId={selected} onClose={() => setSelected(null)} />}
+                {selected && (
+                  <div ref={detailRef} className="audit-detail-slot">
+                    <EventDetail eventId={selected} onClose={() => setSelected(null)} />
+                  </div>
+                )}
               </div>
             ) : tab === 'charts' ? (
-              <AuditCharts filter={filter} />
+              <AuditCharts filter={filter} directory={directory} />
             ) : (
               <QueryTab />
             )}

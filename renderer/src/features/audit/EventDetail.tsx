@@ -159,6 +159,53 @@ function useLines(eventId: string): string[] | null {
   return useMemo(() => (raw.data ? pretty(raw.data.text).split('\n') : null), [raw.data]);
 }
 
+/** MeteringRecordIds both events carry: the same record answered twice (a replay). */
+export function sharedRecordIds(
+  left: readonly AuditExplorerRow[],
+  right: readonly AuditExplorerRow[],
+): string[] {
+  const ids = new Set(left.flatMap((r) => (r.meteringRecordId ? [r.meteringRecordId] : [])));
+  const shared = new Set(
+    right.flatMap((r) =>
+      r.meteringRecordId && ids.has(r.meteringRecordId) ? [r.meteringRecordId] : [],
+    ),
+  );
+  return [...shared].sort();
+}
+
+function SharedRecords({ left, right }: { left: string; right: string }) {
+  const a = useAuditRaw(left);
+  const b = useAuditRaw(right);
+  if (!a.data || !b.data) return null;
+  const shared = sharedRecordIds(a.data.rows, b.data.rows);
+  if (shared.length === 0) {
+    return (
+      <p className="audit-note" role="status">
+        No MeteringRecordId is in both events: they billed different records.
+      </p>
+    );
+  }
+  return (
+    <div className="audit-replay" role="status" aria-label="Shared MeteringRecordIds">
+      <p>
+        <strong>
+          {formatNumber(shared.length)}{' '}
+          {shared.length === 1 ? 'MeteringRecordId is' : 'MeteringRecordIds are'} in both events: a
+          replay.
+        </strong>{' '}
+        AWS answered the same record again with the same id; it is billed once.
+      </p>
+      <ul>
+        {shared.map((id) => (
+          <li key={id}>
+            <CopyValue value={id} label={`MeteringRecordId ${id}`} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function CompareEvents({
   left,
   right,
@@ -179,6 +226,7 @@ export function CompareEvents({
           Close comparison
         </button>
       </header>
+      <SharedRecords left={left} right={right} />
       <div className="audit-compare-grid">
         <RawColumn eventId={left} other={rightLines} />
         <RawColumn eventId={right} other={leftLines} />

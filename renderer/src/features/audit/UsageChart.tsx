@@ -21,6 +21,20 @@ const PALETTE = [
 
 export type ChartSeries = { label: string; values: (number | null)[] };
 
+const HOUR_S = 3600;
+const DAY_S = 24 * HOUR_S;
+const HOUR_INCRS = [1, 2, 3, 6, 12]
+  .map((h) => h * HOUR_S)
+  .concat([1, 2, 7, 14, 28].map((d) => d * DAY_S));
+const DAY_INCRS = [1, 2, 7, 14, 28, 56, 91, 182, 364].map((d) => d * DAY_S);
+
+/** "07-14" for a day, "07-14 13:00" for an hour; with the year once ticks are months apart. */
+export function tickLabel(seconds: number, step: number): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  if (step < DAY_S) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return step >= 28 * DAY_S ? iso.slice(0, 10) : iso.slice(5, 10);
+}
+
 type Props = {
   title: string;
   /** Bucket starts, epoch ms. */
@@ -42,6 +56,7 @@ function themeColor(variable: string, host: HTMLElement): string {
 
 export function UsageChart({ title, x, series, hourly, height = 220 }: Props) {
   const host = useRef<HTMLDivElement>(null);
+  const axisText = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
     const el = host.current;
@@ -71,16 +86,23 @@ export function UsageChart({ title, x, series, hourly, height = 220 }: Props) {
           value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatNumber(v)),
         })),
       ],
+      // Usage hours and days are UTC: ticks fall on UTC boundaries.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       axes: [
         {
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
-          values: (_u, splits) =>
-            splits.map((v) => {
-              const d = new Date(v * 1000).toISOString();
-              return hourly ? `${d.slice(5, 10)} ${d.slice(11, 13)}h` : d.slice(5, 10);
-            }),
+          // Whole buckets only, so no two ticks fall in the same bucket (and so share a label).
+          incrs: hourly ? HOUR_INCRS : DAY_INCRS,
+          values: (_u, splits, _axis, _space, step) => {
+            const labels = splits.map((v) => tickLabel(v, step));
+            // The canvas cannot be read: the ticks drawn are also told in text.
+            if (axisText.current) {
+              axisText.current.textContent = `Time axis (UTC): ${labels.join(', ')}`;
+            }
+            return labels;
+          },
         },
         {
           stroke: axisColor,
@@ -109,12 +131,15 @@ export function UsageChart({ title, x, series, hourly, height = 220 }: Props) {
       {x.length === 0 ? (
         <p className="audit-note">Nothing to chart for these filters.</p>
       ) : (
-        <div
-          ref={host}
-          className="audit-chart-plot"
-          role="img"
-          aria-label={`${title}: chart; the table below lists the same numbers`}
-        />
+        <>
+          <div
+            ref={host}
+            className="audit-chart-plot"
+            role="img"
+            aria-label={`${title}: chart; the table below lists the same numbers`}
+          />
+          <p ref={axisText} className="visually-hidden" />
+        </>
       )}
     </figure>
   );

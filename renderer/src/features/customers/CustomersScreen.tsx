@@ -1,4 +1,9 @@
 import { useState } from 'react';
+import {
+  findCustomer,
+  type CustomerDirectory,
+} from '../../../../shared/channels/customer-directory';
+import { useCustomerDirectory } from '../../api/customer-directory';
 import { useResolveToken } from '../../api/customers';
 import { useCatalog } from '../../api/metering';
 import { useAppInfo } from '../../api/queries';
@@ -22,13 +27,21 @@ const tabs: readonly { id: Tab; label: string }[] = [
 function ResolveTab({
   isSandbox,
   connectionName,
+  directory,
 }: {
   isSandbox: boolean;
   connectionName?: string;
+  directory: CustomerDirectory | undefined;
 }) {
   const [text, setText] = useState('');
   const resolve = useResolveToken();
   const catalog = useCatalog();
+  const resolved = resolve.data?.customer;
+  const name =
+    directory && resolved
+      ? findCustomer(directory, resolved.customerAwsAccountId ?? resolved.customerIdentifier ?? '')
+          ?.name
+      : undefined;
   const resultRef = useFocusOnArrival<HTMLDivElement>(resolve.data);
   // A result belongs to the text it came from: any change (garbage included) retires it.
   const changeText = (next: string): void => {
@@ -48,7 +61,7 @@ function ResolveTab({
         />
         {resolve.data && (
           <div ref={resultRef} tabIndex={-1} className="cu-result">
-            <ResolveResultCard result={resolve.data} catalog={catalog.data} />
+            <ResolveResultCard result={resolve.data} catalog={catalog.data} customerName={name} />
           </div>
         )}
         {!resolve.data && !resolve.isPending && (
@@ -73,6 +86,7 @@ export function CustomersScreen() {
   const [tab, setTab] = useState<Tab>('resolve');
   const appInfo = useAppInfo();
   const connection = appInfo.data?.activeConnection ?? undefined;
+  const directory = useCustomerDirectory(connection?.id).data;
 
   return (
     <Screen
@@ -84,10 +98,11 @@ export function CustomersScreen() {
           <ResolveTab
             isSandbox={connection?.isSandbox === true}
             {...(connection ? { connectionName: connection.name } : {})}
+            directory={directory}
           />
         )}
         {tab === 'bulk' && <BulkResolve />}
-        {tab === 'history' && <HistoryTable />}
+        {tab === 'history' && <HistoryTable directory={directory} />}
       </Tabs>
     </Screen>
   );

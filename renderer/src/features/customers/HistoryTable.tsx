@@ -1,9 +1,17 @@
-// Every resolution made from this machine: when, with which connection, what came back. The
-// token is not kept, only a short hash of it, enough to recognise a repeat.
-// It can be cleared (the user types CLEAR to confirm); main also keeps only the newest 10,000.
-import { useState } from 'react';
+// Every resolution made from this machine: when, with which connection, what came back, and the
+// buyer's name where the customer directory knows it. The token is not kept, only a short hash
+// of it, enough to recognise a repeat. It can be exported as CSV (ids kept as text), and cleared
+// (the user types CLEAR to confirm); main also keeps only the newest 10,000.
+import { useMemo, useState } from 'react';
+import {
+  findCustomer,
+  type CustomerDirectory,
+} from '../../../../shared/channels/customer-directory';
 import type { ResolutionEntry } from '../../../../shared/channels/customers';
+import { historyToCsv } from '../../../../shared/customers';
 import { useClearResolutionHistory, useResolutionHistory } from '../../api/customers';
+import { request } from '../../api/queries';
+import { downloadText } from '../../components/download';
 import { DataTable, formatNumber, type DataColumn } from '../../components/DataTable';
 import { TypedConfirmDialog } from '../../components/TypedConfirmDialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -16,7 +24,16 @@ const outcomeText = (e: ResolutionEntry): string =>
     ? 'Resolved'
     : `Failed: ${e.failureKind ? failureLabels[e.failureKind] : 'unknown'}`;
 
-const columns: DataColumn<ResolutionEntry>[] = [
+type NameOf = (entry: ResolutionEntry) => string | undefined;
+
+function nameFinder(directory: CustomerDirectory | undefined): NameOf {
+  return (entry) => {
+    const id = entry.customer?.customerAwsAccountId ?? entry.customer?.customerIdentifier;
+    return directory && id !== undefined ? findCustomer(directory, id)?.name : undefined;
+  };
+}
+
+const historyColumns = (nameOf: NameOf): DataColumn<ResolutionEntry>[] => [
   { id: 'at', header: 'Time (UTC)', kind: 'time', value: (e) => utc(e.at), alwaysVisible: true },
   {
     id: 'outcome',
@@ -29,6 +46,7 @@ const columns: DataColumn<ResolutionEntry>[] = [
       </span>
     ),
   },
+  { id: 'name', header: 'Customer', width: 190, value: nameOf },
   ...customerIdentityColumns(),
   { id: 'connection', header: 'Connection', width: 130, value: (e) => e.connectionName },
   { id: 'region', header: 'Region', width: 110, value: (e) => e.region, defaultHidden: true },
@@ -53,10 +71,20 @@ const columns: DataColumn<ResolutionEntry>[] = [
   },
 ];
 
-export function HistoryTable() {
+/** The whole history (not only the rows loaded), newest first, as a CSV download. */
+async function exportHistory(nameOf: NameOf, stamp: string): Promise<number> {
+  const { entries } = await request('customers:history', { limit: 10_000 });
+  downloadText(`meterdesk-resolutions-${stamp}.csv`, historyToCsv(entries, nameOf), 'text/csv');
+  return entries.length;
+}
+
+export function HistoryTable({ directory }: { directory?: CustomerDirectory | undefined }) {
   const history = useResolutionHistory();
   const clear = useClearResolutionHistory();
   const [confirming, setConfirming] = useState(false);
+  const [exported, setExported] = useState<string | null>(null);
+  const nameOf = useMemo(() => nameFinder(directory), [directory]);
+  const columns = useMemo(() => historyColumns(nameOf), [nameOf]);
   if (history.isPending) return <Loading label="Loading the history…" />;
   if (history.isError) {
     return (
@@ -75,6 +103,19 @@ export function HistoryTable() {
         <h2 id="customers-history-heading">Resolution history</h2>
         <button
           type="button"
+          disabled={total === 0}
+          onClick={() => {
+            const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+            void exportHistory(nameOf, stamp).then(
+              (n) => setExported(`Exported ${formatNumber(n)} resolutions as CSV.`),
+              () => setExported('The history could not be exported.'),
+            );
+          }}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
           disabled={total === 0 || clear.isPending}
           onClick={() => {
             clear.reset();
@@ -87,6 +128,9 @@ export function HistoryTable() {
       <p className="cu-help">
         Kept on this computer (the newest 10,000 resolutions). The token itself is never stored: the
         hash (first 12 hex digits of its SHA-256) only recognises a token resolved again.
+      </p>
+      <p role="status" className="cu-muted">
+        {exported ?? ''}
       </p>
       {cleared && (
         <p role="status" className="cu-muted">
@@ -101,6 +145,7 @@ export function HistoryTable() {
         columns={columns}
         getRowId={(e) => e.id}
         totalCount={total}
+        height="max(320px, calc(100vh - 330px))"
         emptyMessage={
           cleared
             ? 'The history was cleared. Tokens resolved from now on appear here.'

@@ -7,12 +7,19 @@ import type {
   ResolveResult,
 } from '../../../../shared/channels/customers';
 import type { CatalogView } from '../../../../shared/channels/metering';
+import type { Product } from '../../../../shared/metering';
 import { meteringLinkFor } from '../../../../shared/customers';
 import { CopyValue } from '../../components/CopyValue';
 import { Facts, type Fact } from '../../components/Facts';
 import { failureLabels, local, sourceLabels, utc } from './format';
 
-type CatalogMatch = { name: string; detail: string; found: boolean };
+type CatalogMatch = {
+  name: string;
+  detail: string;
+  found: boolean;
+  /** How the product names its customers, when the catalog says. */
+  model?: Product['identityModel'];
+};
 
 function matchProduct(
   productCode: string | undefined,
@@ -30,6 +37,7 @@ function matchProduct(
     if (found) {
       return {
         found: true,
+        model: found.identityModel,
         name: found.name,
         detail: `${found.kind === 'saas' ? 'SaaS' : found.kind}, ${found.identityModel === 'legacy' ? 'legacy identifiers' : 'concurrent agreements'} · from the ${found.source === 'sandbox' ? 'Sandbox' : 'product'} catalog`,
       };
@@ -113,9 +121,12 @@ export function FailureDetails({ failure }: { failure: ResolveFailure }) {
 export function ResolveResultCard({
   result,
   catalog,
+  customerName,
 }: {
   result: ResolveResult;
   catalog: CatalogView | undefined;
+  /** The buyer's name, where the customer directory knows it. */
+  customerName?: string | undefined;
 }) {
   const { customer, extraction, previous } = result;
   const before = previous[0];
@@ -150,6 +161,7 @@ export function ResolveResultCard({
   if (!customer) return null;
 
   const facts: Fact[] = [];
+  if (customerName !== undefined) facts.push({ label: 'Customer', value: customerName });
   const add = (label: string, value: string | undefined, missing: string): void => {
     facts.push({
       label,
@@ -198,11 +210,11 @@ export function ResolveResultCard({
         </div>
         <Facts facts={facts} />
         <div className="cu-card-foot">
-          <a className="cu-link-button" href={meteringLinkFor(customer)}>
+          <a className="cu-link-button" href={meteringLinkFor(customer, product?.model)}>
             Meter usage for this customer
           </a>
           <span className="cu-muted">
-            Opens the metering editor with these identities filled in.
+            Opens the metering editor with the product and the one identity it meters by.
           </span>
         </div>
       </section>
