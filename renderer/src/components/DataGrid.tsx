@@ -131,7 +131,7 @@ export function DataGrid<Row>(props: DataGridProps<Row>) {
   }, [first, last, onVisibleRange]);
   const { reset } = keyboard;
   useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
     reset();
     // Only a new question resets; `reset` is stable in effect (it only sets state).
     // eslint-disable-next-line react-hooks/exhaustive-deps
