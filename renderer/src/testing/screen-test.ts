@@ -1,6 +1,5 @@
-// The start of every screen test: the live core connected, the clock pinned to it, and Testing
-// Library's waits long enough for a core on a loaded machine.
-import { configure } from '@testing-library/react';
+// The start of every screen test: the live core connected and the clock pinned to it, with the
+// few browser features the screens use that jsdom lacks.
 import { connectLiveCore } from './live-core';
 
 // jsdom lays nothing out, so it has no scrolling; screens that scroll a grid to a row get the
@@ -66,6 +65,5 @@ if (typeof HTMLDialogElement.prototype.showModal !== 'function') {
 }
 
 export function startScreenTest(): { now: number } {
-  configure({ asyncUtilTimeout: 15_000 });
   return connectLiveCore();
 }

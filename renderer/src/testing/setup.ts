@@ -1,12 +1,16 @@
 // Renderer tests: unmount what each test rendered, so tests never see each other's DOM; give
 // jsdom the few browser features it lacks (media queries, resize observation, layout boxes) in
 // their simplest honest form: no media query matches, boxes are laid out in a 1024×600 viewport.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 afterEach(() => {
   cleanup();
 });
+
+// Screens wait on the live core, which answers slowly on a loaded machine: find* and waitFor
+// wait up to 15 s (a test that fails still fails, only later).
+configure({ asyncUtilTimeout: 15_000 });
 
 const VIEWPORT = { width: 1024, height: 600 };
 
