@@ -10,6 +10,7 @@ import { containersChannels, containersEvents } from './channels/containers';
 import { correctionsChannels, correctionsEvents } from './channels/corrections';
 import { customerDirectoryChannels } from './channels/customer-directory';
 import { customersChannels, customersEvents } from './channels/customers';
+import { draftsChannels } from './channels/drafts';
 import { journalChannels, journalEvents } from './channels/journal';
 import { meteringChannels, meteringEvents } from './channels/metering';
 
@@ -79,6 +80,7 @@ export const contract = {
   'settings:set': { input: settingsPatchSchema, output: settingsSchema },
   ...connectionsChannels,
   ...meteringChannels,
+  ...draftsChannels,
   ...customersChannels,
   ...customerDirectoryChannels,
   ...containersChannels,

@@ -4,6 +4,7 @@
 import { expect, test } from '../fixtures';
 import { useOwnSandbox } from '../own-sandbox';
 import { expectAccessible } from '../pages/axe';
+import { contrastOf, expectReadableWhenHovered } from '../pages/contrast';
 import { ConnectionsPage } from '../pages/connections';
 import { MeteringPage, utcHour } from '../pages/metering';
 import { Shell, navEntries } from '../pages/shell';
@@ -53,10 +54,20 @@ for (const theme of themes) {
     await expect(page.getByRole('status').filter({ hasText: /^Sync finished/ })).toBeVisible({
       timeout: 30_000,
     });
+    await expectReadableWhenHovered(
+      page.getByRole('button', { name: 'Sync CloudTrail' }),
+      `Sync CloudTrail (${theme})`,
+    );
     const grid = page.getByRole('grid', { name: 'CloudTrail usage records' });
     await grid.getByRole('row').nth(1).click();
     await expect(page.getByRole('region', { name: 'Event details' })).toBeVisible();
     await expectAccessible(page, `sandbox ${theme} Audit with an event open`, testInfo);
+
+    await shell.navigateTo({ name: 'Connections', path: '/connections' });
+    await expectReadableWhenHovered(
+      page.getByRole('button', { name: 'Add connection' }).first(),
+      `Add connection (${theme})`,
+    );
 
     await shell.navigateTo({ name: 'Metering', path: '/metering' });
     await page.getByRole('button', { name: 'Add record' }).click();
@@ -88,6 +99,8 @@ test('every screen on a real connection passes axe in both themes', async ({ mde
 
   for (const theme of themes) {
     await page.emulateMedia({ colorScheme: theme });
+    const badge = shell.activeConnection.getByText('Real AWS', { exact: true });
+    expect(await contrastOf(badge), `Real AWS badge (${theme})`).toBeGreaterThanOrEqual(4.5);
     await checkEveryScreen(page, `real ${theme}`, testInfo);
   }
 
@@ -121,6 +134,16 @@ test('every screen on a real connection passes axe in both themes', async ({ mde
     const path = testInfo.outputPath(`billing-confirmation-${theme}.png`);
     await page.screenshot({ path });
     await testInfo.attach(`billing confirmation (${theme})`, { path, contentType: 'image/png' });
+  }
+  // Submit, armed by the phrase, stays readable under the pointer in both themes.
+  await dialog.getByLabel('Type “submissions are final”').fill('submissions are final');
+  await expect(dialog.getByRole('button', { name: 'Submit' })).toBeEnabled();
+  for (const theme of themes) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expectReadableWhenHovered(
+      dialog.getByRole('button', { name: 'Submit' }),
+      `Submit (${theme})`,
+    );
   }
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);

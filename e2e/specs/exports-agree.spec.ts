@@ -1,4 +1,4 @@
-// Exports agree: the Journal's, the Audit's and bulk resolve's CSV write the same id the same way
+// Exports agree: the Journal's, the Audit's, bulk resolve's and the resolution history's CSV write the same id the same way
 // (="…" for digit-only ids), so an AWS account id with a leading zero survives a spreadsheet in
 // every one of them.
 import { readFile } from 'node:fs/promises';
@@ -110,4 +110,20 @@ test('every CSV export writes an account id with a leading zero the same way', a
     results.getByRole('button', { name: 'Export CSV' }).click(),
   );
   expect(cellsOf(bulk, id)).toEqual([expected]);
+
+  // The resolution history exports the same form, and its table fills the window.
+  await customers.tab('History').click();
+  const history = page.getByRole('grid', { name: 'Resolution history' });
+  await expect(history).toContainText(id);
+  const box = await history.boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || !viewport) throw new Error('The history table has no size.');
+  expect(box.y + box.height, 'the history reaches the bottom of the window').toBeGreaterThan(
+    viewport.height - 60,
+  );
+  const historyCsv = await downloadedText(page, () =>
+    customers.main.getByRole('button', { name: 'Export CSV' }).click(),
+  );
+  expect(cellsOf(historyCsv, id)).toContain(expected);
+  for (const cell of cellsOf(historyCsv, id)) expect(cell === id || cell === `"${id}"`).toBe(false);
 });

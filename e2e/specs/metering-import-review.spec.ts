@@ -222,6 +222,11 @@ test('Add record copies the product and the customer; the usage hour is ISO text
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Containers' })
     .click();
+  // Leaving unsent records asks first; they stay as the connection's draft.
+  await page
+    .getByRole('dialog', { name: 'Leave Metering with unsent work?' })
+    .getByRole('button', { name: 'Leave (keep the draft)' })
+    .click();
   const panel = page.getByRole('region', { name: /MeterUsage/ });
   await expect(panel.getByRole('textbox', { name: 'Usage time (UTC)', exact: true })).toHaveValue(
     /^\d{4}-\d{2}-\d{2}T\d{2}:00Z$/,

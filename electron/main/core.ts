@@ -30,6 +30,7 @@ import { wireContainers } from './wiring/containers';
 import { wireCorrections, type CorrectionsWiringOptions } from './wiring/corrections';
 import { wireCustomerDirectory } from './wiring/customer-directory';
 import { wireCustomers } from './wiring/customers';
+import { wireDrafts } from './wiring/drafts';
 import { wireJournal } from './wiring/journal';
 import { wireMetering } from './wiring/metering';
 import { wireSubmissions } from './wiring/submission';
@@ -171,6 +172,7 @@ async function startCoreHolding(
   const deps: CoreDeps = { ...base, submissions: submissionArea.service };
   const connectionsArea = wireConnections(deps, { profiles });
   const meteringArea = wireMetering(deps);
+  const draftsArea = wireDrafts(deps, meteringArea.importDrafts);
   const customersArea = wireCustomers(deps);
   const containersArea = wireContainers(deps);
   const auditArea = wireAudit(deps, options.audit);
@@ -207,6 +209,7 @@ async function startCoreHolding(
     {
       ...connectionsArea.handlers,
       ...meteringArea.handlers,
+      ...draftsArea.handlers,
       ...customersArea.handlers,
       ...directoryArea.handlers,
       ...containersArea.handlers,

@@ -11,7 +11,8 @@ import {
 } from '../../services/metering/catalog';
 import { importUsageCsvParts } from '../../services/metering/csv-import';
 import { csvTemplate } from '../../services/metering/csv-template';
-import { createImportSessions } from '../../services/metering/import-sessions';
+import type { ImportDrafts } from '../../services/drafts/drafts';
+import { createImportSessions, type ImportSource } from '../../services/metering/import-sessions';
 import {
   createPlanService,
   noPlanChecks,
@@ -46,6 +47,7 @@ export async function fetchSandboxProducts(
 export type MeteringInput = {
   catalog: CatalogService;
   plans: PlanService;
+  importDrafts: ImportDrafts;
 };
 
 /** How often abandoned uploads and imports no screen keeps alive are looked for. */
@@ -93,6 +95,36 @@ export function createMeteringInput(
     },
   });
 
+  /** Reads a whole file into an import kept behind a handle; the first page of each list. */
+  async function importText(source: ImportSource, pageSize = 200) {
+    const { text, ...options } = source;
+    const result = await runImport([text], {
+      catalog: await catalog.products(),
+      now: deps.now(),
+      sentIndex,
+      ...options,
+    });
+    const session = imports.keep(result, source);
+    deps.logger.info('metering: csv imported', {
+      rows: result.summary.fileRows,
+      ready: result.summary.ready,
+      review: result.summary.review,
+      ms: result.summary.milliseconds,
+    });
+    return {
+      status: 'done' as const,
+      summary: { ...result.summary, handle: session.handle },
+      review: imports.page(session.handle, 'review', 0, pageSize).rows,
+      ready: imports.page(session.handle, 'ready', 0, pageSize).rows,
+    };
+  }
+  /** Open imports as drafts see them: the file behind a handle, and reading one again. */
+  const importDrafts: ImportDrafts = {
+    source: (handle) =>
+      imports.keepAlive([handle]).alive.length > 0 ? imports.get(handle).source : undefined,
+    reopen: (source) => importText(source),
+  };
+
   const handlers: AreaWiring<MeteringInputChannel>['handlers'] = {
     'metering:catalog-list': () => catalog.list(),
     'metering:catalog-save': ({ products }) => catalog.save(products),
@@ -113,32 +145,19 @@ export function createMeteringInput(
         const { uploadId, chars } = imports.append(input.uploadId, input.text);
         return { status: 'partial' as const, uploadId, receivedChars: chars };
       }
-      const parts = imports.take(input.uploadId, input.text);
-      const result = await runImport(parts, {
-        catalog: await catalog.products(),
-        now: deps.now(),
-        sentIndex,
-        aggregate: input.aggregate,
-        ...(input.defaultProductId !== undefined
-          ? { defaultProductId: input.defaultProductId }
-          : {}),
-        ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
-        ...(input.zone !== undefined ? { zone: input.zone } : {}),
-      });
-      const session = imports.keep(result);
-      const pageSize = input.pageSize ?? 200;
-      deps.logger.info('metering: csv imported', {
-        rows: result.summary.fileRows,
-        ready: result.summary.ready,
-        review: result.summary.review,
-        ms: result.summary.milliseconds,
-      });
-      return {
-        status: 'done' as const,
-        summary: { ...result.summary, handle: session.handle },
-        review: imports.page(session.handle, 'review', 0, pageSize).rows,
-        ready: imports.page(session.handle, 'ready', 0, pageSize).rows,
-      };
+      const text = imports.take(input.uploadId, input.text).join('');
+      return importText(
+        {
+          text,
+          aggregate: input.aggregate,
+          ...(input.defaultProductId !== undefined
+            ? { defaultProductId: input.defaultProductId }
+            : {}),
+          ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
+          ...(input.zone !== undefined ? { zone: input.zone } : {}),
+        },
+        input.pageSize,
+      );
     },
     'metering:import-rows': ({ handle, offset, limit, filter }) =>
       imports.page(handle, filter, offset, limit),
@@ -147,10 +166,12 @@ export function createMeteringInput(
     'metering:import-collisions': ({ handle, keys }) => imports.collisions(handle, keys),
     'metering:plan': (input) => plans.plan(input),
   };
-  return { catalog, plans, handlers, close: () => clearInterval(sweeper) };
+  return { catalog, plans, importDrafts, handlers, close: () => clearInterval(sweeper) };
 }
 
-export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
+export function wireMetering(
+  deps: CoreDeps,
+): AreaWiring<MeteringChannel> & { importDrafts: ImportDrafts } {
   // The journal's index of sent records (recordKey → quantity), so the editor flags would-be
   // DuplicateRecords.
   const input = createMeteringInput(deps, journalSentIndex(deps), planChecks(deps));
@@ -158,6 +179,7 @@ export function wireMetering(deps: CoreDeps): AreaWiring<MeteringChannel> {
   const submission = submitHandlers(deps, input);
   return {
     handlers: { ...input.handlers, ...submission },
+    importDrafts: input.importDrafts,
     close: () => Promise.resolve(input.close()),
   };
 }

@@ -6,8 +6,18 @@ import { IMPORT_IDLE_MS } from '../../../shared/channels/metering';
 import { AppError } from '../../../shared/errors';
 import type { ImportResult } from './csv-import';
 
+/** The file an import read and how, so a saved draft can read it again after a restart. */
+export type ImportSource = {
+  text: string;
+  aggregate: boolean;
+  defaultProductId?: string;
+  fileName?: string;
+  zone?: string;
+};
+
 export type ImportSession = ImportResult & {
   handle: string;
+  source?: ImportSource;
   createdAt: number;
   /** Last time the renderer used or kept this import (epoch ms). */
   usedAt: number;
@@ -93,10 +103,16 @@ export function createImportSessions(deps: { newId: () => string; now: () => num
       uploads.delete(uploadId);
       return [...upload.parts, last];
     },
-    keep(result: ImportResult): ImportSession {
+    keep(result: ImportResult, source?: ImportSource): ImportSession {
       sweep();
       const now = deps.now();
-      const session = { ...result, handle: deps.newId(), createdAt: now, usedAt: now };
+      const session: ImportSession = {
+        ...result,
+        handle: deps.newId(),
+        createdAt: now,
+        usedAt: now,
+      };
+      if (source) session.source = source;
       imports.set(session.handle, session);
       return session;
     },

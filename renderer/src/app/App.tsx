@@ -10,6 +10,7 @@ import { JournalScreen } from '../features/journal/JournalScreen';
 import { MeteringScreen } from '../features/metering/MeteringScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { ErrorBoundary } from './ErrorBoundary';
+import { LeaveGuardDialog } from './leave-guard';
 import { Nav } from './Nav';
 import { NotFound } from './NotFound';
 import { useRoutePath } from './router';
@@ -64,6 +65,7 @@ export function App() {
       <TopBar appInfo={appInfo} />
       <StartupNotices />
       <JournalBrokenBanner />
+      <LeaveGuardDialog />
       <div className="body">
         <Nav currentPath={path} />
         <main id="main" className="main" ref={mainRef} tabIndex={-1}>

@@ -5,6 +5,8 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Product } from '../../../../shared/metering';
 import { allProducts, useCatalog, usePlan, useSubmit } from '../../api/metering';
 import { useAppInfo } from '../../api/queries';
+import { useLeaveGuard } from '../../app/leave-guard';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { Loading } from '../../components/Loading';
 import { Screen } from '../../components/Screen';
@@ -53,6 +55,20 @@ function rowFromQuery(query: string, catalog: readonly Product[], now: number): 
     licenseArn: params.get('licenseArn') ?? '',
     customerIdentifier: params.get('customerIdentifier') ?? '',
   };
+}
+
+function countOf(n: number, noun: string): string {
+  return `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What leaving would leave behind, or null when nothing is waiting to be sent. */
+function unsentWork(records: number, importReady: number): string | null {
+  if (records === 0 && importReady === 0) return null;
+  const parts = [
+    ...(records > 0 ? [`${countOf(records, 'record')} in the editor`] : []),
+    ...(importReady > 0 ? [countOf(importReady, 'ready import row')] : []),
+  ];
+  return `${parts.join(' and ')} ${records + importReady === 1 ? 'is' : 'are'} not sent yet. They stay saved as a draft for this connection and will be here when you come back.`;
 }
 
 export function MeteringScreen() {
@@ -116,6 +132,9 @@ export function MeteringScreen() {
   const importReady = imported
     ? imported.summary.ready - [...excluded.values()].filter((x) => x.status === 'ready').length
     : 0;
+  const [askClear, setAskClear] = useState(false);
+  const sent = submit.data !== undefined && planVersion === version;
+  useLeaveGuard('Metering', sent ? null : unsentWork(rows.length, importReady));
 
   return (
     <Screen
@@ -172,7 +191,7 @@ export function MeteringScreen() {
               onAdd={() =>
                 changeRows((prev) => [...prev, nextRow(prev, now, products[0]?.id ?? '')])
               }
-              onClear={() => changeRows(() => [])}
+              onClear={() => setAskClear(true)}
               collisions={work.collisions}
               collisionActions={work.collisionActions}
             />
@@ -194,6 +213,23 @@ export function MeteringScreen() {
                 plan.reset();
               }}
             />
+            <ConfirmDialog
+              title="Clear all records?"
+              open={askClear}
+              message={`${countOf(rows.length, 'record')} typed in the editor will be removed. The import is not affected.`}
+              confirmLabel={`Clear ${countOf(rows.length, 'record')}`}
+              cancelLabel="Keep them"
+              onCancel={() => setAskClear(false)}
+              onConfirm={() => {
+                setAskClear(false);
+                changeRows(() => []);
+              }}
+            />
+            {work.draft.problem && (
+              <p className="md-note" role="status">
+                {work.draft.problem}
+              </p>
+            )}
             {billing.element}
             {submit.data && (
               <SubmitResult submissionId={submit.data.submissionId} total={submit.data.total} />

@@ -9,6 +9,7 @@ import type { ExcludedRows } from './CsvImport';
 import type { ImportRowActions } from './ImportTable';
 import type { CollisionActions } from './RecordNotes';
 import { fromDraft, recordLabel, toDraft, type EditorRow } from './editor-model';
+import { useMeteringDraft, type RestoredDraft } from './useMeteringDraft';
 
 export function useMeteringWork(options: {
   products: readonly Product[];
@@ -98,6 +99,19 @@ export function useMeteringWork(options: {
     setVersion((v) => v + 1);
   }, []);
 
+  // Unsent work is kept in main per connection (restored after navigation, reload, restart).
+  const restore = useCallback((draft: RestoredDraft) => {
+    setRows((prev) => (draft.replace ? draft.rows : [...draft.rows, ...prev]));
+    setImported((prev) => (draft.replace ? draft.imported : (draft.imported ?? prev)));
+    setExcluded((prev) => (draft.replace || draft.imported ? draft.excluded : prev));
+    setVersion((v) => v + 1);
+  }, []);
+  const draft = useMeteringDraft(
+    options.connectionId,
+    { rows, imported, excluded, version },
+    restore,
+  );
+
   return {
     rows,
     changeRows,
@@ -110,5 +124,6 @@ export function useMeteringWork(options: {
     collisions,
     collisionActions,
     version,
+    draft,
   };
 }
