@@ -66,6 +66,8 @@ export const journalRowSchema = z.object({
   sentIn: z.string().optional(),
   /** Tried the allowed number of times without an answer: "Unprocessed, retry later". */
   parked: z.boolean().optional(),
+  /** Changed by lines past the point where the journal broke: the chain does not prove it. */
+  unverified: z.boolean().optional(),
   /** The CloudTrail event that settled a record without an answer. */
   evidence: z
     .object({

@@ -98,6 +98,54 @@ describe('journal query', () => {
     ]);
   });
 
+  it('marks the rows that lines past a break create or change as unverified, and only those', async () => {
+    const journal = createJournal(memoryFile(), { now: () => Date.parse('2026-11-26T05:00:00Z') });
+    const planned = [
+      { key: 'a', record: rec('210987654321', 'users', 5) },
+      { key: 'b', record: rec('310987654321', 'users', 6) },
+    ];
+    await journal.append({
+      kind: 'submission-started',
+      submissionId: 's1',
+      operation: 'BatchMeterUsage',
+      context,
+      groups: [{ productCode: 'prod1', records: 2, keys: ['a', 'b'] }],
+      totalRecords: 2,
+      planned,
+    });
+    await journal.append({
+      kind: 'call-intent',
+      submissionId: 's1',
+      callId: 's1.1',
+      context,
+      attempt: 1,
+      operation: 'BatchMeterUsage',
+      productCode: 'prod1',
+      records: planned,
+    });
+    await journal.append({
+      kind: 'call-outcome',
+      submissionId: 's1',
+      callId: 's1.1',
+      context,
+      requestId: 'req-1',
+      results: [
+        { key: 'a', status: 'Success', meteringRecordId: 'mr-a' },
+        { key: 'b', status: 'Unprocessed' },
+      ],
+    });
+    // The outcome line is read from past a break: its answer for 'a' and 'b' is unproven.
+    const entries = await journal.entries();
+    const pastBreak = entries.map((entry) =>
+      entry.kind === 'call-outcome' ? { ...entry, unverified: true as const } : entry,
+    );
+    const byKey = new Map(buildIndex(pastBreak).rows.map((r) => [r.key, r]));
+    expect(byKey.get('a')).toMatchObject({ status: 'Success', unverified: true });
+    expect(byKey.get('b')).toMatchObject({ status: 'Unprocessed', unverified: true });
+    const verified = buildIndex(entries).rows;
+    expect(verified.some((r) => r.unverified === true)).toBe(false);
+  });
+
   it('filters by customer, dimension, status, date and connection', async () => {
     const { rows } = await sample();
     expect(filterRows(rows, { customer: '2109' }).map((r) => r.key)).toEqual(['a']);

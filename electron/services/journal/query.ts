@@ -222,7 +222,7 @@ function applyOutcome(submissions: Submissions, entry: EntryOf<'call-outcome'>):
   }
 }
 
-function applyEntry(submissions: Submissions, entry: JournalLine): void {
+function applyKnownEntry(submissions: Submissions, entry: JournalLine): void {
   switch (entry.kind) {
     case 'submission-started':
       applyStarted(submissions, entry);
@@ -246,6 +246,31 @@ function applyEntry(submissions: Submissions, entry: JournalLine): void {
     }
     case 'torn-tail':
       break;
+  }
+}
+
+function rowState(row: IndexedRow): string {
+  return JSON.stringify([row.status, row.at, row.attempts, row.meteringRecordId, row.error]);
+}
+
+/** Each row's state, to see what an entry changed. */
+function snapshot(submissions: Submissions): Map<IndexedRow, string> {
+  const states = new Map<IndexedRow, string>();
+  for (const sub of submissions.values()) {
+    for (const row of sub.rows.values()) states.set(row, rowState(row));
+  }
+  return states;
+}
+
+/** Applies one entry; rows that an unverified entry creates or changes are marked unverified. */
+function applyEntry(submissions: Submissions, entry: JournalLine): void {
+  const before = entry.unverified === true ? snapshot(submissions) : null;
+  applyKnownEntry(submissions, entry);
+  if (before === null) return;
+  for (const sub of submissions.values()) {
+    for (const row of sub.rows.values()) {
+      if (before.get(row) !== rowState(row)) row.unverified = true;
+    }
   }
 }
 

@@ -99,8 +99,13 @@ function journalColumns(open: (submissionId: string) => void): DataColumn<Journa
 
 /** The status as the Journal says it: a Success already billed before is a replay. */
 function rowStatusLabel(row: JournalRow): string {
-  if (row.billing === 'replay') return 'Replay (billed before)';
-  return row.parked === true ? 'Unprocessed, retry later' : statusLabels[row.status];
+  const label =
+    row.billing === 'replay'
+      ? 'Replay (billed before)'
+      : row.parked === true
+        ? 'Unprocessed, retry later'
+        : statusLabels[row.status];
+  return row.unverified === true ? `${label} (unverified: past the journal's break)` : label;
 }
 
 function rowDetail(row: JournalRow): string {
