@@ -329,6 +329,34 @@ export const auditSyncProgressSchema = z.object({
 });
 export type AuditSyncProgress = z.infer<typeof auditSyncProgressSchema>;
 
+/** What importing one CloudTrail log file did. */
+export const trailFileSummarySchema = z.object({
+  fileName: z.string(),
+  /** Events in the file, metering or not. */
+  events: z.number().int().nonnegative(),
+  /** Metering events of the active account: the ones kept. */
+  meteringEvents: z.number().int().nonnegative(),
+  /** Of those, new to the cache. */
+  added: z.number().int().nonnegative(),
+  /** Of those, already cached (synced or imported before): skipped. */
+  duplicates: z.number().int().nonnegative(),
+  /** Metering events of other accounts (an organization trail): left out. */
+  otherAccounts: z.number().int().nonnegative(),
+  /** Metering events without an event id, time or region: left out. */
+  unplaceable: z.number().int().nonnegative(),
+  /** Kept events CloudTrail truncated. */
+  truncated: z.number().int().nonnegative(),
+  /** Kept events older than CloudTrail's 90 days: history LookupEvents no longer returns. */
+  beyondLookup: z.number().int().nonnegative(),
+  regions: z.array(z.string()),
+  /** Event times of the kept events (epoch ms). */
+  from: z.number().optional(),
+  to: z.number().optional(),
+  /** Why the file could not be read at all. */
+  unreadable: z.string().optional(),
+});
+export type TrailFileSummary = z.infer<typeof trailFileSummarySchema>;
+
 export const METERING_EVENT_SOURCES = [
   'metering-marketplace.amazonaws.com',
   // The Smithy trait's spelling (AWS-FACTS §2.6 CONFLICT): accepted in case it ever appears.

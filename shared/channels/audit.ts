@@ -12,6 +12,7 @@ import {
   auditRowSchema,
   auditSortSchema,
   auditSyncProgressSchema,
+  trailFileSummarySchema,
 } from '../audit';
 import type { ChannelTable, EventTable } from './table';
 
@@ -104,7 +105,33 @@ export const auditUnseenSchema = z.object({
 export type AuditUnseen = z.infer<typeof auditUnseenSchema>;
 
 export const AUDIT_EXPORT_MAX_ROWS = 250_000;
+
+/**
+ * Trail log files travel in parts of at most this many characters (like the CSV import), so a
+ * call's body stays under the local host's 1 MiB cap even with JSON escaping.
+ */
+export const TRAIL_PART_MAX_CHARS = 400_000;
 export const AUDIT_EVIDENCE_MAX_EVENTS = 500;
+
+export const auditImportTrailInputSchema = z
+  .object({
+    fileName: z.string().min(1).max(1000),
+    text: z.string().max(TRAIL_PART_MAX_CHARS),
+    uploadId: z.string().max(100).optional(),
+    more: z.boolean().optional(),
+  })
+  .strict();
+export type AuditImportTrailInput = z.infer<typeof auditImportTrailInputSchema>;
+
+export const auditImportTrailOutputSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('partial'),
+    uploadId: z.string(),
+    receivedChars: z.number().int(),
+  }),
+  z.object({ status: z.literal('done'), file: trailFileSummarySchema }),
+]);
+export type AuditImportTrailOutput = z.infer<typeof auditImportTrailOutputSchema>;
 
 const exportFileSchema = z.object({
   fileName: z.string(),
@@ -148,6 +175,8 @@ export const auditChannels = {
       from: z.string(),
       to: z.string(),
       days: z.array(auditCompletenessSchema),
+      /** Cached events CloudTrail truncated, per region (every cached region, not only these). */
+      truncatedEvents: z.record(z.string(), z.number().int().nonnegative()),
     }),
   },
   /** One window of rows (offset/limit), filtered and sorted in main; optional aggregates. */
@@ -233,6 +262,16 @@ export const auditChannels = {
       bytes: z.number().int().nonnegative(),
       files: z.array(z.object({ name: z.string(), sha256: z.string(), bytes: z.number() })),
     }),
+  },
+  /**
+   * Imports one CloudTrail log file (decompressed by the caller), sent in parts: every part but
+   * the last with `more: true`, each after the first with the `uploadId` the previous answer
+   * gave. The last answer summarises the file. Metering events of the active account are merged
+   * with the cache by event id.
+   */
+  'audit:import-trail': {
+    input: auditImportTrailInputSchema,
+    output: auditImportTrailOutputSchema,
   },
   /** Forgets the cached events of the account (all its regions, or the given ones). */
   'audit:clear': {

@@ -183,6 +183,7 @@ export function wireAudit(
       'audit:export': (input) => service.exportRows(input),
       'audit:evidence': (input) => service.evidence(input),
       'audit:clear': (input) => service.clear(input.regions),
+      'audit:import-trail': (input) => service.importTrail(input),
       'audit:sql': (input) => service.sql.run(input),
       'audit:sql-cancel': (input) => service.sql.cancel(input.queryId),
       'audit:sql-export': (input) => service.sql.exportResult(input),

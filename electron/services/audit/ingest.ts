@@ -3,7 +3,7 @@
 // when CloudTrail truncated a call this app sent — filled in from the journal by request id.
 // Storing it, deduplicated by event id, is the cache's job (AuditSyncSink.appendEvents).
 import { fillFromJournal, type JournalCallLookup } from './journal-fill';
-import { parseCloudTrailEvent, type ParsedAuditEvent } from './parse';
+import { parseCloudTrailEvent, parseCloudTrailRecord, type ParsedAuditEvent } from './parse';
 import type { AuditScope } from './scope';
 import type { LookupEvent } from './sync';
 
@@ -18,7 +18,7 @@ export function ingestEvent(
   scope: AuditScope,
   journal?: JournalCallLookup,
 ): IngestedEvent {
-  const result = parseCloudTrailEvent(event.cloudTrailEvent, {
+  const fallback = {
     eventId: event.eventId,
     eventTime: event.eventTime,
     ...(event.eventName === undefined ? {} : { eventName: event.eventName }),
@@ -27,7 +27,11 @@ export function ingestEvent(
     ...(event.accessKeyId === undefined ? {} : { accessKeyId: event.accessKeyId }),
     region: scope.region,
     accountId: scope.accountId,
-  });
+  };
+  const result =
+    event.parsedRecord === undefined
+      ? parseCloudTrailEvent(event.cloudTrailEvent, fallback)
+      : parseCloudTrailRecord(event.parsedRecord, fallback);
   if (!result.ok) {
     // Kept as an event without rows: its raw text stays reachable and dedup still works.
     const parsed: ParsedAuditEvent = {

@@ -281,6 +281,11 @@ export function parseCloudTrailEvent(text: string, fallback: ParseFallback = {})
   } catch {
     return { ok: false, reason: 'The CloudTrail record is not valid JSON.' };
   }
+  return parseCloudTrailRecord(record, fallback);
+}
+
+/** The same, for a record already parsed from its JSON text. */
+export function parseCloudTrailRecord(record: unknown, fallback: ParseFallback = {}): ParseResult {
   if (!isObj(record)) return { ok: false, reason: 'The CloudTrail record is not a JSON object.' };
   const envelope = readEnvelope(record, fallback);
   if (!envelope.ok) return envelope;

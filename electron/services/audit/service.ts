@@ -43,6 +43,8 @@ import type { JournalCallLookup } from './journal-fill';
 import { createSqlConsole } from './sql-console';
 import type { KeyValueStore } from '../ports';
 import type { AuditScope } from './scope';
+import { createTrailImporter } from './trail-import';
+import { truncatedEventsByRegion } from './truncated';
 import { syncSink } from './sink';
 import { auditCompleteness, syncAudit, type LookupEventsPort } from './sync';
 
@@ -146,6 +148,13 @@ export function createAuditService(deps: AuditServiceDeps) {
   }
 
   const sink = syncSink(cacheOf, deps.journalCalls);
+  const importTrail = createTrailImporter({
+    cache: async () => (await context()).cache,
+    ...(deps.journalCalls ? { journal: deps.journalCalls } : {}),
+    now: deps.now,
+    newId: deps.newId,
+    emitChanged: deps.emitChanged,
+  });
 
   async function context(): Promise<{
     target: AuditTarget;
@@ -425,7 +434,7 @@ export function createAuditService(deps: AuditServiceDeps) {
   }
 
   async function completeness(input: { days: number; regions?: string[] | undefined }) {
-    const { target, regions: all } = await context();
+    const { target, regions: all, cache } = await context();
     const regions = input.regions ?? all;
     const now = deps.now();
     const to = now;
@@ -438,6 +447,7 @@ export function createAuditService(deps: AuditServiceDeps) {
       from: new Date(from).toISOString().slice(0, 10),
       to: new Date(to).toISOString().slice(0, 10),
       days,
+      truncatedEvents: await truncatedEventsByRegion(cache),
     };
   }
 
@@ -681,6 +691,7 @@ export function createAuditService(deps: AuditServiceDeps) {
     sql,
     /** For the submission side: is a record billed per CloudTrail (services/audit/billed.ts). */
     billed: createBilledLookup(cacheOf),
+    importTrail,
     async close(): Promise<void> {
       if (running) {
         // Stop at the next page; what was fetched is written and the checkpoint resumes it.

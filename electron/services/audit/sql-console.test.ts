@@ -280,6 +280,19 @@ describe('the Query tab', () => {
     ).toEqual([[1]]);
   });
 
+  it('honours a Cancel pressed while the views are still being refreshed', async () => {
+    const id = 'cancel-at-once';
+    const running = console_.run({
+      sql: 'SELECT sum(a.range) FROM range(1000000000000) a',
+      queryId: id,
+      timeoutSeconds: 60,
+      maxRows: 10,
+    });
+    expect(console_.cancel(id)).toEqual({ cancelled: true });
+    const cancelled = await failure(running);
+    expect(cancelled.message).toBe('The query was cancelled.');
+  });
+
   it('exports the whole result as spreadsheet-safe CSV and as Parquet', async () => {
     const sql =
       "SELECT customer, billed_quantity, account_id FROM usage_records WHERE billing = 'billed' ORDER BY event_time";

@@ -36,6 +36,8 @@ export type LookupEvent = {
   accessKeyId?: string;
   /** The full CloudTrail record, JSON text. */
   cloudTrailEvent: string;
+  /** The record already parsed from that text (imported files), so it is not parsed twice. */
+  parsedRecord?: unknown;
 };
 
 export type LookupEventsParams = {

@@ -138,6 +138,18 @@ function filterOfChoice(choice: StatusChoice): Pick<JournalFilter, 'status' | 'b
   return { status: [choice] };
 }
 
+/**
+ * Records per filter choice, counted as billed once: "Billed" counts first Successes only, so
+ * three records submitted twice show Billed (3) and Replay (3), never Billed (6).
+ */
+function statusCount(
+  facets: { statuses: Record<string, number>; billing: Record<string, number> } | undefined,
+  status: JournalRowStatus,
+): number {
+  if (status === 'Success') return facets?.billing.billed ?? 0;
+  return facets?.statuses[status] ?? 0;
+}
+
 function BillingLine({ billing, total }: { billing: BillingTotals; total: number }) {
   return (
     <p role="status" aria-live="polite" aria-label="Billed once">
@@ -279,7 +291,10 @@ function SubmissionDetail({
             )}
           </p>
           <p>
+            {/* Successes are counted billed once in the line below: a replay's Success is not
+                billed again, so "Billed: 3" here would contradict it. */}
             {Object.entries(detail.data.counts)
+              .filter(([status]) => status !== 'Success')
               .map(
                 ([status, n]) => `${statusLabels[status as JournalRowStatus]}: ${number.format(n)}`,
               )
@@ -403,14 +418,17 @@ export function JournalScreen() {
             <select
               {...control}
               value={status}
-              onChange={(e) => setStatus(e.target.value as JournalRowStatus | '')}
+              onChange={(e) => setStatus(e.target.value as StatusChoice)}
             >
               <option value="">All statuses</option>
               {(Object.keys(statusLabels) as JournalRowStatus[]).map((s) => (
                 <option key={s} value={s}>
-                  {statusLabels[s]} ({number.format(facets?.statuses[s] ?? 0)})
+                  {statusLabels[s]} ({number.format(statusCount(facets, s))})
                 </option>
               ))}
+              <option value="replay">
+                Replay, billed before ({number.format(facets?.billing.replay ?? 0)})
+              </option>
             </select>
           )}
         </Field>
