@@ -12,7 +12,13 @@ import { createEventBus } from '../core/event-bus';
 import { createMemoryLogger } from '../core/logger';
 import { createRouter, type Handlers } from '../core/router';
 import { startHttpHost, type HttpHost } from './http';
-import { DEFAULT_HTTP_LIMITS, FILE_PART_CHANNELS, type HttpHostLimits } from './http-limits';
+import { customersChannels } from '../../shared/channels/customers';
+import {
+  bodyCapOf,
+  DEFAULT_HTTP_LIMITS,
+  FILE_PART_CHANNELS,
+  type HttpHostLimits,
+} from './http-limits';
 
 let root: string;
 const open: { close: () => Promise<void> }[] = [];
@@ -128,10 +134,21 @@ describe('browser host limits: the defaults', () => {
     expect([...FILE_PART_CHANNELS].sort()).toEqual([
       'corrections:parse-usage',
       'customers:bulk-start',
+      'customers:resolve',
       'metering:catalog-import',
       'metering:import-csv',
     ]);
     for (const channel of FILE_PART_CHANNELS) expect(channelNames).toContain(channel);
+  });
+
+  it('let the largest paste the contract accepts reach customers:resolve', () => {
+    const largest = 'x'.repeat(2_000_000);
+    expect(
+      customersChannels['customers:resolve'].input.safeParse({ pasted: largest }).success,
+    ).toBe(true);
+    const body = Buffer.byteLength(JSON.stringify({ pasted: largest }));
+    expect(body).toBeGreaterThan(DEFAULT_HTTP_LIMITS.maxBodyBytes);
+    expect(bodyCapOf('customers:resolve', DEFAULT_HTTP_LIMITS)).toBeGreaterThanOrEqual(body);
   });
 });
 

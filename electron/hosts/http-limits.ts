@@ -34,8 +34,9 @@ export const DEFAULT_HTTP_LIMITS: HttpHostLimits = {
 };
 
 /**
- * Channels whose input carries a file's text (or one part of it). Their schemas cap the text
- * at 1.5–4 million characters, which JSON-encoded can reach a few MiB; every other channel
+ * Channels whose input carries a file's text (or one part of it), or a paste as large as one
+ * (a registration token's whole form post, up to 2 million characters). Their schemas cap the
+ * text at 1.5–4 million characters, which JSON-encoded can reach a few MiB; every other channel
  * carries form-sized input.
  */
 export const FILE_PART_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
@@ -43,6 +44,7 @@ export const FILE_PART_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'metering:catalog-import',
   'corrections:parse-usage',
   'customers:bulk-start',
+  'customers:resolve',
 ]);
 
 export function bodyCapOf(channel: string, limits: HttpHostLimits): number {
