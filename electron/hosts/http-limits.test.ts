@@ -122,6 +122,7 @@ describe('browser host limits: the defaults', () => {
       maxEventStreams: 8,
       maxBodyBytes: 1024 * 1024,
       maxFilePartBodyBytes: 8 * 1024 * 1024,
+      timeoutCheckIntervalMs: 1_000,
     });
     const { host } = await startHost();
     expect(host.server.headersTimeout).toBe(10_000);
@@ -132,6 +133,7 @@ describe('browser host limits: the defaults', () => {
 
   it('give the larger cap only to channels that carry a file', () => {
     expect([...FILE_PART_CHANNELS].sort()).toEqual([
+      'audit:import-trail',
       'corrections:parse-usage',
       'customers:bulk-start',
       'customers:resolve',

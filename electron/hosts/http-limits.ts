@@ -31,6 +31,8 @@ export const DEFAULT_HTTP_LIMITS: HttpHostLimits = {
   maxEventStreams: 8,
   maxBodyBytes: 1024 * 1024,
   maxFilePartBodyBytes: 8 * 1024 * 1024,
+  // Node checks header deadlines on this interval (30 s by default), so 10 s means 10–11 s.
+  timeoutCheckIntervalMs: 1_000,
 };
 
 /**
@@ -40,6 +42,7 @@ export const DEFAULT_HTTP_LIMITS: HttpHostLimits = {
  * carries form-sized input.
  */
 export const FILE_PART_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'audit:import-trail',
   'metering:import-csv',
   'metering:catalog-import',
   'corrections:parse-usage',
