@@ -6,15 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 /** Test code and test fixtures may reach across layers; product code may not. */
-const testFiles = [
-  '**/*.test.ts',
-  '**/*.test.tsx',
-  '**/testing/**',
-  // Test fixtures still to be moved into a testing/ folder.
-  'electron/sandbox/sandbox-testkit.ts',
-  'electron/services/audit/testing.ts',
-  'electron/services/audit/fake-time.ts',
-];
+const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/testing/**'];
 
 /** testing/ folders hold fixtures for tests; product code never imports them. */
 const testingIsForTests = {

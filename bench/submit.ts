@@ -15,7 +15,7 @@ import { createMeteringApi } from '../electron/adapters/aws/metering-api';
 import { createPacer, realTime } from '../electron/adapters/aws/pacer';
 import { createJournalFile } from '../electron/adapters/storage/journal-file';
 import { startSandbox } from '../electron/sandbox/index';
-import type { AdminState } from '../electron/sandbox/sandbox-testkit';
+import type { AdminState } from '../electron/sandbox/testing/sandbox-testkit';
 import { createJournal } from '../electron/services/journal/journal';
 import { measureAppendCost } from '../electron/services/journal/testing/measure';
 import {

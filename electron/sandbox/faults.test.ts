@@ -13,7 +13,7 @@ import {
   type AdminState,
   type Fixtures,
   type TestSandbox,
-} from './sandbox-testkit';
+} from './testing/sandbox-testkit';
 
 const HOUR = 3_600_000;
 

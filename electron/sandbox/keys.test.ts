@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { RegisterUsageCommand } from '@aws-sdk/client-marketplace-metering';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateKeys, verifyPs256, type RegisterUsageKeys } from './jwt';
-import { fixtures, startTestSandbox, type AdminState } from './sandbox-testkit';
+import { fixtures, startTestSandbox, type AdminState } from './testing/sandbox-testkit';
 
 function keyPair() {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -13,7 +13,12 @@ import {
   ResolveCustomerCommand,
 } from '@aws-sdk/client-marketplace-metering';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, startTestSandbox, type AdminState, type TestSandbox } from './sandbox-testkit';
+import {
+  fixtures,
+  startTestSandbox,
+  type AdminState,
+  type TestSandbox,
+} from './testing/sandbox-testkit';
 
 type Json = Record<string, unknown>;
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-marketplace-metering';
 import { describe, expect, it } from 'vitest';
 import { verifyPs256 } from './jwt';
-import { fixtures, startTestSandbox, type AdminState } from './sandbox-testkit';
+import { fixtures, startTestSandbox, type AdminState } from './testing/sandbox-testkit';
 
 describe('persistence', () => {
   it('a restart keeps the ledger, dedup index, tokens, keys and credentials', async () => {

@@ -12,7 +12,7 @@ import {
   type AdminState,
   type Fixtures,
   type TestSandbox,
-} from './sandbox-testkit';
+} from './testing/sandbox-testkit';
 
 const BATCH_TARGET = 'AWSMPMeteringService.BatchMeterUsage';
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { ResolveCustomerCommand } from '@aws-sdk/client-marketplace-metering';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from './sandbox-testkit';
+import { startTestSandbox, type TestSandbox } from './testing/sandbox-testkit';
 
 const OPERATOR = 'arn:aws:iam::111122223333:role/MeterdeskOperator';
 const PARTNER = 'arn:aws:iam::111122223333:role/MeterdeskPartnerAccess';

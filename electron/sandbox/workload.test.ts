@@ -19,7 +19,7 @@ import {
   type AdminState,
   type Fixtures,
   type TestSandbox,
-} from './sandbox-testkit';
+} from './testing/sandbox-testkit';
 import { WORKLOAD_HEADER } from './workload';
 
 const HOUR = 3_600_000;

@@ -10,7 +10,7 @@ import {
   type AdminState,
   type Fixtures,
   type TestSandbox,
-} from '../../sandbox/sandbox-testkit';
+} from '../../sandbox/testing/sandbox-testkit';
 import type { AwsTarget } from '../../services/connections';
 import { createAwsClientFactory } from './clients';
 import { createContainersApi } from './containers-api';

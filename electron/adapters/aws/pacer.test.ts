@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeTime } from '../../services/audit/fake-time';
+import { createFakeTime } from '../../services/audit/testing/fake-time';
 import type { PacerKey } from '../../services/pacing';
 import { createPacer } from './pacer';
 

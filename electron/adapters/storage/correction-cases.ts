@@ -1,14 +1,13 @@
 // Correction cases on disk: one JSON file per case under <data>/corrections/cases (folder 0700,
 // files 0600). A save writes a temp file, fsyncs it, renames it over the case and fsyncs the
 // folder, so a crash leaves the old case or the new one, never half of either.
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaseStore, StoredCase } from '../../services/corrections/ports';
 import { syncDirectory } from './sync-directory';
+import { TEMP_MARK, writeAtomically } from './atomic-write';
 
 const CASE_FILE = /^(case-[a-z0-9-]{6,60})\.json$/;
-const TEMP_MARK = '.tmp-';
 
 export function correctionCasesDir(dataDir: string): string {
   return join(dataDir, 'corrections', 'cases');
@@ -64,21 +63,7 @@ export function createCorrectionCaseFiles(dataDir: string): CaseStore {
     },
     async save(stored) {
       await ensureDir();
-      const path = pathOf(stored.caseId);
-      const temp = `${path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(stored, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      await writeAtomically(pathOf(stored.caseId), `${JSON.stringify(stored, null, 2)}\n`);
       await syncDirectory(dir);
     },
   };

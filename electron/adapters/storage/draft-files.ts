@@ -3,10 +3,11 @@
 // the import read, and how). The key is a hash of the connection id, so any id makes a safe name.
 // A write goes to a temp file, is fsynced and renamed over the old one: a crash leaves the old
 // draft or the new one, never half of either.
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DraftStore } from '../../services/drafts/drafts';
+import { writeAtomically } from './atomic-write';
 
 export function draftsDir(dataDir: string): string {
   return join(dataDir, 'drafts');
@@ -23,23 +24,6 @@ async function readJson<T>(path: string): Promise<T | undefined> {
     // Missing, or torn by a crash before the rename existed: there is no draft to restore.
     const code = (error as { code?: unknown }).code;
     if (code === 'ENOENT' || error instanceof SyntaxError) return undefined;
-    throw error;
-  }
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
     throw error;
   }
 }

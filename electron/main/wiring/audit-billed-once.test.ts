@@ -10,7 +10,7 @@ import type { Channel, ChannelOutput } from '../../../shared/contract';
 import type { UsageRecord } from '../../../shared/metering';
 import { createMemoryLogger } from '../../core/logger';
 import { createConfStore } from '../../adapters/storage/conf-store';
-import type { AdminState } from '../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { unzipEvidence } from '../../services/audit/testing';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { startCore, type Core } from '../core';

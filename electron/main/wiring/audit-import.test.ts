@@ -11,7 +11,7 @@ import { TRAIL_PART_MAX_CHARS } from '../../../shared/channels/audit';
 import type { Channel, ChannelOutput } from '../../../shared/contract';
 import { createMemoryLogger } from '../../core/logger';
 import { createConfStore } from '../../adapters/storage/conf-store';
-import type { AdminState } from '../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { startCore, type Core } from '../core';
 import { pinnedClock } from '../../testing/time';

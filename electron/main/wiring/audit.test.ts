@@ -25,7 +25,7 @@ import type { AnyEvent, Channel, ChannelOutput } from '../../../shared/contract'
 import type { UsageRecord } from '../../../shared/metering';
 import { createMemoryLogger } from '../../core/logger';
 import { createConfStore } from '../../adapters/storage/conf-store';
-import type { AdminState } from '../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import type { LookupEventsPort } from '../../services/audit/sync';
 import { unzipEvidence } from '../../services/audit/testing';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';

@@ -23,7 +23,7 @@ import { createMemoryStore } from '../../adapters/storage/memory-store';
 import { createEventBus } from '../../core/event-bus';
 import { createRouter } from '../../core/router';
 import type { Logger } from '../../core/logger';
-import { startTestSandbox, type TestSandbox } from '../../sandbox/sandbox-testkit';
+import { startTestSandbox, type TestSandbox } from '../../sandbox/testing/sandbox-testkit';
 import { createConnectionsService, type AwsTarget } from '../../services/connections';
 import { createMfaPrompts } from '../../services/mfa-prompts';
 import { createSettingsService } from '../../services/settings';

@@ -20,7 +20,11 @@ import { createMemoryStore } from '../../adapters/storage/memory-store';
 import { correctionCasesDir } from '../../adapters/storage/correction-cases';
 import type { SandboxAgreement } from '../../sandbox/agreement-world';
 import type { SandboxInvoice } from '../../sandbox/agreement-billing';
-import { startTestSandbox, type AdminState, type TestSandbox } from '../../sandbox/sandbox-testkit';
+import {
+  startTestSandbox,
+  type AdminState,
+  type TestSandbox,
+} from '../../sandbox/testing/sandbox-testkit';
 import type { AgreementApi } from '../../services/corrections/ports';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { pinnedClock, type PinnedClock } from '../../testing/time';

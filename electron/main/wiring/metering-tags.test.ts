@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel, ChannelOutput } from '../../../shared/contract';
 import { createMemoryLogger } from '../../core/logger';
 import { createMemoryStore } from '../../adapters/storage/memory-store';
-import type { AdminState } from '../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { pinnedClock } from '../../testing/time';
 import { startCore, type Core } from '../core';
 

@@ -11,7 +11,7 @@ import { createMemoryLogger } from '../../core/logger';
 import { createMemoryStore } from '../../adapters/storage/memory-store';
 import { createJournalFile } from '../../adapters/storage/journal-file';
 import { createJournal } from '../../services/journal/journal';
-import type { AdminState } from '../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { startCore, type Core } from '../core';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { pinnedClock } from '../../testing/time';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_RETENTION_MS, DAY_MS, type AuditSyncProgress } from '../../../shared/audit';
 import { mapAwsError } from '../../adapters/aws/error-map';
 import { createPacer } from '../../adapters/aws/pacer';
-import { createFakeTime, type FakeTime } from './fake-time';
+import { createFakeTime, type FakeTime } from './testing/fake-time';
 import {
   auditCompleteness,
   classifyLookupError,

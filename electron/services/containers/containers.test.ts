@@ -13,7 +13,7 @@ import {
   type AdminState,
   type Fixtures,
   type TestSandbox,
-} from '../../sandbox/sandbox-testkit';
+} from '../../sandbox/testing/sandbox-testkit';
 import { createContainersService, type ContainersService } from './containers';
 
 let box: TestSandbox;

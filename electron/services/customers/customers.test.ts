@@ -19,7 +19,7 @@ import {
   type AdminState,
   type Fixtures,
   type TestSandbox,
-} from '../../sandbox/sandbox-testkit';
+} from '../../sandbox/testing/sandbox-testkit';
 import type { AwsTarget } from '../connections';
 import type { Pacer, PacerKey } from '../pacing';
 import {

@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeteringApi } from '../../adapters/aws/metering-api';
 import { createPacer, realTime } from '../../adapters/aws/pacer';
 import { createJournalFile } from '../../adapters/storage/journal-file';
-import { startTestSandbox, type AdminState, type TestSandbox } from '../../sandbox/sandbox-testkit';
+import {
+  startTestSandbox,
+  type AdminState,
+  type TestSandbox,
+} from '../../sandbox/testing/sandbox-testkit';
 import type { JournalContext } from '../../../shared/journal';
 import { pinnedClock, type PinnedClock } from '../../testing/time';
 import { createJournal, type Journal } from '../journal/journal';

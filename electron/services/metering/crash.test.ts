@@ -10,7 +10,11 @@ import { createMeteringApi } from '../../adapters/aws/metering-api';
 import { createPacer, realTime } from '../../adapters/aws/pacer';
 import { createJournalFile } from '../../adapters/storage/journal-file';
 import { createRng } from '../../sandbox/prng';
-import { startTestSandbox, type AdminState, type TestSandbox } from '../../sandbox/sandbox-testkit';
+import {
+  startTestSandbox,
+  type AdminState,
+  type TestSandbox,
+} from '../../sandbox/testing/sandbox-testkit';
 import { createJournal } from '../journal/journal';
 import type { CrashChildConfig } from './testing/crash-child';
 import { repoRoot, runAndKill } from './testing/crash-run';

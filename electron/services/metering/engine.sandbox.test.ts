@@ -12,7 +12,7 @@ import {
   startTestSandbox,
   type AdminState,
   type TestSandbox,
-} from '../../sandbox/sandbox-testkit';
+} from '../../sandbox/testing/sandbox-testkit';
 import { createJournal, type Journal } from '../journal/journal';
 import type { Faults } from '../../sandbox';
 import {

@@ -9,7 +9,7 @@ import type { AnyEvent, Channel, ChannelOutput } from '../../../../shared/contra
 import type { Product, UsageRecord } from '../../../../shared/metering';
 import { createMemoryLogger } from '../../../core/logger';
 import { createMemoryStore } from '../../../adapters/storage/memory-store';
-import type { AdminState } from '../../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../../sandbox/testing/sandbox-testkit';
 import { SANDBOX_ID_PREFIX } from '../../../services/metering/catalog';
 import { startCore, type Core } from '../../core';
 

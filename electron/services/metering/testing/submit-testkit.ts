@@ -2,7 +2,7 @@
 // seeded world, and a check that the sandbox ledger holds exactly the intended records.
 // Not shipped in the renderer; imported by tests, the crash child and bench/submit.ts.
 import { batchTimestampViolation, HOUR_MS } from '../../../../shared/aws/metering-rules';
-import type { AdminState } from '../../../sandbox/sandbox-testkit';
+import type { AdminState } from '../../../sandbox/testing/sandbox-testkit';
 import type { LedgerEntry, SandboxProduct, SandboxSubscription } from '../../../sandbox/types';
 import type { EngineRecord } from '../engine';
 

@@ -1,6 +1,6 @@
 // Test support: a manual clock whose sleeps resolve only when time is advanced, so pacing and
 // backoff can be checked to the millisecond without waiting. Not used by the app.
-import type { Sleep } from '../pacing';
+import type { Sleep } from '../../pacing';
 
 type Timer = { at: number; seq: number; resolve: () => void };
 

@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDbAuditOpener } from '../../adapters/storage/duckdb';
-import { openAccountCache, type AccountCache } from './account-cache';
-import type { StoredEvent } from './append';
-import type { ParsedAuditEvent } from './parse';
-import type { AuditScope } from './scope';
-import type { AuditSyncSink, AuditSyncState, LookupEvent } from './sync';
+import { createDuckDbAuditOpener } from '../../../adapters/storage/duckdb';
+import { openAccountCache, type AccountCache } from '../account-cache';
+import type { StoredEvent } from '../append';
+import type { ParsedAuditEvent } from '../parse';
+import type { AuditScope } from '../scope';
+import type { AuditSyncSink, AuditSyncState, LookupEvent } from '../sync';
 
 export const T0 = Date.UTC(2026, 6, 1);
 export const TEST_ACCOUNT = '111122223333';

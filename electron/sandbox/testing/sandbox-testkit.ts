@@ -10,15 +10,15 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { MarketplaceAgreementClient } from '@aws-sdk/client-marketplace-agreement';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { pinnedClock } from '../testing/time';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from './index';
+import { pinnedClock } from '../../testing/time';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '..';
 import type {
   LedgerEntry,
   SandboxCustomer,
   SandboxProduct,
   SandboxRegistrationToken,
   SandboxSubscription,
-} from './types';
+} from '../types';
 
 export type TestSandbox = {
   sandbox: RunningSandbox;
