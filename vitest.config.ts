@@ -29,6 +29,8 @@ export default defineConfig({
         plugins: [react()],
         test: {
           name: 'renderer',
+          // One live core serves every file, and drafts live in it: one file at a time.
+          fileParallelism: false,
           include: ['renderer/src/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['renderer/src/testing/setup.ts'],

@@ -2,10 +2,22 @@
 // jsdom the few browser features it lacks (media queries, resize observation, layout boxes) in
 // their simplest honest form: no media query matches, boxes are laid out in a 1024×600 viewport.
 import { cleanup, configure } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 
 afterEach(() => {
   cleanup();
+});
+
+// Drafts persist in main per connection, and every file shares the one live core: each test
+// starts from an empty Metering draft on the Sandbox, as a new user would.
+beforeEach(async () => {
+  const { origin, token } = inject('liveCore');
+  const response = await fetch(`${origin}/api/drafts:save`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ connectionId: 'sandbox', records: [], import: null }),
+  });
+  if (!response.ok) throw new Error(`clearing the draft failed: HTTP ${String(response.status)}`);
 });
 
 // Screens wait on the live core, which answers slowly on a loaded machine: find* and waitFor

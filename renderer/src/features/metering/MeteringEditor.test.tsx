@@ -40,8 +40,10 @@ describe('the record editor', () => {
     await user.type(field('Quantity'), '3');
     await waitFor(() => expect(within(record).queryByText(/not a whole number/)).toBeNull());
 
+    // Clearing asks first, with the count.
     await user.click(screen.getByRole('button', { name: 'Clear all' }));
-    expect(screen.getByText('No records yet: add one, or import a CSV above.')).toBeTruthy();
+    await user.click(await screen.findByRole('button', { name: 'Clear 1 record' }));
+    expect(await screen.findByText('No records yet: add one, or import a CSV above.')).toBeTruthy();
   });
 
   it('previews a valid record with its totals and submits it to the sandbox', async () => {
