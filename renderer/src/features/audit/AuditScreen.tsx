@@ -34,6 +34,8 @@ import { emptyFilters, isFiltered, toAuditFilter, type ExplorerFilters } from '.
 import { MigrationProgress } from './MigrationProgress';
 import { QueryTab } from './QueryTab';
 import { SyncPanel } from './SyncPanel';
+import { TrailImport } from './TrailImport';
+import { TruncatedBanner } from './TruncatedBanner';
 import { UnseenPanel } from './UnseenPanel';
 import './audit.css';
 
@@ -172,7 +174,10 @@ export function AuditScreen() {
           </p>
         </div>
       ) : (
-        <SyncPanel info={data} live={live} />
+        <>
+          <SyncPanel info={data} live={live} />
+          <TrailImport />
+        </>
       )}
       {data.events === 0 && !data.running ? (
         <div className="panel audit-empty">
@@ -181,12 +186,16 @@ export function AuditScreen() {
             <strong>Sync CloudTrail</strong> to fetch the last 90 days of metering calls from every
             region of the connection. It runs in the background at CloudTrail’s own pace (2 requests
             per second per region), and everything fetched is kept here, also after CloudTrail
-            forgets it.
+            forgets it. Older history comes from the trail’s log files: import them above.
           </p>
         </div>
       ) : (
         <>
           <UnseenPanel />
+          <TruncatedBanner
+            only={filters.truncatedOnly}
+            onOnly={(on) => setFilters((f) => ({ ...f, truncatedOnly: on }))}
+          />
           <div className="audit-filters" role="search" aria-label="Audit filters">
             <Field label="Customer" help="A name, or either id: both are found">
               {(control) => (

@@ -14,6 +14,7 @@ import { formatNumber } from '../../components/DataTable';
 import { TypedConfirmDialog } from '../../components/TypedConfirmDialog';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { formatDuration } from './format';
+import { RegionTruncated } from './TruncatedBanner';
 
 const STATE_LABEL: Record<AuditDayState, string> = {
   complete: 'complete',
@@ -92,6 +93,7 @@ function DayStrip({ days }: { days: number }) {
               {firstComplete && lastComplete
                 ? `${String(complete.length)} of ${String(list.length)} days complete · ${firstComplete} – ${lastComplete}`
                 : 'No complete day yet'}
+              <RegionTruncated region={region} />
             </span>
           </div>
         );

@@ -23,9 +23,17 @@ export type ExplorerFilters = {
   /** UTC dates (YYYY-MM-DD), inclusive, on the event time; '' = open. */
   from: string;
   to: string;
+  /** Only events CloudTrail truncated. */
+  truncatedOnly: boolean;
 };
 
-export const emptyFilters: ExplorerFilters = { columns: {}, statuses: [], from: '', to: '' };
+export const emptyFilters: ExplorerFilters = {
+  columns: {},
+  statuses: [],
+  from: '',
+  to: '',
+  truncatedOnly: false,
+};
 
 const TEXT: ReadonlySet<string> = new Set(auditTextColumns);
 
@@ -129,6 +137,8 @@ export function toAuditFilter(filters: ExplorerFilters): {
       ...(to === undefined ? {} : { to: to + DAY_MS }),
     });
   }
+  // A truncated event has a value in the truncated column; the rest have none.
+  if (filters.truncatedOnly) text.push({ column: 'truncated', op: 'equals', value: '', not: true });
   const statuses = filters.statuses.filter((s) => auditStatuses.includes(s));
   const filter: AuditFilter = {
     ...(text.length > 0 ? { text } : {}),
