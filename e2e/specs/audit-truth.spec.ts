@@ -145,6 +145,10 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   // The same three records submitted twice: AWS answers the second send with the same ids.
   const records = await threeRecords(request, mdesk);
   const first = await submitAndWait(request, mdesk, records);
+  // CloudTrail times events to the second, and two events in the same second are ordered by
+  // event id (shared/billing.ts); the replay goes out in a later second so that the first send
+  // is the one CloudTrail shows as billed (the host's clock runs at real speed).
+  await mdesk.page.waitForTimeout(1_100);
   const second = await submitAndWait(request, mdesk, records);
 
   const shell = new Shell(page);
@@ -272,24 +276,21 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   await page.getByRole('tab', { name: 'Records' }).click();
 
   // The app's own replay, synced: three billed, three replays, each event to its own send.
-  const mine = await api<{ rows: { billing?: string; sent?: { submissionId: string } }[] }>(
-    request,
-    mdesk,
-    'audit:query',
-    {
-      filter: {
-        text: [
-          { column: 'dimension', op: 'equals', value: records[0]?.dimension ?? '' },
-          {
-            column: 'customerAwsAccountId',
-            op: 'equals',
-            value: records[0]?.customerAwsAccountId ?? '',
-          },
-        ],
-      },
-      limit: 100,
+  const mine = await api<{
+    rows: { eventId: string; billing?: string; sent?: { submissionId: string } }[];
+  }>(request, mdesk, 'audit:query', {
+    filter: {
+      text: [
+        { column: 'dimension', op: 'equals', value: records[0]?.dimension ?? '' },
+        {
+          column: 'customerAwsAccountId',
+          op: 'equals',
+          value: records[0]?.customerAwsAccountId ?? '',
+        },
+      ],
     },
-  );
+    limit: 100,
+  });
   const sent = mine.rows.filter((r) => r.sent !== undefined);
   expect(sent.filter((r) => r.billing === 'billed').map((r) => r.sent?.submissionId)).toEqual([
     first,
@@ -301,6 +302,26 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
     second,
     second,
   ]);
+
+  // Their evidence pack: each event under the submission that sent it, the replay billed once.
+  const ownPack = await api<{ text: string }>(request, mdesk, 'audit:evidence', {
+    eventIds: [...new Set(sent.map((r) => r.eventId))],
+  });
+  const ownSummary =
+    (JSON.parse(ownPack.text) as { files: { name: string; text: string }[] }).files.find(
+      (f) => f.name === 'summary.md',
+    )?.text ?? '';
+  expect(ownSummary).toContain(
+    'Billed once: 3 records, quantity 303; replays (billed before, not again): 3',
+  );
+  const sections = ownSummary.split('## Event ').slice(1);
+  expect(sections).toHaveLength(2);
+  const replaySection = sections.find((t) => t.includes('replay: billed before, not again'));
+  const billedSection = sections.find((t) => !t.includes('replay: billed before, not again'));
+  expect(replaySection).toContain(`submission ${second}`);
+  expect(replaySection).toContain('(matched by its request id)');
+  expect(billedSection).toContain(`submission ${first}`);
+  expect(billedSection).toContain('(matched by its request id)');
 
   // The evidence pack for the retry pair and the truncated event.
   const pack = JSON.parse(
