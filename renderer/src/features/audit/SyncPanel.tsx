@@ -14,7 +14,7 @@ import { formatNumber } from '../../components/DataTable';
 import { TypedConfirmDialog } from '../../components/TypedConfirmDialog';
 import { ErrorPanel, toDisplayableError } from '../../components/ErrorPanel';
 import { formatDuration } from './format';
-import { RegionTruncated } from './TruncatedBanner';
+import { DAY_STRIP_DAYS, RegionTruncated } from './TruncatedBanner';
 
 const STATE_LABEL: Record<AuditDayState, string> = {
   complete: 'complete',
@@ -93,7 +93,7 @@ function DayStrip({ days }: { days: number }) {
               {firstComplete && lastComplete
                 ? `${String(complete.length)} of ${String(list.length)} days complete · ${firstComplete} – ${lastComplete}`
                 : 'No complete day yet'}
-              <RegionTruncated region={region} />
+              <RegionTruncated count={data.data.truncatedEvents[region]} />
             </span>
           </div>
         );
@@ -152,7 +152,7 @@ export function SyncPanel({ info, live }: { info: AuditInfo; live: AuditSyncStat
       </div>
       {start.error && <ErrorPanel error={toDisplayableError(start.error)} />}
       {status && <Progress status={status} onCancel={() => cancel.mutate(status.taskId)} />}
-      <DayStrip days={90} />
+      <DayStrip days={DAY_STRIP_DAYS} />
       <TypedConfirmDialog
         title="Clear the audit cache?"
         open={confirming}

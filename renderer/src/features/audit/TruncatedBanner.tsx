@@ -1,14 +1,18 @@
 // Events CloudTrail truncated: a banner with their number above the explorer, and a way to see
 // only them. A truncated event's rows hold what could still be read; where this app sent the
-// call, the journal filled in the rest (marked "from journal").
-import type { AuditFilter } from '../../../../shared/audit';
-import { useAuditAggregate } from '../../api/audit';
+// call, the journal filled in the rest (marked "from journal"). The count comes with the
+// completeness answer the day strip already asks for, so it costs no query of its own.
+import { useAuditCompleteness } from '../../api/audit';
 import { formatNumber } from '../../components/DataTable';
 
-/** Truncated calls among those a filter matches (every cached call by default). */
-export function useTruncatedCalls(filter: AuditFilter = {}): number | null {
-  const agg = useAuditAggregate(filter, { bucket: 'day', maxGroups: 1 });
-  return agg.data?.totals.truncatedCalls ?? null;
+/** The days the day strip shows; the banner shares its answer. */
+export const DAY_STRIP_DAYS = 90;
+
+/** Cached events CloudTrail truncated, every region together (null while unknown). */
+function useTruncatedEvents(): number | null {
+  const data = useAuditCompleteness(DAY_STRIP_DAYS).data;
+  if (!data) return null;
+  return Object.values(data.truncatedEvents).reduce((sum, n) => sum + n, 0);
 }
 
 export function TruncatedBanner({
@@ -18,7 +22,7 @@ export function TruncatedBanner({
   only: boolean;
   onOnly: (on: boolean) => void;
 }) {
-  const count = useTruncatedCalls();
+  const count = useTruncatedEvents();
   if (!count) return null;
   return (
     <div className="panel audit-truncated" role="region" aria-label="Truncated by CloudTrail">
@@ -39,8 +43,7 @@ export function TruncatedBanner({
 }
 
 /** On the day strip: how many of a region's cached events CloudTrail truncated. */
-export function RegionTruncated({ region }: { region: string }) {
-  const count = useTruncatedCalls({ text: [{ column: 'region', op: 'equals', value: region }] });
+export function RegionTruncated({ count }: { count: number | undefined }) {
   if (!count) return null;
   return <> · {formatNumber(count)} truncated by CloudTrail</>;
 }
