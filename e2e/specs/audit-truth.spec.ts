@@ -170,6 +170,16 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   await expect(page.getByRole('status', { name: 'Billed once' })).toContainText(
     `3 records · billed: 0`,
   );
+  // The replaying submission's own details: nothing billed, three replays.
+  await page
+    .getByRole('button', { name: `Details of submission ${second}` })
+    .first()
+    .click();
+  const details = page.getByRole('region', { name: 'Submission details' });
+  await expect(details.getByRole('status', { name: 'Billed once' })).toContainText(
+    '3 records · billed: 0 (quantity 0) · replays, not billed again: 3',
+  );
+  await expect(details).not.toContainText('Billed: 3');
   await shot('journal-replay.png');
 
   // Sync, then import a trail log file the sandbox's LookupEvents never had.
