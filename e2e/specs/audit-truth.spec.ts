@@ -5,8 +5,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test, type MeterdeskApp } from '../fixtures';
+import { api } from '../pages/customers';
 import { Shell } from '../pages/shell';
 
 test.use({ sandboxHistory: 40 });
@@ -18,21 +19,6 @@ type World = {
   products: { productCode: string; kind: string; identityModel: string; dimensions: string[] }[];
   customers: { awsAccountId: string; subscribed: string[] }[];
 };
-
-async function api<T>(
-  request: APIRequestContext,
-  mdesk: MeterdeskApp,
-  channel: string,
-  input: unknown,
-): Promise<T> {
-  const response = await request.post(`${mdesk.origin ?? ''}/api/${channel}`, {
-    data: input,
-    headers: { Authorization: `Bearer ${mdesk.token ?? ''}` },
-  });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: unknown };
-  if (!body.ok) throw new Error(`${channel}: ${JSON.stringify(body.error)}`);
-  return body.value as T;
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -84,8 +70,8 @@ function trailRecord(id: string, at: number, account: string, extra: Record<stri
 }
 
 /** Three legacy records of the sandbox, one per recent hour. */
-async function threeRecords(request: APIRequestContext, mdesk: MeterdeskApp) {
-  const world = await api<World>(request, mdesk, 'sandbox:world', {});
+async function threeRecords(mdesk: MeterdeskApp) {
+  const world = await api<World>(mdesk, 'sandbox:world', {});
   const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
   const customer = world.customers.find(
     (c) => product && c.subscribed.includes(product.productCode),
@@ -104,8 +90,8 @@ async function threeRecords(request: APIRequestContext, mdesk: MeterdeskApp) {
   }));
 }
 
-async function submitAndWait(request: APIRequestContext, mdesk: MeterdeskApp, records: unknown[]) {
-  const { submissionId } = await api<{ submissionId: string }>(request, mdesk, 'metering:submit', {
+async function submitAndWait(mdesk: MeterdeskApp, records: unknown[]) {
+  const { submissionId } = await api<{ submissionId: string }>(mdesk, 'metering:submit', {
     operation: 'BatchMeterUsage',
     records,
   });
@@ -113,7 +99,7 @@ async function submitAndWait(request: APIRequestContext, mdesk: MeterdeskApp, re
     .poll(
       async () =>
         (
-          await api<{ state: string }>(request, mdesk, 'metering:submission-status', {
+          await api<{ state: string }>(mdesk, 'metering:submission-status', {
             submissionId,
           })
         ).state,
@@ -131,7 +117,6 @@ async function download(page: Page, click: () => Promise<void>): Promise<string>
 
 test('a replay and an imported retry pair are billed once everywhere; a truncated event is kept and flagged', async ({
   mdesk,
-  request,
 }, testInfo) => {
   test.skip(
     mdesk.kind !== 'browser',
@@ -143,13 +128,13 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
     page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
 
   // The same three records submitted twice: AWS answers the second send with the same ids.
-  const records = await threeRecords(request, mdesk);
-  const first = await submitAndWait(request, mdesk, records);
+  const records = await threeRecords(mdesk);
+  const first = await submitAndWait(mdesk, records);
   // CloudTrail times events to the second, and two events in the same second are ordered by
   // event id (shared/billing.ts); the replay goes out in a later second so that the first send
   // is the one CloudTrail shows as billed (the host's clock runs at real speed).
   await mdesk.page.waitForTimeout(1_100);
-  const second = await submitAndWait(request, mdesk, records);
+  const second = await submitAndWait(mdesk, records);
 
   const shell = new Shell(page);
   await shell.waitUntilLoaded();
@@ -188,7 +173,7 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   await expect(page.getByRole('status').filter({ hasText: /^Sync finished/ })).toBeVisible({
     timeout: 30_000,
   });
-  const info = await api<{ accountId: string }>(request, mdesk, 'audit:info', {});
+  const info = await api<{ accountId: string }>(mdesk, 'audit:info', {});
   const account = info.accountId;
   const now = mdesk.now();
   const usage = {
@@ -288,7 +273,7 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   // The app's own replay, synced: three billed, three replays, each event to its own send.
   const mine = await api<{
     rows: { eventId: string; billing?: string; sent?: { submissionId: string } }[];
-  }>(request, mdesk, 'audit:query', {
+  }>(mdesk, 'audit:query', {
     filter: {
       text: [
         { column: 'dimension', op: 'equals', value: records[0]?.dimension ?? '' },
@@ -314,7 +299,7 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   ]);
 
   // Their evidence pack: each event under the submission that sent it, the replay billed once.
-  const ownPack = await api<{ text: string }>(request, mdesk, 'audit:evidence', {
+  const ownPack = await api<{ text: string }>(mdesk, 'audit:evidence', {
     eventIds: [...new Set(sent.map((r) => r.eventId))],
   });
   const ownSummary =
