@@ -245,11 +245,20 @@ class Submissions {
       throw error;
     }
     this.changed(submissionId);
-    void done.then((final) => {
-      release();
-      deps.events.ended(final);
-      this.forgetOldMetas();
-    }, release);
+    // The run's last journal line (finished or cancelled) is written after its last progress:
+    // the views are told once more when the run has ended, so none keeps an index without it.
+    void done.then(
+      (final) => {
+        release();
+        this.changed(submissionId);
+        deps.events.ended(final);
+        this.forgetOldMetas();
+      },
+      () => {
+        release();
+        this.changed(submissionId);
+      },
+    );
     return { submissionId, total: records.length };
   }
 
