@@ -4,34 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JournalContext } from '../../../shared/journal';
-import type { JournalAnchor } from './anchor';
-import { createJournal, type AppendableEntry, type JournalFile } from './journal';
+import { createJournal, type AppendableEntry } from './journal';
+import { memoryJournalFile as memoryFile } from './testing/memory-file';
 
 const SEED = 20261126;
-
-type MemoryFile = JournalFile & { data: string; anchored: JournalAnchor | null };
-
-function memoryFile(): MemoryFile {
-  const file: MemoryFile = {
-    data: '',
-    anchored: null,
-    append: (data) => {
-      file.data += data;
-      return Promise.resolve();
-    },
-    readAll: () => Promise.resolve(file.data),
-    anchor: {
-      read: () => Promise.resolve(file.anchored),
-      write: (anchor) => {
-        file.anchored = anchor;
-        return Promise.resolve();
-      },
-    },
-    archive: () => Promise.reject(new Error('not archived in this test')),
-    readArchives: () => Promise.resolve([]),
-  };
-  return file;
-}
 
 const context: JournalContext = {
   connectionId: 'c1',

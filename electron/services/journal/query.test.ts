@@ -1,7 +1,8 @@
 // Journal rows, filters, the spreadsheet-safe CSV and the sent index, over real journal lines.
 import { describe, expect, it } from 'vitest';
 import { recordKey } from '../../../shared/metering';
-import { createJournal, type JournalFile } from './journal';
+import { createJournal } from './journal';
+import { memoryJournalFile as memoryFile } from './testing/memory-file';
 import {
   billingTotals,
   buildIndex,
@@ -12,17 +13,6 @@ import {
   submissionDetail,
   toCsv,
 } from './query';
-
-function memoryFile(): JournalFile {
-  let text = '';
-  return {
-    append: (data) => {
-      text += data;
-      return Promise.resolve();
-    },
-    readAll: () => Promise.resolve(text),
-  };
-}
 
 const context = {
   connectionId: 'sandbox',

@@ -3,19 +3,9 @@
 // shows "Sent later" with that submission, not "Not sent"; the cancelled submission is listed
 // for resume like an interrupted one.
 import { describe, expect, it } from 'vitest';
-import { createJournal, type JournalFile } from './journal';
+import { createJournal } from './journal';
+import { memoryJournalFile as memoryFile } from './testing/memory-file';
 import { buildIndex } from './query';
-
-function memoryFile(): JournalFile {
-  let text = '';
-  return {
-    append: (data) => {
-      text += data;
-      return Promise.resolve();
-    },
-    readAll: () => Promise.resolve(text),
-  };
-}
 
 const context = {
   connectionId: 'sandbox',
