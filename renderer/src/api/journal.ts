@@ -38,6 +38,9 @@ export function useJournalSubmission(submissionId: string | null) {
     queryKey: journalKeys.submission(submissionId ?? ''),
     queryFn: () => request('journal:submission', { submissionId: submissionId ?? '' }),
     enabled: submissionId !== null,
+    // A running submission's details are read again each second until it ends, so they never
+    // stay "running" if the change event arrived before its last journal line.
+    refetchInterval: (query) => (query.state.data?.state === 'running' ? 1_000 : false),
   });
 }
 
