@@ -1,12 +1,24 @@
 // Unsent work is not lost: the records typed in the editor and the open CSV import (with the
 // lines taken out of it) are kept in main per connection, and come back after navigating away,
-// a reload and a restart of the host. Leaving the screen with unsent work asks first, and
-// "Clear all" asks with the count.
+// a reload and a restart of the host. Leaving the screen with unsent work asks first — a link
+// to another screen through the app's own question, a reload or a closing window through the
+// browser's beforeunload question — and "Clear all" asks with the count.
+import type { Dialog, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { billableSubscriptions, MeteringPage, readSandboxWorld, utcHour } from '../pages/metering';
 import { Shell } from '../pages/shell';
 
 const PRODUCT = 'Nimbus Vector Search';
+
+/** Reloads while unsent work is kept: the browser asks first, and "Leave" goes on. */
+async function reloadLeavingWork(page: Page): Promise<void> {
+  const asked = page.waitForEvent('dialog');
+  const reloaded = page.reload();
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.accept();
+  await reloaded;
+}
 
 test('unsent records and the open import survive navigation, reload and restart; leaving and clearing ask', async ({
   mdesk,
@@ -74,7 +86,7 @@ test('unsent records and the open import survive navigation, reload and restart;
   });
 
   await test.step('…after a reload', async () => {
-    await page.reload();
+    await reloadLeavingWork(page);
     await new Shell(page).waitUntilLoaded();
     await expect(page.getByRole('heading', { level: 1, name: 'Metering' })).toBeVisible();
     await expectWorkKept();
@@ -98,10 +110,73 @@ test('unsent records and the open import survive navigation, reload and restart;
     await page.getByRole('button', { name: 'Clear all' }).click();
     await ask.getByRole('button', { name: 'Clear 2 records' }).click();
     await expect(metering.record(1)).toHaveCount(0);
-    // The cleared editor is what comes back; the import stays.
-    await page.reload();
+    // The cleared editor is what comes back; the import stays (still unsent, so it asks).
+    await reloadLeavingWork(page);
     await new Shell(page).waitUntilLoaded();
     await expect(metering.tab(/^Ready/)).toHaveText('Ready (2)');
     await expect(metering.record(1)).toHaveCount(0);
+  });
+});
+
+test('a reload with unsent work asks first (beforeunload); staying keeps the page, and without unsent work nothing asks', async ({
+  mdesk,
+}) => {
+  test.skip(
+    mdesk.kind !== 'browser',
+    'in the desktop app main asks with a native dialog (electron/app/leave-prompt.test.ts)',
+  );
+  const { page } = mdesk;
+  const metering = new MeteringPage(page);
+  await new Shell(page).waitUntilLoaded();
+  await metering.open();
+  const dialogs: Dialog[] = [];
+  let answer: 'accept' | 'dismiss' = 'dismiss';
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog);
+    void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
+  });
+  /** A mark on this page's window: gone once the page has really reloaded. */
+  const mark = () => page.evaluate(() => void Object.assign(globalThis, { unsentMark: true }));
+  const marked = () => page.evaluate(() => 'unsentMark' in globalThis);
+
+  await page.getByRole('button', { name: 'Add record' }).click();
+  await metering.field(1, 'Quantity').fill('7');
+  await mark();
+
+  await test.step('"Stay" cancels the reload: the same page, the record still typed', async () => {
+    answer = 'dismiss';
+    // The reload is cancelled, so it never finishes loading: don't wait for it.
+    void page
+      .evaluate(() => {
+        (globalThis as unknown as { location: { reload: () => void } }).location.reload();
+      })
+      .catch(() => undefined);
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]?.type()).toBe('beforeunload');
+    expect(await marked()).toBe(true);
+    await expect(metering.field(1, 'Quantity')).toHaveValue('7');
+  });
+
+  await test.step('"Leave" reloads, and the draft comes back', async () => {
+    answer = 'accept';
+    await page.reload();
+    expect(dialogs.map((d) => d.type())).toEqual(['beforeunload', 'beforeunload']);
+    expect(await marked()).toBe(false);
+    await expect(metering.field(1, 'Quantity')).toHaveValue('7');
+  });
+
+  await test.step('with nothing unsent a reload asks nothing', async () => {
+    // A click first, so the page has the user activation a beforeunload question needs.
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await page
+      .getByRole('dialog', { name: 'Clear all records?' })
+      .getByRole('button', { name: 'Clear 1 record' })
+      .click();
+    await expect(metering.record(1)).toHaveCount(0);
+    await mark();
+    await page.reload();
+    await new Shell(page).waitUntilLoaded();
+    expect(await marked()).toBe(false);
+    expect(dialogs).toHaveLength(2);
   });
 });

@@ -13,6 +13,7 @@ import type {
 import { describe, expectTypeOf, it } from 'vitest';
 import type { IpcMainLike, RendererContentsLike } from '../hosts/ipc';
 import type { ContextBridgeLike, IpcRendererLike } from '../preload/bridge';
+import type { UnloadGuardedContents } from './leave-prompt';
 import type { ProtocolLike, ProtocolRegistrarLike } from './protocol';
 import type { AppLike, GuardableWebContents, HardenableSession, ShellLike } from './security';
 
@@ -20,6 +21,7 @@ describe('structural types match Electron', () => {
   it('accepts the real objects', () => {
     expectTypeOf<WebContents>().toExtend<GuardableWebContents>();
     expectTypeOf<WebContents>().toExtend<RendererContentsLike>();
+    expectTypeOf<WebContents>().toExtend<UnloadGuardedContents>();
     expectTypeOf<Session>().toExtend<HardenableSession>();
     expectTypeOf<Shell>().toExtend<ShellLike>();
     expectTypeOf<App>().toExtend<AppLike>();

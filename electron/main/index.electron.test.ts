@@ -28,6 +28,9 @@ const fake = vi.hoisted(() => {
     exposed: new Map<string, unknown>(),
     quit: 0,
     errorBoxes: [] as string[],
+    /** Native questions asked (showMessageBoxSync), and the button index the fake user picks. */
+    messageBoxes: [] as { window: unknown; options: { buttons?: string[] } }[],
+    answer: 1,
   };
   const paths = { userData: '' };
 
@@ -41,7 +44,11 @@ const fake = vi.hoisted(() => {
       for (const listener of rendererListeners.get(channel) ?? []) listener({}, ...args);
     };
     setWindowOpenHandler = () => undefined;
-    on = () => this;
+    listeners = new Map<string, Listener[]>();
+    on = (event: string, listener: Listener) => {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+      return this;
+    };
   }
 
   class FakeWindow {
@@ -165,6 +172,10 @@ const fake = vi.hoisted(() => {
     dialog: {
       showErrorBox: (title: string, content: string) =>
         calls.errorBoxes.push(`${title}: ${content}`),
+      showMessageBoxSync: (window: unknown, options: { buttons?: string[] }) => {
+        calls.messageBoxes.push({ window, options });
+        return calls.answer;
+      },
     },
     shell: { openExternal: () => Promise.resolve() },
   };
@@ -199,9 +210,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.argv = savedArgv;
-  // Quit as the app does: before-quit lets the core close, then quits.
-  const beforeQuit = fake.appListeners.get('before-quit') ?? [];
-  for (const listener of beforeQuit) listener({ preventDefault: () => undefined });
+  // Quit as the app does once every window has closed: will-quit lets the core close, then quits.
+  const willQuit = fake.appListeners.get('will-quit') ?? [];
+  expect(willQuit).toHaveLength(1);
+  for (const listener of willQuit) listener({ preventDefault: () => undefined });
   await vi.waitFor(() => expect(fake.calls.quit).toBeGreaterThan(0), { timeout: 30_000 });
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
@@ -269,5 +281,23 @@ describe('the desktop app composed with fake Electron', () => {
       {},
     );
     expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('asks the user when the page holds its unload for unsent work: Stay keeps it, Leave lets it go', () => {
+    const window = fake.windows[0];
+    const listeners = window?.webContents.listeners.get('will-prevent-unload') ?? [];
+    expect(listeners).toHaveLength(1);
+    const unload = (answer: number) => {
+      fake.calls.answer = answer;
+      const event = { preventDefault: vi.fn() };
+      for (const listener of listeners) listener(event);
+      return event.preventDefault;
+    };
+    expect(unload(1)).not.toHaveBeenCalled();
+    expect(unload(0)).toHaveBeenCalledOnce();
+    expect(fake.calls.messageBoxes).toHaveLength(2);
+    // Modal to the app's window, with the question's two answers.
+    expect(fake.calls.messageBoxes[0]?.window).toBe(window);
+    expect(fake.calls.messageBoxes[0]?.options.buttons).toEqual(['Leave', 'Stay']);
   });
 });

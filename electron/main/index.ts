@@ -26,6 +26,7 @@ import { buildMenuTemplate } from '../app/menu';
 import { APP_ENTRY_URL, APP_ORIGIN, createOriginMatcher, isAppUrl } from '../app/origin';
 import { handleAppProtocol, registerAppScheme } from '../app/protocol';
 import { hardenApp, hardenSession } from '../app/security';
+import { askBeforeUnload } from '../app/leave-prompt';
 import { mainWindowFrame, showWhenReady } from '../app/window';
 import { startElectronIpcHost } from '../hosts/ipc';
 import { appClock } from '../adapters/clock';
@@ -93,6 +94,8 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       },
     });
     showWhenReady(window);
+    // The renderer's beforeunload asks to keep unsent work; main puts the question to the user.
+    askBeforeUnload(window.webContents, (options) => dialog.showMessageBoxSync(window, options));
     await window.loadURL(devServerUrl ?? APP_ENTRY_URL);
   };
 
@@ -113,9 +116,10 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
   });
 
   let quitting = false;
-  app.on('before-quit', (event) => {
+  // After every window agreed to close (one with unsent work may ask and stay open, which
+  // cancels the quit): only then let the core flush (sandbox state, journal) and end.
+  app.on('will-quit', (event) => {
     if (quitting || !core) return;
-    // Let the core flush (sandbox state, journal) before the process ends.
     event.preventDefault();
     quitting = true;
     disposeIpc?.();

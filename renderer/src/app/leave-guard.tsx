@@ -1,7 +1,9 @@
 // Leaving a screen with unsent work asks first. A screen declares what would be left behind
 // (useLeaveGuard); the shell catches clicks on links to other screens and asks before following
-// them. The work itself is kept (drafts live in main), so "Leave" loses nothing: the question
-// only makes sure nobody walks away thinking it was sent.
+// them, and a reload or a closing window asks through the browser's beforeunload question (in
+// the desktop app main puts it as a native dialog: electron/app/leave-prompt.ts). The work itself
+// is kept (drafts live in main), so "Leave" loses nothing: the question only makes sure nobody
+// walks away thinking it was sent.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useRoutePath } from './router';
@@ -48,6 +50,16 @@ export function LeaveGuardDialog() {
   const guard = useSyncExternalStore(subscribe, () => current);
   const path = useRoutePath();
   const [asking, setAsking] = useState<{ href: string; guard: Guard } | null>(null);
+
+  useEffect(() => {
+    if (guard === null) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+      // Cancelling the event is what makes the browser (or Electron's main) ask.
+      event.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [guard]);
 
   useEffect(() => {
     if (guard === null) return;
