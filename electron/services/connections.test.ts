@@ -104,7 +104,7 @@ async function resolve(credentials: AwsCredentials | CredentialsProvider): Promi
   return typeof credentials === 'function' ? credentials() : credentials;
 }
 
-describe('connections service', () => {
+describe('connections service: pasted keys', () => {
   it('saves pasted keys encrypted: the store holds no secret, a restart still signs in', async () => {
     const store = createMemoryStore();
     const secrets = fakeSecrets(true);
@@ -195,7 +195,9 @@ describe('connections service', () => {
     expect((error as AppError).code).toBe('CREDENTIALS_EXPIRED');
     expect((error as AppError).hint).toMatch(/fresh keys/);
   });
+});
 
+describe('connections service: profiles, MFA and refusals', () => {
   it('a profile needing MFA waits for the answer; a cancelled prompt fails with CANCELLED', async () => {
     const { service, requests } = setup({
       profile: (ask) => async () => {
