@@ -131,6 +131,17 @@ function expectNoTokenOnDisk(): void {
   }
 }
 
+/** The describe's history lives in a data folder of its own, searched for tokens at the end. */
+function useAppDir(prefix: string): void {
+  beforeAll(() => {
+    appDir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    expectNoTokenOnDisk();
+    rmSync(appDir, { recursive: true, force: true });
+  });
+}
+
 beforeAll(async () => {
   box = await startTestSandbox();
   world = fixtures((await box.admin<AdminState>('GET', '/_sandbox/state')).body);
@@ -146,13 +157,7 @@ afterAll(async () => {
 });
 
 describe('customers service: resolve', () => {
-  beforeAll(() => {
-    appDir = mkdtempSync(join(tmpdir(), 'meterdesk-customers-'));
-  });
-  afterAll(() => {
-    expectNoTokenOnDisk();
-    rmSync(appDir, { recursive: true, force: true });
-  });
+  useAppDir('meterdesk-customers-');
 
   it('resolves a form body (token with + / =) and returns the account id and LicenseArn', async () => {
     const token = await mintWithPlus();
@@ -243,6 +248,10 @@ describe('customers service: resolve', () => {
     ]);
     expect(result.entry.failureKind).toBe('credentials');
   });
+});
+
+describe('customers service: resolve failures explained', () => {
+  useAppDir('meterdesk-customers-failures-');
 
   it('explains an unknown token as invalid, and diagnoses truncated and double-decoded ones', async () => {
     const withPlus = await mintWithPlus();
@@ -337,13 +346,7 @@ describe('customers service: resolve', () => {
 });
 
 describe('customers service: bulk resolve', () => {
-  beforeAll(() => {
-    appDir = mkdtempSync(join(tmpdir(), 'meterdesk-customers-bulk-'));
-  });
-  afterAll(() => {
-    expectNoTokenOnDisk();
-    rmSync(appDir, { recursive: true, force: true });
-  });
+  useAppDir('meterdesk-customers-bulk-');
 
   async function finished(s: CustomersService, taskId: string) {
     for (;;) {
@@ -463,13 +466,7 @@ describe('customers service: bulk resolve', () => {
 });
 
 describe('customers service: clearing the history', () => {
-  beforeAll(() => {
-    appDir = mkdtempSync(join(tmpdir(), 'meterdesk-customers-clear-'));
-  });
-  afterAll(() => {
-    expectNoTokenOnDisk();
-    rmSync(appDir, { recursive: true, force: true });
-  });
+  useAppDir('meterdesk-customers-clear-');
 
   it('needs the typed confirmation: anything but "CLEAR" is VALIDATION and keeps the history', async () => {
     const token = await mint(world.ca.productCode, world.caSub.customerAwsAccountId);
