@@ -328,7 +328,7 @@ describe('torn tail', () => {
   });
 });
 
-describe('interrupted submissions', () => {
+describe('interrupted submissions: which records stay unresolved', () => {
   it('finds an intent with no outcome, with exactly its records', async () => {
     const { journal } = await journalWith([
       started('s1', 2),
@@ -401,7 +401,9 @@ describe('interrupted submissions', () => {
     ]);
     expect(await journal.interruptedSubmissions()).toEqual([]);
   });
+});
 
+describe('interrupted submissions: cancelled, parked, planned and resumed', () => {
   it('lists a cancelled submission like an interrupted one, with the records it never sent', async () => {
     const { journal } = await journalWith([
       started('cancelled', 2, { planned: [rec('a'), rec('b')] }),

@@ -26,8 +26,9 @@ import {
 } from '../../../shared/journal';
 import type { Clock } from '../ports';
 import { anchorOf, checkAnchor, type AnchorStore } from './anchor';
+import { appendData, stateAfterAppend } from './append-data';
 import { findInterrupted } from './interrupted';
-import { readableEntries, serialiseLine, sha256Hex, verifyText, type JournalState } from './verify';
+import { readableEntries, sha256Hex, verifyText, type JournalState } from './verify';
 
 export { findInterrupted, resendStart } from './interrupted';
 
@@ -159,62 +160,24 @@ export function createJournal(file: JournalFile, clock: Clock = systemClock): Jo
     state = current;
     if (!current.report.ok) throw new JournalBrokenError(current.report);
 
-    let head = current.head;
-    let seq = current.nextSeq;
-    const at = new Date(clock.now()).toISOString();
-    let data = current.needsNewline ? '\n' : '';
-    if (current.tornTail.length > 0) {
-      const marker = serialiseLine({
-        seq,
-        at,
-        prev: head,
-        kind: 'torn-tail',
-        lines: current.tornTail.map((line) => ({
-          line: line.lineNo,
-          sha256: line.sha256,
-          bytes: line.bytes,
-        })),
-      });
-      data += `${marker}\n`;
-      head = sha256Hex(marker);
-      seq += 1;
-    }
-    const { kind, ...rest } = parsed;
-    // The journal writes the envelope; a caller's copy of another line's would break the chain.
-    const envelope = new Set(['seq', 'at', 'prev', 'hash']);
-    const own = Object.fromEntries(Object.entries(rest).filter(([field]) => !envelope.has(field)));
-    const fields = { seq, at, prev: head, kind, ...own };
-    const line = serialiseLine(fields);
-    data += `${line}\n`;
+    const written = appendData(current, parsed, new Date(clock.now()).toISOString());
     try {
-      await file.append(data);
+      await file.append(written.data);
     } catch (error) {
-      // The file may now hold part of `data`: re-read before the next append.
+      // The file may now hold part of the data: re-read before the next append.
       state = undefined;
       throw error;
     }
-    const newHead = sha256Hex(line);
+    const newHead = sha256Hex(written.line);
     try {
-      await file.anchor?.write({ entries: seq, head: newHead });
+      await file.anchor?.write({ entries: written.seq, head: newHead });
     } catch (error) {
       // The line is in the file; the anchor lags it by one, which reading tolerates.
       state = undefined;
       throw error;
     }
-    state = {
-      ...current,
-      head: newHead,
-      nextSeq: seq + 1,
-      tornTail: [],
-      needsNewline: false,
-      // The torn lines (if any) are now acknowledged; the report stays in step with the file.
-      report: {
-        ok: true,
-        lines: current.report.lines + data.split('\n').length - 1 - (current.needsNewline ? 1 : 0),
-        ...(current.report.tornLines ? { tornLines: current.report.tornLines } : {}),
-      },
-    };
-    return JSON.parse(line) as JournalLine;
+    state = stateAfterAppend(current, written, newHead);
+    return JSON.parse(written.line) as JournalLine;
   }
 
   function queued<T>(run: () => Promise<T>): Promise<T> {
