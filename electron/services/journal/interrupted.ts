@@ -8,6 +8,7 @@ import {
   type JournalRecord,
 } from '../../../shared/journal';
 import type { AppendableEntry, InterruptedSubmission, UnresolvedRecord } from './journal';
+import { journalRecordUsageKey } from './record-usage-key';
 
 type KeyState = {
   record: JournalRecord;
@@ -16,6 +17,10 @@ type KeyState = {
   callId?: string;
   attempt?: number;
   productCode?: string;
+  /** The product its planned group names (for its usage key; a call names it again). */
+  plannedProduct?: string;
+  /** The journal line (its index) whose outcome made the record final. */
+  finalAt?: number;
 };
 
 type SubmissionTrack = {
@@ -26,6 +31,8 @@ type SubmissionTrack = {
   resendOf?: string;
   totalRecords?: number;
   closed?: 'finished' | 'cancelled';
+  /** The index of the submission's first journal line. */
+  firstLine: number;
   keys: Map<string, KeyState>;
   calls: Map<string, { keys: string[] }>;
 };
@@ -63,8 +70,20 @@ function started(t: SubmissionTrack, entry: Entry<'submission-started'>): void {
   t.startedAt = entry.at;
   t.totalRecords = entry.totalRecords;
   if (entry.resendOf !== undefined) t.resendOf = entry.resendOf;
+  const productOf = new Map<string, string>();
+  for (const group of entry.groups) {
+    const keys = (group as { keys?: unknown }).keys;
+    if (group.productCode === undefined || !Array.isArray(keys)) continue;
+    for (const key of keys) if (typeof key === 'string') productOf.set(key, group.productCode);
+  }
   for (const record of entry.planned ?? []) {
-    if (!t.keys.has(record.key)) t.keys.set(record.key, { record, status: 'NotSent' });
+    if (t.keys.has(record.key)) continue;
+    const plannedProduct = productOf.get(record.key);
+    t.keys.set(record.key, {
+      record,
+      status: 'NotSent',
+      ...(plannedProduct === undefined ? {} : { plannedProduct }),
+    });
   }
 }
 
@@ -83,7 +102,7 @@ function intent(t: SubmissionTrack, entry: Entry<'call-intent'>): void {
   }
 }
 
-function outcome(t: SubmissionTrack, entry: Entry<'call-outcome'>): void {
+function outcome(t: SubmissionTrack, entry: Entry<'call-outcome'>, line: number): void {
   const call = t.calls.get(entry.callId);
   if (call === undefined) return; // an outcome without its intent says nothing to resend
   const results = new Map(entry.results.map((result) => [result.key, result.status]));
@@ -93,6 +112,7 @@ function outcome(t: SubmissionTrack, entry: Entry<'call-outcome'>): void {
     const status = results.get(key);
     if (status !== undefined && finalRecordStatuses.has(status)) {
       keyState.status = 'Final';
+      keyState.finalAt = line;
     } else if (keyState.callId === entry.callId) {
       // A record the outcome does not mention may or may not have been billed.
       keyState.status = status === 'Unprocessed' ? 'Unprocessed' : 'Unknown';
@@ -117,14 +137,14 @@ function settled(t: SubmissionTrack, entry: Entry<'records-settled'>): void {
 }
 
 /** Follows one line into its submission's track. */
-function follow(t: SubmissionTrack, entry: SubmissionLine): void {
+function follow(t: SubmissionTrack, entry: SubmissionLine, line: number): void {
   switch (entry.kind) {
     case 'submission-started':
       return started(t, entry);
     case 'call-intent':
       return intent(t, entry);
     case 'call-outcome':
-      return outcome(t, entry);
+      return outcome(t, entry, line);
     case 'records-parked':
       return parked(t, entry);
     case 'records-settled':
@@ -138,14 +158,59 @@ function follow(t: SubmissionTrack, entry: SubmissionLine): void {
   }
 }
 
+function usageKeyOf(t: SubmissionTrack, keyState: KeyState): string {
+  return journalRecordUsageKey(
+    t.context,
+    t.operation,
+    keyState.productCode ?? keyState.plannedProduct,
+    keyState.record.record,
+  );
+}
+
+/**
+ * When each usage was answered for good, by which submission: a record one submission never
+ * sent that another one sent afterwards (its resume, or a re-import of the same rows) is not
+ * left to send again.
+ */
+function answeredUsage(tracks: Iterable<SubmissionTrack>): Map<string, [string, number][]> {
+  const answered = new Map<string, [string, number][]>();
+  for (const t of tracks) {
+    for (const keyState of t.keys.values()) {
+      if (keyState.finalAt === undefined) continue;
+      const key = usageKeyOf(t, keyState);
+      answered.set(key, [...(answered.get(key) ?? []), [t.submissionId, keyState.finalAt]]);
+    }
+  }
+  return answered;
+}
+
+/** A record this submission never sent that another one answered after it started. */
+function sentLater(
+  t: SubmissionTrack,
+  keyState: KeyState,
+  answered: Map<string, [string, number][]>,
+): boolean {
+  if (keyState.status !== 'NotSent') return false;
+  return (answered.get(usageKeyOf(t, keyState)) ?? []).some(
+    ([submissionId, line]) => submissionId !== t.submissionId && line > t.firstLine,
+  );
+}
+
 /** The track's records still to send, or null when nothing is left. */
-function resumable(t: SubmissionTrack): InterruptedSubmission | null {
+function resumable(
+  t: SubmissionTrack,
+  answered: Map<string, [string, number][]>,
+): InterruptedSubmission | null {
   const unresolved: UnresolvedRecord[] = [];
   let resolvedCount = 0;
   for (const keyState of t.keys.values()) {
     const status = keyState.status;
     // A finished submission leaves open only the records it parked for later.
-    if (status === 'Final' || (t.closed === 'finished' && keyState.parked !== true)) {
+    if (
+      status === 'Final' ||
+      (t.closed === 'finished' && keyState.parked !== true) ||
+      sentLater(t, keyState, answered)
+    ) {
       resolvedCount += 1;
       continue;
     }
@@ -185,24 +250,26 @@ function resumable(t: SubmissionTrack): InterruptedSubmission | null {
  */
 export function findInterrupted(entries: readonly JournalLine[]): InterruptedSubmission[] {
   const tracks = new Map<string, SubmissionTrack>();
-  for (const entry of entries) {
-    if (!isSubmissionLine(entry)) continue;
+  entries.forEach((entry, line) => {
+    if (!isSubmissionLine(entry)) return;
     let t = tracks.get(entry.submissionId);
     if (t === undefined) {
       t = {
         submissionId: entry.submissionId,
         context: entry.context,
+        firstLine: line,
         keys: new Map(),
         calls: new Map(),
       };
       tracks.set(entry.submissionId, t);
     }
-    follow(t, entry);
-  }
+    follow(t, entry, line);
+  });
   const resent = new Set([...tracks.values()].flatMap((t) => (t.resendOf ? [t.resendOf] : [])));
+  const answered = answeredUsage(tracks.values());
   return [...tracks.values()].flatMap((t) => {
     if (resent.has(t.submissionId)) return [];
-    const found = resumable(t);
+    const found = resumable(t, answered);
     return found === null ? [] : [found];
   });
 }

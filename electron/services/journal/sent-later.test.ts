@@ -92,6 +92,12 @@ describe('records sent later', () => {
       results: [{ key: 'row-2', status: 'Success', meteringRecordId: 'mr-b' }],
     });
 
+    // Only c is left to resume: b was sent later by s2 (and a was billed before the cancel).
+    const open = await journal.interruptedSubmissions();
+    expect(open.map((s) => [s.submissionId, s.unresolved.map((r) => r.key)])).toEqual([
+      ['s1', ['c']],
+    ]);
+
     const { rows } = buildIndex(await journal.entries());
     const of = (submissionId: string, key: string) =>
       rows.find((r) => r.submissionId === submissionId && r.key === key);

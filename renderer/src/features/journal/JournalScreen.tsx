@@ -3,6 +3,7 @@
 // submission's calls in detail.
 import { useEffect, useMemo, useState } from 'react';
 import type {
+  InterruptedView,
   JournalFilter,
   JournalRow,
   JournalRowStatus,
@@ -209,6 +210,13 @@ function VerifyLine() {
   );
 }
 
+/** How a submission on the resume list ended. */
+const endingLabels: Record<InterruptedView['ending'], string> = {
+  interrupted: 'cut off',
+  cancelled: 'cancelled',
+  finished: 'finished with records to retry later',
+};
+
 function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
   const list = useInterruptedSubmissions();
   const billing = useBillingConfirmation();
@@ -219,8 +227,8 @@ function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
     <section className="panel" aria-label="Interrupted submissions">
       <h2>Interrupted submissions</h2>
       <p>
-        These were cut off (the app stopped, or the credentials or access failed) before every
-        record had an answer. Resuming sends exactly the records without one; AWS’s hourly
+        These ended before every record had an answer: cut off (the app stopped, or the credentials
+        or access failed) or cancelled. Resuming sends exactly the records without one; AWS’s hourly
         deduplication makes resending an already-billed record safe, and any DuplicateRecord is
         reported.
       </p>
@@ -229,8 +237,9 @@ function Interrupted({ onResumed }: { onResumed: (id: string) => void }) {
       <ul>
         {subs.map((s) => (
           <li key={s.submissionId}>
-            <span className="mono">{s.submissionId}</span> · {s.operation ?? 'BatchMeterUsage'} on{' '}
-            {s.context.connectionName} ({s.context.region}) by {s.context.osUser}
+            <span className="mono">{s.submissionId}</span> · {endingLabels[s.ending]} ·{' '}
+            {s.operation ?? 'BatchMeterUsage'} on {s.context.connectionName} ({s.context.region}) by{' '}
+            {s.context.osUser}
             {s.startedAt ? ` at ${s.startedAt}` : ''} · {number.format(s.resolvedCount)} answered,{' '}
             {number.format(s.unresolvedCount)} without an answer{' '}
             <button
