@@ -130,7 +130,7 @@ function spacing(calls: Call[], region: string): number {
   return min;
 }
 
-describe('audit sync', () => {
+describe('audit sync: pace, progress and faults', () => {
   it('fetches every page at 2 requests/s, records coverage and reports progress', async () => {
     const time = createFakeTime(NOW);
     const { store, cache, cloud, progress, run } = setup(time);
@@ -233,7 +233,9 @@ describe('audit sync', () => {
     const state = await cache.readSyncState(east);
     expect(state.checkpoint?.nextToken).toBeDefined();
   });
+});
 
+describe('audit sync: incremental and resumable', () => {
   it('syncs incrementally: only what is newer than the covered edge, with an overlap', async () => {
     const time = createFakeTime(NOW);
     const { store, cloud, run } = setup(time);
@@ -323,7 +325,9 @@ describe('audit sync', () => {
     expect(retry?.nextToken).toBeUndefined();
     expect(retry?.endTime).toBeLessThan(NOW);
   });
+});
 
+describe('audit sync: regions, event sources and completeness', () => {
   it('syncs regions in parallel, each paced on its own', async () => {
     const time = createFakeTime(NOW);
     const { store, cloud, run } = setup(time);

@@ -9,7 +9,6 @@
 //   CloudTrail's 90 days, reaching back an overlap window for late-arriving events.
 import { z } from 'zod';
 import {
-  CLOUDTRAIL_RETENTION_MS,
   METERING_EVENT_SOURCES,
   auditLookupAttributeSchema,
   type AuditCompleteness,
@@ -17,12 +16,12 @@ import {
   type AuditSyncProgress,
 } from '../../../shared/audit';
 import { awsErrorDetails } from '../../../shared/aws/aws-error';
-import { isAppError } from '../../../shared/errors';
-import { backoffDelay, THROTTLE_BACKOFF, TRANSIENT_BACKOFF } from '../backoff';
 import type { Clock } from '../ports';
 import type { Pacer, Sleep } from '../pacing';
-import { addInterval, completeness, gaps } from './coverage';
+import { addInterval, completeness } from './coverage';
 import type { AuditScope } from './scope';
+import { planRanges, rangeAfterPage } from './sync-plan';
+import { Cancelled, fetchPage, type PageFetcher } from './sync-page';
 
 export type LookupAttribute = { key: AuditLookupAttribute; value: string };
 
@@ -125,26 +124,7 @@ export type AuditSyncRegionResult = AuditScope & {
 export const DEFAULT_OVERLAP_MS = 30 * 60_000;
 /** AWS-FACTS §2.4: about 15 minutes for metering events to appear (UNVERIFIED). */
 export const DEFAULT_LATENCY_MARGIN_MS = 15 * 60_000;
-export type LookupErrorKind = 'throttle' | 'transient' | 'invalid-token' | 'fatal';
-
-/**
- * What a failed page means for the sync, read from the one AWS error mapper's verdict (the
- * lookup port fails with its AppError): its code says throttled or transient, and the AWS name
- * says a page token went stale. Anything else, or an error that was never mapped, stops the region.
- */
-export function classifyLookupError(error: unknown): LookupErrorKind {
-  if (!isAppError(error)) return 'fatal';
-  if (error.code === 'AWS_THROTTLED') return 'throttle';
-  const name = awsErrorDetails(error).name;
-  if (name === 'InvalidNextTokenException' || name === 'InvalidNextToken') return 'invalid-token';
-  if (error.code === 'NETWORK' || error.code === 'AWS_UNAVAILABLE') return 'transient';
-  return 'fatal';
-}
-
-/** The app's one backoff (services/backoff.ts): SDK standard-mode bases, capped, with jitter. */
-function backoffMs(kind: 'throttle' | 'transient', attempt: number): number {
-  return backoffDelay(attempt, kind === 'throttle' ? THROTTLE_BACKOFF : TRANSIENT_BACKOFF);
-}
+export { classifyLookupError, type LookupErrorKind } from './sync-page';
 
 const SOURCE_IN_TEXT = /"eventSource"\s*:\s*"([^"]*)"/;
 
@@ -160,17 +140,66 @@ function attributeFor(kind: AuditLookupAttribute): LookupAttribute {
     : { key: 'EventName', value: 'BatchMeterUsage' };
 }
 
-function isAbort(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
-}
-
-class Cancelled extends Error {}
-
 export async function syncAudit(
   deps: AuditSyncDeps,
   options: AuditSyncOptions,
 ): Promise<AuditSyncRegionResult[]> {
   return Promise.all(options.targets.map((target) => syncTarget(deps, options, target)));
+}
+
+/**
+ * A region's sync as the views follow it, measured in time range covered: LookupEvents never
+ * says how many events remain.
+ */
+function progressReporter(
+  options: AuditSyncOptions,
+  target: AuditScope,
+  result: AuditSyncRegionResult,
+  clock: Clock,
+  startedAt: number,
+  ranges: readonly SyncCheckpoint[],
+) {
+  const top = (r: SyncCheckpoint): number => r.oldestSeen ?? r.endTime;
+  const totalMs = ranges.reduce((sum, r) => sum + Math.max(0, top(r) - r.startTime), 0);
+  let doneMs = 0;
+  let currentTop = 0;
+  return {
+    startRange(range: SyncCheckpoint): void {
+      currentTop = top(range);
+    },
+    endRange(range: SyncCheckpoint): void {
+      doneMs += Math.max(0, currentTop - range.startTime);
+    },
+    report(current: SyncCheckpoint | null, finished: boolean): void {
+      if (!options.onProgress) return;
+      const currentMs = current ? currentTop - top(current) : 0;
+      const covered = Math.min(totalMs, doneMs + Math.max(0, currentMs));
+      const elapsed = (clock.now() - startedAt) / 1000;
+      const fraction =
+        finished && result.outcome === 'complete' ? 1 : totalMs > 0 ? covered / totalMs : 1;
+      const rate = elapsed > 0 ? covered / elapsed : 0;
+      options.onProgress({
+        ...target,
+        pages: result.pages,
+        events: result.events,
+        added: result.added,
+        eventsPerSecond: elapsed > 0 ? result.events / elapsed : null,
+        secondsLeft: finished ? 0 : rate > 0 ? Math.max(0, (totalMs - covered) / rate) : null,
+        fraction: Math.min(1, Math.max(0, fraction)),
+        finished,
+      });
+    },
+  };
+}
+
+/** The AWS error's own name and message, which the service explains once for the user. */
+function failureOf(error: unknown): { name: string; message: string } {
+  const aws = awsErrorDetails(error);
+  const e = error as { name?: unknown; message?: unknown };
+  return {
+    name: aws.name ?? (typeof e.name === 'string' ? e.name : 'Error'),
+    message: aws.message ?? (typeof e.message === 'string' ? e.message : String(error)),
+  };
 }
 
 async function syncTarget(
@@ -179,13 +208,7 @@ async function syncTarget(
   target: AuditScope,
 ): Promise<AuditSyncRegionResult> {
   const { lookup, pacer, clock, sleep, sink } = deps;
-  const signal = options.signal;
   const attribute = attributeFor(options.attribute ?? 'EventName');
-  const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-  const margin = options.latencyMarginMs ?? DEFAULT_LATENCY_MARGIN_MS;
-  const maxResults = options.maxResults ?? 50;
-  const maxThrottle = options.maxThrottleRetries ?? 10;
-  const maxTransient = options.maxTransientRetries ?? 4;
   const result: AuditSyncRegionResult = {
     ...target,
     outcome: 'complete',
@@ -194,115 +217,31 @@ async function syncTarget(
     added: 0,
     throttleRetries: 0,
   };
+  const fetcher: PageFetcher = {
+    lookup,
+    pacer,
+    sleep,
+    target,
+    signal: options.signal,
+    maxResults: options.maxResults ?? 50,
+    maxThrottle: options.maxThrottleRetries ?? 10,
+    maxTransient: options.maxTransientRetries ?? 4,
+    onThrottleRetry: () => {
+      result.throttleRetries++;
+    },
+  };
 
   const startedAt = clock.now();
   let state = await sink.readState(target);
-
-  // Plan: the checkpoint's range first (its token needs the same parameters), then every gap in
-  // coverage within CloudTrail's window, newest first.
   const runNow = clock.now();
-  const windowStart = runNow - CLOUDTRAIL_RETENTION_MS;
-  let resume = state.checkpoint;
-  if (
-    resume &&
-    (resume.attribute.key !== attribute.key || resume.attribute.value !== attribute.value)
-  ) {
-    resume = undefined;
-  }
-  const planned = resume
-    ? addInterval(state.coverage, [resume.startTime, resume.endTime])
-    : state.coverage;
-  const ranges: SyncCheckpoint[] = [];
-  if (resume) ranges.push(resume);
-  const coverEndNow = runNow - margin;
-  for (const [start, end] of gaps([windowStart, runNow], planned).reverse()) {
-    const from = start > windowStart ? Math.max(windowStart, start - overlap) : start;
-    ranges.push({
-      attribute,
-      startTime: from,
-      endTime: end,
-      coverEnd: Math.min(end, coverEndNow),
-      pages: 0,
-      events: 0,
-    });
-  }
-  // Progress is measured in time range covered: LookupEvents never says how many events remain.
-  const top = (r: SyncCheckpoint): number => r.oldestSeen ?? r.endTime;
-  const totalMs = ranges.reduce((sum, r) => sum + Math.max(0, top(r) - r.startTime), 0);
-  let doneMs = 0;
-  let currentTop = 0;
-
-  const progress = (current: SyncCheckpoint | null, finished: boolean): void => {
-    if (!options.onProgress) return;
-    const currentMs = current ? currentTop - top(current) : 0;
-    const covered = Math.min(totalMs, doneMs + Math.max(0, currentMs));
-    const elapsed = (clock.now() - startedAt) / 1000;
-    const fraction =
-      finished && result.outcome === 'complete' ? 1 : totalMs > 0 ? covered / totalMs : 1;
-    const rate = elapsed > 0 ? covered / elapsed : 0;
-    options.onProgress({
-      ...target,
-      pages: result.pages,
-      events: result.events,
-      added: result.added,
-      eventsPerSecond: elapsed > 0 ? result.events / elapsed : null,
-      secondsLeft: finished ? 0 : rate > 0 ? Math.max(0, (totalMs - covered) / rate) : null,
-      fraction: Math.min(1, Math.max(0, fraction)),
-      finished,
-    });
-  };
-
-  /** One LookupEvents page, paced, with throttles and transient faults retried. */
-  const fetchPage = async (
-    range: SyncCheckpoint,
-  ): Promise<{ events: LookupEvent[]; nextToken?: string } | 'invalid-token'> => {
-    let throttles = 0;
-    let transients = 0;
-    for (;;) {
-      if (isAbort(signal)) throw new Cancelled();
-      try {
-        await pacer.acquire(
-          { accountId: target.accountId, region: target.region, api: 'LookupEvents' },
-          signal,
-        );
-      } catch (error) {
-        if (isAbort(signal)) throw new Cancelled();
-        throw error;
-      }
-      try {
-        const params: LookupEventsParams = {
-          region: target.region,
-          attribute: range.attribute,
-          startTime: range.startTime,
-          endTime: range.endTime,
-          maxResults,
-        };
-        if (range.nextToken !== undefined) params.nextToken = range.nextToken;
-        // Not aborted mid-call: the page in flight is kept, then the loop stops.
-        return await lookup(params);
-      } catch (error) {
-        const kind = classifyLookupError(error);
-        if (kind === 'invalid-token' && range.nextToken !== undefined) return 'invalid-token';
-        if (kind === 'throttle' && throttles < maxThrottle) {
-          throttles++;
-          result.throttleRetries++;
-        } else if (kind === 'transient' && transients < maxTransient) {
-          transients++;
-        } else throw error;
-        try {
-          await sleep(
-            backoffMs(
-              kind === 'throttle' ? 'throttle' : 'transient',
-              kind === 'throttle' ? throttles : transients,
-            ),
-            signal,
-          );
-        } catch {
-          throw new Cancelled();
-        }
-      }
-    }
-  };
+  const ranges = planRanges(
+    state,
+    attribute,
+    runNow,
+    options.overlapMs ?? DEFAULT_OVERLAP_MS,
+    options.latencyMarginMs ?? DEFAULT_LATENCY_MARGIN_MS,
+  );
+  const progress = progressReporter(options, target, result, clock, startedAt, ranges);
 
   const save = async (range: SyncCheckpoint | undefined): Promise<void> => {
     state = { ...state };
@@ -314,9 +253,9 @@ async function syncTarget(
   try {
     for (const initial of ranges) {
       let range: SyncCheckpoint = { ...initial };
-      currentTop = top(initial);
+      progress.startRange(initial);
       for (;;) {
-        const page = await fetchPage(range);
+        const page = await fetchPage(fetcher, range);
         if (page === 'invalid-token') {
           // Tokens expire: ask again without one, for what this range has not received yet.
           const rest: SyncCheckpoint = { ...range, endTime: range.oldestSeen ?? range.endTime };
@@ -328,16 +267,8 @@ async function syncTarget(
         result.added += kept.length > 0 ? await sink.appendEvents(target, kept) : 0;
         result.pages++;
         result.events += kept.length;
-        let oldest = range.oldestSeen;
-        for (const event of page.events) {
-          if (oldest === undefined || event.eventTime < oldest) oldest = event.eventTime;
-        }
-        range = {
-          ...range,
-          pages: range.pages + 1,
-          events: range.events + kept.length,
-          ...(oldest === undefined ? {} : { oldestSeen: oldest }),
-        };
+        range = rangeAfterPage(range, page.events, kept.length);
+        const oldest = range.oldestSeen;
         if (page.nextToken !== undefined) {
           range.nextToken = page.nextToken;
           // Newest first: everything after the oldest event seen is in (times are whole seconds,
@@ -346,12 +277,12 @@ async function syncTarget(
             state.coverage = addInterval(state.coverage, [oldest + 1, range.coverEnd]);
           }
           await save(range);
-          progress(range, false);
+          progress.report(range, false);
         } else {
           state.coverage = addInterval(state.coverage, [range.startTime, range.coverEnd]);
           await save(undefined);
-          doneMs += Math.max(0, currentTop - initial.startTime);
-          progress(null, false);
+          progress.endRange(initial);
+          progress.report(null, false);
           break;
         }
       }
@@ -362,18 +293,12 @@ async function syncTarget(
     if (error instanceof Cancelled) result.outcome = 'cancelled';
     else {
       result.outcome = 'failed';
-      // The AWS error's own name and message, which the service explains once for the user.
-      const aws = awsErrorDetails(error);
-      const e = error as { name?: unknown; message?: unknown };
-      result.error = {
-        name: aws.name ?? (typeof e.name === 'string' ? e.name : 'Error'),
-        message: aws.message ?? (typeof e.message === 'string' ? e.message : String(error)),
-      };
+      result.error = failureOf(error);
     }
   } finally {
     await sink.flush?.(target);
   }
-  progress(null, true);
+  progress.report(null, true);
   return result;
 }
 
