@@ -151,7 +151,7 @@ beforeAll(async () => {
 
 afterAll(() => t.close());
 
-describe('the Query tab', () => {
+describe('the Query tab: views and answers', () => {
   it('documents exactly the views the database has, column by column', async () => {
     for (const view of auditSqlViews) {
       const described = await t.cache.db.all(`DESCRIBE ${view.name}`);
@@ -224,7 +224,9 @@ describe('the Query tab', () => {
       ['us-east-1', '2026-01-02', 'complete'],
     ]);
   });
+});
 
+describe('the Query tab: refusals, limits, exports and saved queries', () => {
   it('a write is refused by the engine and changes nothing', async () => {
     for (const sql of [
       'DELETE FROM store.records WHERE replay',

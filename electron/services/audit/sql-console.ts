@@ -3,17 +3,17 @@
 // SQL), stopped at a timeout or on Cancel; the whole result exported as CSV or Parquet; saved
 // queries kept on this computer beside the built-in ones. Before a statement runs, the views
 // that mirror the journal and the day completeness are brought up to date.
-import { z } from 'zod';
-import { builtinAuditQueries } from '../../../shared/audit-sql';
 import type { AuditCompleteness } from '../../../shared/audit';
 import { AUDIT_EXPORT_MAX_ROWS } from '../../../shared/channels/audit';
-import type { AuditSavedQuery, AuditSqlResult } from '../../../shared/channels/audit-sql';
+import type { AuditSqlResult } from '../../../shared/channels/audit-sql';
 import type { JournalRow } from '../../../shared/channels/journal';
 import { csvTable, type CsvColumn } from '../../../shared/csv';
 import { AppError } from '../../../shared/errors';
 import type { KeyValueStore } from '../ports';
 import type { AccountCache } from './account-cache';
 import { SqlRefused, SqlStopped, type SqlCell } from './db';
+import { createViewMirrors } from './sql-mirrors';
+import { createSavedQueries } from './sql-saved-queries';
 
 export type SqlConsoleDeps = {
   /** The active account's cache and the regions it covers. */
@@ -28,11 +28,7 @@ export type SqlConsoleDeps = {
   newId: () => string;
 };
 
-const SAVED_KEY = 'audit.savedQueries';
 const CANCELLED_FIRST_KEPT = 100;
-const savedListSchema = z.array(
-  z.object({ id: z.string(), name: z.string(), description: z.string(), sql: z.string() }),
-);
 
 /** The engine's words, first line only: the rest is a caret diagram for a terminal. */
 function firstLine(message: string): string {
@@ -89,63 +85,33 @@ function csvOf(
   );
 }
 
+/** The whole result as a file: Parquet as the engine writes it, or CSV up to the export cap. */
+async function resultBytes(
+  cache: AccountCache,
+  sql: string,
+  format: 'csv' | 'parquet',
+  limits: { timeoutMs: number; signal: AbortSignal },
+): Promise<Uint8Array> {
+  if (format === 'parquet') {
+    return cache.db.exportFile(sql, [], { format: 'parquet', readOnly: limits });
+  }
+  const result = await cache.db.readOnly(sql, { ...limits, maxRows: AUDIT_EXPORT_MAX_ROWS });
+  if (result.truncated) {
+    throw new AppError(
+      'VALIDATION',
+      `The result has more than ${AUDIT_EXPORT_MAX_ROWS.toLocaleString('en-US')} rows: too many for a CSV file.`,
+      { hint: 'Export it as Parquet, or narrow the query.' },
+    );
+  }
+  return new TextEncoder().encode(csvOf(result.columns, result.rows));
+}
+
 export function createSqlConsole(deps: SqlConsoleDeps) {
   const running = new Map<string, AbortController>();
   /** Ids cancelled before their run arrived (the newest few; ids are random per run). */
   const cancelledFirst = new Set<string>();
-  const journalSeen = new WeakMap<AccountCache, readonly JournalRow[]>();
-
-  async function refreshJournal(cache: AccountCache): Promise<void> {
-    const rows = await deps.journalOf(cache.accountId);
-    if (journalSeen.get(cache) === rows) return;
-    const ms = (iso: string | undefined): number | null => {
-      const t = iso === undefined ? NaN : Date.parse(iso);
-      return Number.isFinite(t) ? t : null;
-    };
-    const text = (pick: (r: JournalRow) => string | undefined) => ({
-      type: 'VARCHAR' as const,
-      values: rows.map((r) => pick(r) ?? null),
-    });
-    await cache.db.write(async (tx) => {
-      await tx.run(`DELETE FROM ${cache.tables.journal}`);
-      await tx.append('store', 'journal', [
-        text((r) => r.submissionId),
-        text((r) => r.key),
-        { type: 'BIGINT', values: rows.map((r) => ms(r.at)) },
-        text((r) => r.operation),
-        text((r) => r.connectionName),
-        text((r) => r.account),
-        text((r) => r.region),
-        text((r) => r.osUser),
-        text((r) => r.productCode),
-        text((r) => r.customer),
-        text((r) => r.licenseArn),
-        text((r) => r.dimension),
-        { type: 'BIGINT', values: rows.map((r) => ms(r.timestamp)) },
-        { type: 'BIGINT', values: rows.map((r) => r.quantity) },
-        text((r) => r.status),
-        text((r) => r.meteringRecordId),
-        text((r) => r.requestId),
-        text((r) => r.error),
-        { type: 'INTEGER', values: rows.map((r) => r.attempts) },
-        text((r) => r.resendOf),
-        text((r) => r.resentIn),
-      ]);
-    });
-    journalSeen.set(cache, rows);
-  }
-
-  async function refreshCompleteness(cache: AccountCache, regions: string[]): Promise<void> {
-    const days = await deps.completenessOf(cache, regions);
-    await cache.db.write(async (tx) => {
-      await tx.run(`DELETE FROM ${cache.tables.completeness}`);
-      await tx.append('store', 'completeness', [
-        { type: 'VARCHAR', values: days.map((d) => d.region) },
-        { type: 'VARCHAR', values: days.map((d) => d.day) },
-        { type: 'VARCHAR', values: days.map((d) => d.state) },
-      ]);
-    });
-  }
+  const refreshMirrors = createViewMirrors(deps);
+  const savedQueries = createSavedQueries(deps.store, deps.newId);
 
   /**
    * The account's cache with its mirrored views current, and a signal Cancel can abort — from
@@ -163,8 +129,7 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
     };
     try {
       const { cache, regions } = await deps.context();
-      await refreshJournal(cache);
-      await refreshCompleteness(cache, regions);
+      await refreshMirrors(cache, regions);
       return { cache, signal: controller.signal, done };
     } catch (error) {
       done();
@@ -203,23 +168,7 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
     const { cache, signal, done } = await prepare(input.queryId);
     const limits = { timeoutMs: input.timeoutSeconds * 1000, signal };
     try {
-      let bytes: Uint8Array;
-      if (input.format === 'parquet') {
-        bytes = await cache.db.exportFile(input.sql, [], { format: 'parquet', readOnly: limits });
-      } else {
-        const result = await cache.db.readOnly(input.sql, {
-          ...limits,
-          maxRows: AUDIT_EXPORT_MAX_ROWS,
-        });
-        if (result.truncated) {
-          throw new AppError(
-            'VALIDATION',
-            `The result has more than ${AUDIT_EXPORT_MAX_ROWS.toLocaleString('en-US')} rows: too many for a CSV file.`,
-            { hint: 'Export it as Parquet, or narrow the query.' },
-          );
-        }
-        bytes = new TextEncoder().encode(csvOf(result.columns, result.rows));
-      }
+      const bytes = await resultBytes(cache, input.sql, input.format, limits);
       const stamp = new Date(deps.now()).toISOString().replace(/[:.]/g, '-').slice(0, 19);
       return {
         fileName: `meterdesk-query-${cache.accountId}-${stamp}.${input.format}`,
@@ -233,51 +182,6 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
     } finally {
       done();
     }
-  }
-
-  function savedOwn(): z.infer<typeof savedListSchema> {
-    const parsed = savedListSchema.safeParse(deps.store.get(SAVED_KEY));
-    return parsed.success ? parsed.data : [];
-  }
-
-  function saved(): { queries: AuditSavedQuery[] } {
-    return {
-      queries: [
-        ...builtinAuditQueries.map((q) => ({ ...q, builtin: true })),
-        ...savedOwn().map((q) => ({ ...q, builtin: false })),
-      ],
-    };
-  }
-
-  function save(input: {
-    id?: string | undefined;
-    name: string;
-    description: string;
-    sql: string;
-  }) {
-    if (input.id !== undefined && builtinAuditQueries.some((q) => q.id === input.id)) {
-      throw new AppError('VALIDATION', 'A built-in query cannot be changed.', {
-        hint: 'Save it under a new name instead.',
-      });
-    }
-    const own = savedOwn();
-    const id = input.id ?? `saved:${deps.newId()}`;
-    const query = { id, name: input.name, description: input.description, sql: input.sql };
-    const at = own.findIndex((q) => q.id === id);
-    if (input.id !== undefined && at < 0) {
-      throw new AppError('NOT_FOUND', 'That saved query no longer exists.');
-    }
-    if (at >= 0) own[at] = query;
-    else own.push(query);
-    deps.store.set(SAVED_KEY, own);
-    return { ...query, builtin: false };
-  }
-
-  function remove(id: string): { deleted: boolean } {
-    const own = savedOwn();
-    const rest = own.filter((q) => q.id !== id);
-    if (rest.length !== own.length) deps.store.set(SAVED_KEY, rest);
-    return { deleted: rest.length !== own.length };
   }
 
   return {
@@ -297,8 +201,6 @@ export function createSqlConsole(deps: SqlConsoleDeps) {
       return { cancelled: false };
     },
     exportResult,
-    saved,
-    save,
-    remove,
+    ...savedQueries,
   };
 }
