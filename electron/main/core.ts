@@ -176,12 +176,18 @@ async function startCoreHolding(
   const customersArea = wireCustomers(deps);
   const containersArea = wireContainers(deps);
   const auditArea = wireAudit(deps, options.audit);
-  const directoryArea = wireCustomerDirectory(deps, async () => {
-    const { entries } = await customersArea.handlers['customers:history'](
-      { limit: 10_000 },
-      { host: options.host },
-    );
-    return entries;
+  const directoryArea = wireCustomerDirectory(deps, {
+    history: async () => {
+      const { entries } = await customersArea.handlers['customers:history'](
+        { limit: 10_000 },
+        { host: options.host },
+      );
+      return entries;
+    },
+    audit: {
+      query: async (input) => auditArea.handlers['audit:query'](input, { host: options.host }),
+      raw: async (eventId) => auditArea.handlers['audit:raw']({ eventId }, { host: options.host }),
+    },
   });
   const journalArea = wireJournal(deps, submissionArea.journalPath);
   deps.submissions.useBilledLookup(auditArea.billed);

@@ -4,13 +4,16 @@
 import { z } from 'zod';
 import type { ChannelTable } from './table';
 
-export const directorySourceSchema = z.enum(['resolve', 'sandbox']);
+export const directorySourceSchema = z.enum(['resolve', 'sandbox', 'journal', 'cloudtrail']);
 
 export const directoryCustomerSchema = z.object({
   name: z.string().optional(),
   accountIds: z.array(z.string()),
   identifiers: z.array(z.string()),
-  /** Where the links come from: ResolveCustomer answers, the Sandbox's world. */
+  /**
+   * Where the links come from: ResolveCustomer answers, the Sandbox's world, the journal (records
+   * or AWS's answers carrying both ids), the CloudTrail cache (records or answer echoes).
+   */
   sources: z.array(directorySourceSchema),
 });
 export type DirectoryCustomer = z.infer<typeof directoryCustomerSchema>;
