@@ -69,7 +69,7 @@ afterAll(async () => {
   await box.close();
 });
 
-describe('containers service: RegisterUsage', () => {
+describe('containers service: RegisterUsage signatures and echoes', () => {
   it('decodes the Signature and checks the echo of product code, key version and nonce', async () => {
     const request = {
       productCode: world.container.productCode,
@@ -164,7 +164,9 @@ describe('containers service: RegisterUsage', () => {
       stage: 'token',
     });
   });
+});
 
+describe('containers service: RegisterUsage key versions, mismatches and refusals', () => {
   it('says plainly when the token names a key version it has no key for', async () => {
     const { signature } = await service.registerUsage({
       productCode: world.container.productCode,

@@ -123,7 +123,7 @@ const faultCases: [string, Faults][] = [
   ],
 ];
 
-describe('submission engine against the sandbox', () => {
+describe('submission engine against the sandbox: billed once, planned and bisected', () => {
   it.each(faultCases)('bills every record exactly once under %s', async (_name, faults) => {
     const intended = uniqueRecords(state, 300, sb.now());
     await sb.admin('PUT', '/_sandbox/faults', faults);
@@ -199,7 +199,9 @@ describe('submission engine against the sandbox', () => {
       ).ok,
     ).toBe(true);
   });
+});
 
+describe('submission engine against the sandbox: refusals and cancel', () => {
   it('never retries CustomerNotSubscribed', async () => {
     const f = fixtures(state);
     const sub = state.subscriptions.find(
@@ -258,7 +260,9 @@ describe('submission engine against the sandbox', () => {
     expect(resumable).toMatchObject({ submissionId: handle.submissionId, ending: 'cancelled' });
     expect(resumable?.unresolved).toHaveLength(75);
   });
+});
 
+describe('submission engine against the sandbox: credentials, access and resends', () => {
   it('expired credentials stop before the next call, and the submission resumes exactly', async () => {
     const intended = uniqueRecords(state, 300, sb.now());
     const temp = (

@@ -70,7 +70,7 @@ function echoApi(onCall?: (n: number) => Promise<void> | void): MeteringApi & { 
   return api;
 }
 
-describe('submission engine (fakes)', () => {
+describe('submission engine (fakes): journal, concurrency and plan', () => {
   it('journals each call’s intent durably before the call leaves', async () => {
     const file = memoryFile();
     const journal = createJournal(file);
@@ -177,7 +177,9 @@ describe('submission engine (fakes)', () => {
     const interrupted = await journal.interruptedSubmissions();
     expect(interrupted[0]?.unresolved).toHaveLength(50);
   });
+});
 
+describe('submission engine (fakes): back-off and MeterUsage', () => {
   it('backs off with capped, jittered delays on throttling', async () => {
     const delays: number[] = [];
     let n = 0;
@@ -286,7 +288,9 @@ describe('submission engine (fakes)', () => {
     expect(seen.filter((d) => d === 'cne')).toHaveLength(1);
     expect(seen.filter((d) => d === 'dup')).toHaveLength(1);
   });
+});
 
+describe('submission engine (fakes): parking and slowing down', () => {
   it('parks one stubborn record as "Unprocessed, retry later" after the allowed tries and finishes the rest', async () => {
     const journal = createJournal(memoryFile());
     let sentStubborn = 0;
@@ -374,7 +378,9 @@ describe('submission engine (fakes)', () => {
     expect(feedback.filter((f) => f === 'throttled')).toHaveLength(12);
     expect(feedback.at(-1)).toBe('accepted');
   });
+});
 
+describe('submission engine (fakes): lost answers and closed windows', () => {
   it('parks records whose answers keep getting lost, as Unknown, and goes on', async () => {
     const journal = createJournal(memoryFile());
     const api: MeteringApi = {
