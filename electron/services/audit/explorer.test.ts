@@ -265,17 +265,18 @@ const query = (
     limit: input.limit ?? 100,
   });
 
-describe('audit explorer on the cache database', () => {
-  const events = makeEvents(800);
-  const rows = allRows(events);
-  let full: TestCache;
+// One cache of 800 generated events for every describe below, in file order.
+const events = makeEvents(800);
+const rows = allRows(events);
+let full: TestCache;
 
-  beforeAll(async () => {
-    full = await openTestCache();
-    await full.cache.store(storedEvents(events));
-  });
-  afterAll(() => full.close());
+beforeAll(async () => {
+  full = await openTestCache();
+  await full.cache.store(storedEvents(events));
+});
+afterAll(() => full.close());
 
+describe('audit explorer on the cache database: storing, filtering, sorting, windows', () => {
   it('deduplicates by event id', async () => {
     const { cache, close } = await openTestCache();
     expect(await cache.store(storedEvents(events.slice(0, 10)))).toBe(10);
@@ -388,7 +389,9 @@ describe('audit explorer on the cache database', () => {
     expect(cache.version()).toBeGreaterThan(v);
     await close();
   });
+});
 
+describe('audit explorer on the cache database: aggregates', () => {
   it('aggregates per customer × dimension per day and hour, by dimension, status and error code', async () => {
     for (const bucket of ['day', 'hour'] as const) {
       const size = bucket === 'day' ? DAY_MS : HOUR_MS;
@@ -491,7 +494,9 @@ describe('audit explorer on the cache database', () => {
     }
     expect(answeredByRollup).toBeGreaterThan(5);
   }, 60_000);
+});
 
+describe('audit explorer on the cache database: buckets and forgetting a region', () => {
   it('buckets by event time when asked and caps the number of groups', async () => {
     const agg = await aggregate(
       full.cache,

@@ -153,7 +153,7 @@ describe('events CloudTrail truncated', () => {
   });
 });
 
-describe('results paired with request records by key', () => {
+describe('results paired with request records by key: echoes and casing', () => {
   it('takes an echo that adds customerAWSAccountID to the customerIdentifier sent (no phantom row)', () => {
     const sent = legacy('customer1', 'Dimension1', 1);
     const echo = { ...sent, customerAWSAccountID: '987654321098' };
@@ -210,7 +210,9 @@ describe('results paired with request records by key', () => {
     ]);
     expect(event.rows.every((r) => r.productCode === undefined)).toBe(true);
   });
+});
 
+describe('results paired with request records by key: licenses, leftovers and timestamps', () => {
   it('tells two licenses of one customer apart in the same hour (Concurrent Agreements)', () => {
     const base = { dimension: 'api', timestamp: HOUR, customerAWSAccountID: '111111111111' };
     const a = { ...base, licenseArn: 'arn:aws:license-manager::1:license:l-a', quantity: 5 };

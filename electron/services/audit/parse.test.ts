@@ -101,7 +101,7 @@ describe('parseUsageTimestamp', () => {
   ])('rejects %j', (input) => expect(parseUsageTimestamp(input)).toBeNull());
 });
 
-describe('parseCloudTrailEvent', () => {
+describe('parseCloudTrailEvent: the sample and key casing', () => {
   it('parses the AWS-documented sample', () => {
     const parsed = parseCloudTrailEvent(AWS_SAMPLE);
     expect(parsed.ok).toBe(true);
@@ -184,7 +184,9 @@ describe('parseCloudTrailEvent', () => {
     ]);
     expect(rows.every((r) => r.dimension === 'api' && r.usageTime === T)).toBe(true);
   });
+});
 
+describe('parseCloudTrailEvent: pairing results with request records', () => {
   it('pairs results with request records by content, not position, and keeps every status', () => {
     const a = usage('a');
     const b = usage('b', { customerIdentifier: 'cust-b' });
@@ -230,7 +232,9 @@ describe('parseCloudTrailEvent', () => {
     expect(rows[0]?.status).toBe('Success');
     expect(parseUsageTimestamp(later.timestamp)).toBe(1_783_681_200_000);
   });
+});
 
+describe('parseCloudTrailEvent: failed calls, missing results and extra fields', () => {
   it('gives a failed call one Failed row per requested record, with the error code', () => {
     const rows = rowsOf(
       event({
@@ -312,7 +316,9 @@ describe('parseCloudTrailEvent', () => {
     expect(rows[0]?.allocations).toBe(JSON.stringify(allocations));
     expect(rows[0]?.status).toBe('Success');
   });
+});
 
+describe('parseCloudTrailEvent: callers, timestamps, fallbacks and other calls', () => {
   it('names an assumed role caller from its session issuer', () => {
     const rows = rowsOf(
       event({
