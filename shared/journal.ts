@@ -103,6 +103,8 @@ export const recordResultSchema = z.looseObject({
   key: z.string().min(1),
   status: recordStatusSchema,
   meteringRecordId: z.string().optional(),
+  /** The buyer's account id AWS echoed beside the CustomerIdentifier the record was sent under. */
+  customerAwsAccountId: z.string().optional(),
 });
 export type RecordResult = z.infer<typeof recordResultSchema>;
 

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '../fixtures';
+import { readSandboxWorld } from '../pages/metering';
 import { Shell } from '../pages/shell';
 
 test.use({ sandboxHistory: 0 });
@@ -138,4 +139,48 @@ test('an answer echoing the account id beside the CustomerIdentifier links the t
       await expect(grid).toContainText('echo-event-2');
     }
   });
+});
+
+test('a record sent under its CustomerIdentifier is answered with the account id beside it; the journal links the two', async ({
+  mdesk,
+}) => {
+  const world = await readSandboxWorld(mdesk.dataDir);
+  const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
+  const sub = world.subscriptions.find(
+    (s) => s.productCode === product?.productCode && s.customerIdentifier !== undefined,
+  );
+  if (!product || !sub?.customerIdentifier) throw new Error('The sandbox has no legacy buyer.');
+  const identifier = sub.customerIdentifier;
+
+  const hour = Math.floor(mdesk.now() / HOUR) * HOUR - 3 * HOUR;
+  const { submissionId } = await mdesk.call<{ submissionId: string }>('metering:submit', {
+    operation: 'BatchMeterUsage',
+    records: [
+      {
+        productId: `sandbox:${product.productCode}`,
+        operation: 'BatchMeterUsage',
+        productCode: product.productCode,
+        customerIdentifier: identifier,
+        dimension: product.dimensions[0]?.name ?? '',
+        quantity: 9,
+        timestamp: new Date(hour).toISOString(),
+      },
+    ],
+  });
+  await expect
+    .poll(
+      async () =>
+        (await mdesk.call<{ state: string }>('metering:submission-status', { submissionId })).state,
+    )
+    .toBe('finished');
+
+  // Billed once, not "answer lost": the echo's extra account id still names our record.
+  const detail = await mdesk.call<{ rows: { status: string }[] }>('journal:submission', {
+    submissionId,
+  });
+  expect(detail.rows.map((r) => r.status)).toEqual(['Success']);
+  const directory = await mdesk.call<Directory>('customers:directory', {});
+  const linked = directory.customers.find((c) => c.identifiers.includes(identifier));
+  expect(linked?.accountIds).toContain(sub.customerAwsAccountId);
+  expect(linked?.sources).toContain('journal');
 });

@@ -421,6 +421,12 @@ export function batchMeterUsage(ctx: MeteringContext, body: Json): Json {
       results.push({ UsageRecord: record.raw, Status: 'CustomerNotSubscribed' });
       return;
     }
+    // AWS's answer echoes the buyer's account id beside a CustomerIdentifier that was sent
+    // (AWS-FACTS §0.1, the documented sample), as the seeded history's echoes do.
+    const echo =
+      record.customerIdentifier === undefined
+        ? record.raw
+        : { ...record.raw, CustomerAWSAccountId: subscription.customerAwsAccountId };
     const entry: LedgerEntry = {
       meteringRecordId: randomUUID(),
       operation: 'BatchMeterUsage',
@@ -450,19 +456,19 @@ export function batchMeterUsage(ctx: MeteringContext, body: Json): Json {
       // first quantity stays billed. Callers must treat both as "already recorded".
       if (ledgerMeaning(existing) === meaningOf(record.quantity, record.allocations)) {
         results.push({
-          UsageRecord: record.raw,
+          UsageRecord: echo,
           MeteringRecordId: existing.meteringRecordId,
           Status: 'Success',
         });
       } else {
-        results.push({ UsageRecord: record.raw, Status: 'DuplicateRecord' });
+        results.push({ UsageRecord: echo, Status: 'DuplicateRecord' });
       }
       return;
     }
     inCall.set(key, entry);
     billed.push(entry);
     results.push({
-      UsageRecord: record.raw,
+      UsageRecord: echo,
       MeteringRecordId: entry.meteringRecordId,
       Status: 'Success',
     });

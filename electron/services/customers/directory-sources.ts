@@ -98,7 +98,7 @@ export function journalSightings(
       if (line.kind === 'call-intent') sentUnder.set(line.callId, identifiers);
     } else if (line.kind === 'call-outcome' && line.context.account === accountId) {
       for (const result of line.results) {
-        const echoed = text((result as { customerAwsAccountId?: unknown }).customerAwsAccountId);
+        const echoed = text(result.customerAwsAccountId);
         const identifier = sentUnder.get(line.callId)?.get(result.key);
         if (echoed && identifier) {
           sightings.push({

@@ -5,7 +5,7 @@ import type { AppError } from '../../../shared/errors';
 import type { JournalOperation } from '../../../shared/journal';
 import { awsDetails, classify, toAppError } from './classify';
 import type { BatchCallResult, MeteringApi, OutcomeStatus, RecordOutcome } from './engine-types';
-import { recordFingerprint, type EngineRecord, type WireRecord } from './wire';
+import { recordFingerprint, wireString, type EngineRecord, type WireRecord } from './wire';
 
 export type CallAnswer = {
   /** One per record of the call: final, or Unprocessed/Unknown (to send again or park). */
@@ -33,29 +33,59 @@ function answered(status: string): OutcomeStatus {
     : 'Unknown';
 }
 
+/**
+ * The account id an echo carries beside the CustomerIdentifier that was sent (AWS-FACTS §0.1:
+ * the documented sample's answer adds customerAWSAccountID), or undefined.
+ */
+function echoedAccountId(echo: WireRecord, sent: WireRecord): string | undefined {
+  const echoed = wireString(echo, 'CustomerAWSAccountId');
+  return echoed !== undefined &&
+    wireString(sent, 'CustomerIdentifier') !== undefined &&
+    wireString(sent, 'CustomerAWSAccountId') === undefined
+    ? echoed
+    : undefined;
+}
+
+/** Our records by content, taken once each as AWS's echoes name them. */
+function echoMatcher(records: readonly EngineRecord[]) {
+  const byPrint = new Map<string, EngineRecord[]>();
+  for (const r of records) {
+    const print = recordFingerprint(r.record);
+    byPrint.set(print, [...(byPrint.get(print) ?? []), r]);
+  }
+  return {
+    take(echo: WireRecord): EngineRecord | undefined {
+      const exact = byPrint.get(recordFingerprint(echo))?.shift();
+      if (exact || wireString(echo, 'CustomerIdentifier') === undefined) return exact;
+      // An echo may add the buyer's account id to a record sent under its CustomerIdentifier.
+      const asSent: WireRecord = { ...echo };
+      delete asSent.CustomerAWSAccountId;
+      return byPrint.get(recordFingerprint(asSent))?.shift();
+    },
+    left: () => byPrint.values(),
+  };
+}
+
 /** Matches AWS's echoes back to our keys by content; identical records match in order. */
 function batchOutcomes(
   records: readonly EngineRecord[],
   result: BatchCallResult,
   attempts: number,
 ): RecordOutcome[] {
-  const byPrint = new Map<string, EngineRecord[]>();
-  for (const r of records) {
-    const print = recordFingerprint(r.record);
-    byPrint.set(print, [...(byPrint.get(print) ?? []), r]);
-  }
-  const take = (record: WireRecord): EngineRecord | undefined =>
-    byPrint.get(recordFingerprint(record))?.shift();
+  const matcher = echoMatcher(records);
+  const take = (record: WireRecord): EngineRecord | undefined => matcher.take(record);
   const requestId = result.requestId === undefined ? {} : { requestId: result.requestId };
   const outcomes: RecordOutcome[] = [];
   for (const res of result.results) {
     const mine = take(res.record);
     if (!mine) continue;
     const status = answered(res.status);
+    const accountId = echoedAccountId(res.record, mine.record);
     outcomes.push({
       key: mine.key,
       status,
       ...(res.meteringRecordId === undefined ? {} : { meteringRecordId: res.meteringRecordId }),
+      ...(accountId === undefined ? {} : { customerAwsAccountId: accountId }),
       ...requestId,
       ...(status === 'DuplicateRecord' ? { error: DUPLICATE_NOTE } : {}),
       ...(status === 'Unknown'
@@ -69,7 +99,7 @@ function batchOutcomes(
     if (mine) outcomes.push({ key: mine.key, status: 'Unprocessed', attempts });
   }
   // Anything AWS neither processed nor returned: we cannot say; settle by resending.
-  for (const list of byPrint.values()) {
+  for (const list of matcher.left()) {
     for (const r of list) {
       outcomes.push({
         key: r.key,

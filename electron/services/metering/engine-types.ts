@@ -68,6 +68,8 @@ export type RecordOutcome = {
   key: string;
   status: OutcomeStatus;
   meteringRecordId?: string;
+  /** The buyer's account id AWS echoed beside the CustomerIdentifier the record was sent under. */
+  customerAwsAccountId?: string;
   requestId?: string;
   /** Why: the AWS error for Rejected/Unknown/Unprocessed, or a note for DuplicateRecord. */
   error?: { code: string; message: string; awsName?: string };

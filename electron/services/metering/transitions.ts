@@ -72,6 +72,9 @@ function outcomeResults(outcomes: readonly RecordOutcome[]) {
     // NotSent, DryRunPassed and WindowClosed never reach a call-outcome line.
     status: o.status as RecordStatus,
     ...(o.meteringRecordId === undefined ? {} : { meteringRecordId: o.meteringRecordId }),
+    ...(o.customerAwsAccountId === undefined
+      ? {}
+      : { customerAwsAccountId: o.customerAwsAccountId }),
     ...(o.error === undefined ? {} : { error: o.error }),
   }));
 }
