@@ -14,7 +14,9 @@
 //                          at the end: on a shared machine, how far wall times are the engine's
 // and, at up to 2,000,000 rows, the same two questions asked of DuckDB directly (one plain
 // table, plain SQL) in the same run, as *_duckdb_ms and the ratio.
-// Usage: npm run bench -- audit-query [--rows 1000000] [--keep DIR]
+// Usage: npm run bench -- audit-query [--rows 1000000] [--keep DIR] [--reuse DIR]
+// --reuse DIR asks the questions of a cache a run with --keep DIR left, without ingesting again
+// (the ingest figures are then not reported).
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -377,23 +379,27 @@ async function main(): Promise<void> {
   if (childDir) return child(childDir, Number(arg('customers') ?? 1));
 
   const rows = Number(arg('rows') ?? 1_000_000);
-  const keep = arg('keep');
+  const reuse = arg('reuse');
+  const keep = reuse ?? arg('keep');
   const dir = keep ?? (await mkdtemp(join(tmpdir(), 'meterdesk-audit-bench-')));
   if (keep) await mkdir(keep, { recursive: true });
   try {
     const db = await createDuckDbAuditOpener({ dir })(ACCOUNT);
     const cache = await openAccountCache(db, ACCOUNT);
-    const built = await ingest(cache, rows);
+    const built = reuse === undefined ? await ingest(cache, rows) : null;
+    const customers = built?.customers ?? cache.dicts.parties.size;
     const onDisk = await db.sizeOnDisk();
     await cache.close();
     const closedSize = (await stat(join(dir, `${ACCOUNT}.duckdb`))).size;
-    process.stderr.write(
-      `stored ${built.records} records in ${built.events} events (${built.customers} customers) in ${built.seconds.toFixed(1)} s\n`,
-    );
+    if (built) {
+      process.stderr.write(
+        `stored ${built.records} records in ${built.events} events (${built.customers} customers) in ${built.seconds.toFixed(1)} s\n`,
+      );
+    }
     const root = join(dirname(fileURLToPath(import.meta.url)), '..');
     const run = spawnSync(
       join(root, 'node_modules', '.bin', 'tsx'),
-      [fileURLToPath(import.meta.url), '--child', dir, '--customers', String(built.customers)],
+      [fileURLToPath(import.meta.url), '--child', dir, '--customers', String(customers)],
       { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 },
     );
     if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
@@ -401,7 +407,7 @@ async function main(): Promise<void> {
     const sizes = {
       rows: result.rows,
       events: result.events,
-      customers: built.customers,
+      customers,
       dimensions: DIMENSIONS,
       days: DAYS,
     };
@@ -415,23 +421,28 @@ async function main(): Promise<void> {
         sizes,
         ...(target ? { target } : {}),
       });
-    figure('ingest_records_per_s', built.records / built.seconds, 'records/s', '>=250000');
+    if (built) {
+      figure('ingest_records_per_s', built.records / built.seconds, 'records/s', '>=250000');
+    }
     figure('cache_mb_on_disk', Math.max(onDisk, closedSize) / 2 ** 20, 'MB', '<=2048');
     figure('first_rows_ms', result.firstRowsMs, 'ms', '<1000');
     figure('filter_aggregate_ms', result.filterAggregateMs, 'ms', '<100');
     figure('all_days_aggregate_ms', result.allDaysMs, 'ms', '<200');
     figure('main_rss_mb', result.rss / 2 ** 20, 'MB', '<400');
-    figure('ingest_rss_mb', built.peakRss / 2 ** 20, 'MB');
-    // On a shared machine wall time depends on the others: the CPU time the store took (all of
-    // this process's threads) and the load it ran under say how far the figures are the engine's.
-    figure('ingest_records_per_cpu_s', built.records / built.cpuSeconds, 'records/s');
+    if (built) {
+      figure('ingest_rss_mb', built.peakRss / 2 ** 20, 'MB');
+      // On a shared machine wall time depends on the others: the CPU time the store took (all
+      // of this process's threads) and the load it ran under say how far the figures are the
+      // engine's.
+      figure('ingest_records_per_cpu_s', built.records / built.cpuSeconds, 'records/s');
+    }
     figure(
       'load_average_1m',
       loadavg()[0] ?? NaN,
       `runnable tasks on ${String(cpus().length)} cores`,
     );
-    if (rows <= 2_000_000) {
-      const plain = await direct(dir, built.customers);
+    if (result.rows <= 2_000_000) {
+      const plain = await direct(dir, customers);
       figure('filter_aggregate_duckdb_ms', plain.filter, 'ms');
       figure('all_days_aggregate_duckdb_ms', plain.allDays, 'ms');
       figure('filter_aggregate_vs_duckdb', result.filterAggregateMs / plain.filter, 'x', '<=1.5');
