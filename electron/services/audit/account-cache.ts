@@ -76,8 +76,8 @@ async function writeMeta(tx: SqlSession, T: Tables, key: string, value: string):
   await tx.run(`INSERT INTO ${T.meta} VALUES ($1, $2)`, [key, value]);
 }
 
-export async function openAccountCache(db: AuditDb, accountId: string): Promise<AccountCache> {
-  const T = tables(db.catalog);
+/** Tables, views and bookkeeping; refuses a cache a newer schema wrote. */
+async function prepare(db: AuditDb, T: Tables, accountId: string): Promise<void> {
   await db.write(async (tx) => {
     for (const sql of storeStatements(db.catalog)) await tx.run(sql);
     for (const sql of viewStatements(db.catalog, accountId)) await tx.run(sql);
@@ -93,26 +93,31 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
     await writeMeta(tx, T, 'account_id', accountId);
   });
   // A bulk load the app did not live to finish: its daily totals are rebuilt now.
-  if ((await readMeta(db, T, 'daily_stale')) === '1') {
-    await db.write(async (tx) => {
-      await rebuildDaily(tx, T);
-      await writeMeta(tx, T, 'daily_stale', '0');
-    });
-  }
-  const dicts = await loadDictionaries(db, T);
-  const seqRows = await db.all(`SELECT coalesce(max(event_seq) + 1, 0) AS next FROM ${T.events}`);
-  let nextSeq = Number(seqRows[0]?.next ?? 0);
-  let changes = 1;
+  if ((await readMeta(db, T, 'daily_stale')) === '1') await settleBulk(db, T);
+}
+
+/** Rebuilds the daily totals a bulk load left stale. */
+async function settleBulk(db: AuditDb, T: Tables): Promise<void> {
+  await db.write(async (tx) => {
+    await rebuildDaily(tx, T);
+    await writeMeta(tx, T, 'daily_stale', '0');
+  });
+}
+
+type Storer = Pick<AccountCache, 'store' | 'finishBulk'>;
+
+/** Storing events one write after another, codes and event numbers handed out in order. */
+function createStorer(
+  db: AuditDb,
+  T: Tables,
+  dicts: Dictionaries,
+  firstSeq: number,
+  changed: () => void,
+): Storer {
+  let nextSeq = firstSeq;
   // Stores run one after another, so codes a failed one handed out are taken back before the
   // next one hands out more.
   let storing: Promise<unknown> = Promise.resolve();
-
-  function store(events: readonly StoredEvent[], options: { bulk?: boolean } = {}) {
-    const run = () => storeNow(events, options);
-    const next = storing.then(run, run);
-    storing = next.catch(() => undefined);
-    return next;
-  }
 
   async function storeNow(
     events: readonly StoredEvent[],
@@ -132,7 +137,7 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
       });
       commitAll(dicts);
       nextSeq += added.events;
-      if (added.events > 0) changes++;
+      if (added.events > 0) changed();
       return added.events;
     } catch (error) {
       rollbackAll(dicts);
@@ -140,60 +145,84 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
     }
   }
 
-  async function finishBulk(): Promise<void> {
-    if ((await readMeta(db, T, 'daily_stale')) !== '1') return;
-    await db.write(async (tx) => {
-      await rebuildDaily(tx, T);
-      await writeMeta(tx, T, 'daily_stale', '0');
-    });
-    changes++;
-  }
+  return {
+    store(events, options = {}) {
+      const run = () => storeNow(events, options);
+      const next = storing.then(run, run);
+      storing = next.catch(() => undefined);
+      return next;
+    },
+    async finishBulk() {
+      if ((await readMeta(db, T, 'daily_stale')) !== '1') return;
+      await settleBulk(db, T);
+      changed();
+    },
+  };
+}
 
-  async function readSyncState(region: string): Promise<AuditSyncState> {
-    const rows = await db.all(`SELECT state FROM ${T.syncState} WHERE region = $1`, [region]);
-    const text = rows[0]?.state;
-    if (typeof text !== 'string') return { coverage: [] };
-    try {
-      const parsed = auditSyncStateSchema.safeParse(JSON.parse(text));
-      // Damaged bookkeeping only costs a re-fetch: coverage starts over.
-      return parsed.success ? parsed.data : { coverage: [] };
-    } catch {
-      return { coverage: [] };
+async function readSyncState(db: AuditDb, T: Tables, region: string): Promise<AuditSyncState> {
+  const rows = await db.all(`SELECT state FROM ${T.syncState} WHERE region = $1`, [region]);
+  const text = rows[0]?.state;
+  if (typeof text !== 'string') return { coverage: [] };
+  try {
+    const parsed = auditSyncStateSchema.safeParse(JSON.parse(text));
+    // Damaged bookkeeping only costs a re-fetch: coverage starts over.
+    return parsed.success ? parsed.data : { coverage: [] };
+  } catch {
+    return { coverage: [] };
+  }
+}
+
+async function writeSyncState(
+  db: AuditDb,
+  T: Tables,
+  region: string,
+  state: AuditSyncState,
+): Promise<void> {
+  await db.write(async (tx) => {
+    await tx.run(`DELETE FROM ${T.syncState} WHERE region = $1`, [region]);
+    await tx.run(`INSERT INTO ${T.syncState} VALUES ($1, $2)`, [region, JSON.stringify(state)]);
+  });
+}
+
+/** Forgets the events, records, daily totals and bookkeeping of these regions. */
+async function clearRegions(
+  db: AuditDb,
+  T: Tables,
+  dicts: Dictionaries,
+  regions: readonly string[],
+): Promise<number> {
+  const codes = regions
+    .map((r) => dicts.regions.codesWhere((name) => name === r)[0])
+    .filter((c): c is number => c !== undefined);
+  return db.write(async (tx) => {
+    const counted = await tx.all(
+      `SELECT count(*) AS n FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`,
+      [regions],
+    );
+    await tx.run(`DELETE FROM ${T.syncState} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
+      regions,
+    ]);
+    if (codes.length > 0) {
+      await tx.run(`DELETE FROM ${T.records} WHERE region_code IN (${codes.join(', ')})`);
+      await tx.run(`DELETE FROM ${T.daily} WHERE region_code IN (${codes.join(', ')})`);
     }
-  }
+    await tx.run(`DELETE FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
+      regions,
+    ]);
+    return Number(counted[0]?.n ?? 0);
+  });
+}
 
-  async function writeSyncState(region: string, state: AuditSyncState): Promise<void> {
-    await db.write(async (tx) => {
-      await tx.run(`DELETE FROM ${T.syncState} WHERE region = $1`, [region]);
-      await tx.run(`INSERT INTO ${T.syncState} VALUES ($1, $2)`, [region, JSON.stringify(state)]);
-    });
-  }
-
-  async function clear(regions: readonly string[]): Promise<number> {
-    const codes = regions
-      .map((r) => dicts.regions.codesWhere((name) => name === r)[0])
-      .filter((c): c is number => c !== undefined);
-    const removed = await db.write(async (tx) => {
-      const counted = await tx.all(
-        `SELECT count(*) AS n FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`,
-        [regions],
-      );
-      await tx.run(`DELETE FROM ${T.syncState} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
-        regions,
-      ]);
-      if (codes.length > 0) {
-        await tx.run(`DELETE FROM ${T.records} WHERE region_code IN (${codes.join(', ')})`);
-        await tx.run(`DELETE FROM ${T.daily} WHERE region_code IN (${codes.join(', ')})`);
-      }
-      await tx.run(`DELETE FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
-        regions,
-      ]);
-      return Number(counted[0]?.n ?? 0);
-    });
+export async function openAccountCache(db: AuditDb, accountId: string): Promise<AccountCache> {
+  const T = tables(db.catalog);
+  await prepare(db, T, accountId);
+  const dicts = await loadDictionaries(db, T);
+  const seqRows = await db.all(`SELECT coalesce(max(event_seq) + 1, 0) AS next FROM ${T.events}`);
+  let changes = 1;
+  const { store, finishBulk } = createStorer(db, T, dicts, Number(seqRows[0]?.next ?? 0), () => {
     changes++;
-    return removed;
-  }
-
+  });
   return {
     accountId,
     db,
@@ -214,8 +243,8 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
       );
       return { events: Number(rows[0]?.events ?? 0), rows: Number(rows[0]?.rows ?? 0) };
     },
-    readSyncState,
-    writeSyncState,
+    readSyncState: (region) => readSyncState(db, T, region),
+    writeSyncState: (region, state) => writeSyncState(db, T, region, state),
     async readRaw(eventId) {
       const rows = await db.all(`SELECT region, raw FROM ${T.events} WHERE event_id = $1`, [
         eventId,
@@ -223,7 +252,11 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
       const row = rows[0];
       return row ? { region: String(row.region), text: String(row.raw) } : null;
     },
-    clear,
+    async clear(regions) {
+      const removed = await clearRegions(db, T, dicts, regions);
+      changes++;
+      return removed;
+    },
     close: () => db.close(),
   };
 }
