@@ -23,6 +23,7 @@ import {
   type DuckDBResultReader,
   type DuckDBType,
   type DuckDBValue,
+  type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
 import {
@@ -334,8 +335,39 @@ function plain(value: Json, integer: boolean): SqlCell {
   return JSON.stringify(value);
 }
 
+/** Types whose values arrive as JS primitives (integers beyond 32 bits as bigint). */
+const PRIMITIVE_TYPES = new Set<DuckDBTypeId>([
+  ...INTEGER_TYPES,
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.ENUM,
+]);
+
+/** The plain form of a primitive value, as `plain` makes it from its JSON form. */
+const primitiveCell: DuckDBValueConverter<SqlCell> = (value) => {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : String(value);
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  return String(value);
+};
+
 function cellsOf(reader: DuckDBResultReader): SqlCell[][] {
-  const integer = reader.columnNames().map((_, i) => INTEGER_TYPES.has(reader.columnTypeId(i)));
+  const ids = reader.columnNames().map((_, i) => reader.columnTypeId(i));
+  // Results of plain columns (the app's own queries) skip the JSON form: many thousand rows
+  // of aggregates reach the explorer at once.
+  if (ids.every((id) => PRIMITIVE_TYPES.has(id))) return reader.convertRows(primitiveCell);
+  const integer = ids.map((id) => INTEGER_TYPES.has(id));
   return reader.getRowsJson().map((row) => row.map((v, i) => plain(v, integer[i] ?? false)));
 }
 

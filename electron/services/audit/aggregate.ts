@@ -71,16 +71,21 @@ export async function aggregate(
   const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed')`;
   const db = cache.db;
 
-  const groupsSql = `${withSource}
-    SELECT ${bucket} AS bucket_start,
-      coalesce(p.customer_aws_account_id, p.customer_identifier, '') AS customer,
-      coalesce(p.license_arn, '') AS license_arn, d.name AS dimension,
+  // Groups are keyed and ordered by integer ranks of (customer, license) and of the dimension
+  // name, taken over the small code tables in the same order the text sorts in: the engine
+  // sorts integers, and only codes leave it (turned back into text from memory).
+  const groupsSql = `${withSource},
+    k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
+      coalesce(license_arn, '')) AS grp FROM ${T.parties}),
+    n AS (SELECT code, dense_rank() OVER (ORDER BY name) AS dim FROM ${T.dimensions})
+    SELECT ${bucket} AS bucket_start, k.grp, n.dim,
+      min(s.party_code) AS party_code, min(s.dimension_code) AS dimension_code,
       sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
       sum(s.records)::BIGINT AS records
-    FROM s JOIN ${T.parties} p ON p.code = s.party_code JOIN ${T.dimensions} d ON d.code = s.dimension_code
+    FROM s JOIN k ON k.code = s.party_code JOIN n ON n.code = s.dimension_code
     WHERE s.${time} IS NOT NULL
-    GROUP BY ALL
-    ORDER BY bucket_start, customer, license_arn, dimension
+    GROUP BY bucket_start, k.grp, n.dim
+    ORDER BY bucket_start, k.grp, n.dim
     LIMIT ${String(maxGroups + 1)}`;
   const seriesSql = `${withSource}
     SELECT ${bucket} AS bucket_start, s.dimension_code,
@@ -116,15 +121,18 @@ export async function aggregate(
   ]);
 
   const customerDimension = groups.slice(0, maxGroups).map((g) => {
+    // Every party of a group has the same customer and license: any one names them.
+    const party = cache.dicts.parties.at(num(g.party_code)) ?? {};
     const item: AuditAggregateOutput['customerDimension'][number] = {
       bucketStart: num(g.bucket_start),
-      customer: String(g.customer),
-      dimension: String(g.dimension),
+      customer: party.customerAwsAccountId ?? party.customerIdentifier ?? '',
+      dimension: cache.dicts.dimensions.at(num(g.dimension_code)) ?? '',
       quantity: num(g.quantity),
       successQuantity: num(g.billed),
       records: num(g.records),
     };
-    if (typeof g.license_arn === 'string' && g.license_arn !== '') item.licenseArn = g.license_arn;
+    if (party.licenseArn !== undefined && party.licenseArn !== '')
+      item.licenseArn = party.licenseArn;
     return item;
   });
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

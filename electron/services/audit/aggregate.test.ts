@@ -1,0 +1,114 @@
+// The per-customer × dimension groups of the explorer's aggregate: ordered by bucket, then the
+// customer, license and dimension as text (byte order, as the engine sorts text), capped at
+// maxGroups after that order, and one group for every party sharing a customer and license.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS, HOUR_MS, type AuditRow } from '../../../shared/audit';
+import { aggregate } from './aggregate';
+import type { ParsedAuditEvent } from './parse';
+import { openTestCache, storedEvents, T0, type TestCache } from './testing';
+
+type Who = Pick<
+  AuditRow,
+  'customerIdentifier' | 'customerAwsAccountId' | 'licenseArn' | 'productCode'
+>;
+
+// Stored in this order, so party and dimension codes disagree with the text order.
+const WHO: Who[] = [
+  { customerIdentifier: 'delta', productCode: 'prod-1' },
+  { customerAwsAccountId: '777788889999', licenseArn: 'arn:l-b' },
+  { customerIdentifier: 'Cust-Gamma', productCode: 'prod-1' },
+  { customerAwsAccountId: '444455556666', licenseArn: 'arn:l-b' },
+  { customerAwsAccountId: '444455556666', licenseArn: 'arn:l-a' },
+  { customerIdentifier: 'cust-beta', productCode: 'prod-1' },
+  // The same customer under another product: one group with the first.
+  { customerIdentifier: 'delta', productCode: 'prod-2' },
+];
+const DIMENSIONS = ['users', 'Seats', 'api_calls'];
+
+function events(): ParsedAuditEvent[] {
+  const out: ParsedAuditEvent[] = [];
+  for (let day = 0; day < 3; day++) {
+    const eventTime = T0 + day * DAY_MS + 2 * HOUR_MS;
+    const eventId = `ev-${String(day)}`;
+    const rows: AuditRow[] = [];
+    WHO.forEach((who, w) => {
+      DIMENSIONS.forEach((dimension, d) => {
+        rows.push({
+          ...who,
+          eventId,
+          recordIndex: rows.length,
+          eventTime,
+          eventName: 'BatchMeterUsage',
+          usageHour: eventTime - HOUR_MS,
+          usageTime: eventTime - HOUR_MS,
+          dimension,
+          quantity: 1 + w * 10 + d + day * 100,
+          status: 'Success',
+          meteringRecordId: `mr-${String(day)}-${String(w)}-${String(d)}`,
+          region: 'us-east-1',
+          accountId: '111122223333',
+        });
+      });
+    });
+    out.push({
+      eventId,
+      eventTime,
+      eventName: 'BatchMeterUsage',
+      eventSource: 'metering-marketplace.amazonaws.com',
+      region: 'us-east-1',
+      accountId: '111122223333',
+      rows,
+    });
+  }
+  return out;
+}
+
+const bytes = (a: string, b: string): number =>
+  Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+describe('the aggregate’s customer × dimension groups', () => {
+  let t: TestCache;
+  beforeAll(async () => {
+    t = await openTestCache();
+    await t.cache.store(storedEvents(events()));
+  });
+  afterAll(async () => t.close());
+
+  it('come in bucket, customer, license and dimension text order, parties of one customer merged', async () => {
+    for (const bucket of ['day', 'hour'] as const) {
+      const agg = await aggregate(t.cache, {}, { bucket });
+      const keys = agg.customerDimension.map((g) => [
+        g.bucketStart,
+        g.customer,
+        g.licenseArn ?? '',
+        g.dimension,
+      ]);
+      const sorted = [...keys].sort(
+        (x, y) =>
+          Number(x[0]) - Number(y[0]) ||
+          bytes(String(x[1]), String(y[1])) ||
+          bytes(String(x[2]), String(y[2])) ||
+          bytes(String(x[3]), String(y[3])),
+      );
+      expect(keys).toEqual(sorted);
+      // 6 distinct customer × license pairs × 3 dimensions × 3 days.
+      expect(agg.customerDimension).toHaveLength(6 * 3 * 3);
+      expect(keys[0]?.slice(1)).toEqual(['444455556666', 'arn:l-a', 'Seats']);
+      const delta = agg.customerDimension.find(
+        (g) => g.customer === 'delta' && g.dimension === 'users' && g.bucketStart < T0 + DAY_MS,
+      );
+      // delta under prod-1 (1 + 0) and under prod-2 (1 + 60).
+      expect(delta).toMatchObject({ quantity: 62, successQuantity: 62, records: 2 });
+      expect(delta?.licenseArn).toBeUndefined();
+    }
+  });
+
+  it('keep the first maxGroups of that order', async () => {
+    const all = await aggregate(t.cache, {}, { bucket: 'day' });
+    for (const maxGroups of [1, 7, 18, 19, 53]) {
+      const capped = await aggregate(t.cache, {}, { bucket: 'day', maxGroups });
+      expect(capped.customerDimension).toEqual(all.customerDimension.slice(0, maxGroups));
+      expect(capped.customerDimensionTruncated).toBe(maxGroups < all.customerDimension.length);
+    }
+  });
+});
