@@ -14,6 +14,7 @@ import {
   type Party,
 } from './dictionaries';
 import { storeRows, type StoredEvent } from './append';
+import { clusterDue, clusterRecords } from './cluster';
 import { rebuildDaily } from './rollup';
 import { SCHEMA_VERSION, storeStatements, tables, viewStatements, type Tables } from './schema';
 
@@ -30,6 +31,13 @@ export type AccountCache = {
    */
   store: (events: readonly StoredEvent[], options?: { bulk?: boolean }) => Promise<number>;
   finishBulk: () => Promise<void>;
+  /** Whether the daily totals match the records (not in the middle of a bulk load). */
+  rollupReady: () => boolean;
+  /**
+   * Sorts the records by customer (cluster.ts) when enough were stored since the last sort,
+   * or always with `force`. Stores after a bulk load and large syncs call it.
+   */
+  cluster: (options?: { force?: boolean }) => Promise<boolean>;
   /** Regions holding events or sync bookkeeping. */
   regions: () => Promise<string[]>;
   counts: () => Promise<{ events: number; rows: number }>;
@@ -104,17 +112,19 @@ async function settleBulk(db: AuditDb, T: Tables): Promise<void> {
   });
 }
 
-type Storer = Pick<AccountCache, 'store' | 'finishBulk'>;
+type Storer = Pick<AccountCache, 'store' | 'finishBulk' | 'rollupReady' | 'cluster'>;
 
 /** Storing events one write after another, codes and event numbers handed out in order. */
-function createStorer(
+async function createStorer(
   db: AuditDb,
   T: Tables,
   dicts: Dictionaries,
-  firstSeq: number,
   changed: () => void,
-): Storer {
-  let nextSeq = firstSeq;
+): Promise<Storer> {
+  const seqRows = await db.all(`SELECT coalesce(max(event_seq) + 1, 0) AS next FROM ${T.events}`);
+  let nextSeq = Number(seqRows[0]?.next ?? 0);
+  let unclustered = Number((await readMeta(db, T, 'unclustered_rows')) ?? 0);
+  let stale = false;
   // Stores run one after another, so codes a failed one handed out are taken back before the
   // next one hands out more.
   let storing: Promise<unknown> = Promise.resolve();
@@ -124,8 +134,9 @@ function createStorer(
     options: { bulk?: boolean },
   ): Promise<number> {
     if (events.length === 0) return 0;
+    let added: { events: number; rows: number };
     try {
-      const added = await db.write(async (tx) => {
+      added = await db.write(async (tx) => {
         const result = await storeRows(tx, T, dicts, events, {
           firstSeq: nextSeq,
           settleDaily: options.bulk !== true,
@@ -133,16 +144,37 @@ function createStorer(
         if (result.events > 0 && options.bulk === true) {
           await writeMeta(tx, T, 'daily_stale', '1');
         }
+        if (result.rows > 0) {
+          await writeMeta(tx, T, 'unclustered_rows', String(unclustered + result.rows));
+        }
         return result;
       });
       commitAll(dicts);
       nextSeq += added.events;
+      unclustered += added.rows;
       if (added.events > 0) changed();
-      return added.events;
+      if (added.events > 0 && options.bulk === true) stale = true;
     } catch (error) {
       rollbackAll(dicts);
       throw error;
     }
+    // Stored either way; the sort only makes later questions cheaper.
+    if (options.bulk !== true) await cluster();
+    return added.events;
+  }
+
+  async function cluster(options: { force?: boolean } = {}): Promise<boolean> {
+    if (options.force !== true) {
+      if (!clusterDue(unclustered, 0)) return false;
+      const total = Number((await db.all(`SELECT count(*) AS n FROM ${T.records}`))[0]?.n ?? 0);
+      if (!clusterDue(unclustered, total)) return false;
+    }
+    await db.write(async (tx) => {
+      await clusterRecords(tx, T);
+      await writeMeta(tx, T, 'unclustered_rows', '0');
+    });
+    unclustered = 0;
+    return true;
   }
 
   return {
@@ -155,8 +187,11 @@ function createStorer(
     async finishBulk() {
       if ((await readMeta(db, T, 'daily_stale')) !== '1') return;
       await settleBulk(db, T);
+      stale = false;
       changed();
     },
+    rollupReady: () => !stale,
+    cluster,
   };
 }
 
@@ -218,9 +253,8 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
   const T = tables(db.catalog);
   await prepare(db, T, accountId);
   const dicts = await loadDictionaries(db, T);
-  const seqRows = await db.all(`SELECT coalesce(max(event_seq) + 1, 0) AS next FROM ${T.events}`);
   let changes = 1;
-  const { store, finishBulk } = createStorer(db, T, dicts, Number(seqRows[0]?.next ?? 0), () => {
+  const storer = await createStorer(db, T, dicts, () => {
     changes++;
   });
   return {
@@ -229,8 +263,7 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
     tables: T,
     dicts,
     version: () => changes,
-    store,
-    finishBulk,
+    ...storer,
     async regions() {
       const rows = await db.all(
         `SELECT DISTINCT region FROM ${T.events} UNION SELECT region FROM ${T.syncState} ORDER BY 1`,

@@ -25,7 +25,7 @@ type Source = { sql: string; params: SqlParams; rollup: boolean };
 function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'): Source {
   const T = cache.tables;
   const ctx = filterContext(cache);
-  if (bucket === 'day') {
+  if (bucket === 'day' && cache.rollupReady()) {
     const params = new SqlParams();
     const where = compileFilter(filter, ctx, 'daily', params);
     if (where !== null) {
@@ -53,7 +53,10 @@ const num = (v: unknown): number => Number(v ?? 0);
 
 /** Whether day buckets for this filter come from the daily rollup. */
 export function rollupAnswers(cache: AccountCache, filter: AuditFilter): boolean {
-  return compileFilter(filter, filterContext(cache), 'daily', new SqlParams()) !== null;
+  return (
+    cache.rollupReady() &&
+    compileFilter(filter, filterContext(cache), 'daily', new SqlParams()) !== null
+  );
 }
 
 export async function aggregate(

@@ -166,6 +166,8 @@ export async function migrateLegacyCache(
     done = before + (sizes.get(region) ?? 0);
   }
   await cache.finishBulk();
+  report(false, 'Sorting the audit cache by customer…');
+  await cache.cluster();
   report(true, 'The audit cache is in its new database.');
   return out;
 }

@@ -56,6 +56,8 @@ export function tables(catalog: string) {
     meta: t('meta'),
     events: t('events'),
     records: t('records'),
+    /** The records being re-sorted (see cluster.ts); exists only inside that transaction. */
+    recordsNext: t('records_next'),
     parties: t('parties'),
     dimensions: t('dimensions'),
     regions: t('regions'),
@@ -68,6 +70,26 @@ export function tables(catalog: string) {
   };
 }
 export type Tables = ReturnType<typeof tables>;
+
+/** The records table's definition, under `name` (the table, or its re-sorted copy). */
+export function recordsTable(name: string, T: Tables): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+      event_seq INTEGER NOT NULL,
+      record_index INTEGER NOT NULL,
+      event_time BIGINT NOT NULL,
+      usage_time BIGINT,
+      party_code INTEGER NOT NULL,
+      dimension_code INTEGER NOT NULL,
+      region_code SMALLINT NOT NULL,
+      quantity BIGINT NOT NULL,
+      status ${T.status} NOT NULL,
+      replay BOOLEAN NOT NULL,
+      metering_record_id VARCHAR,
+      allocations VARCHAR,
+      error_code VARCHAR,
+      error_message VARCHAR,
+      filled_from VARCHAR)`;
+}
 
 /** Tables and types, created when missing. */
 export function storeStatements(catalog: string): string[] {
@@ -96,22 +118,7 @@ export function storeStatements(catalog: string): string[] {
       origin VARCHAR NOT NULL,
       record_count INTEGER NOT NULL,
       raw VARCHAR NOT NULL USING COMPRESSION zstd)`,
-    `CREATE TABLE IF NOT EXISTS ${T.records} (
-      event_seq INTEGER NOT NULL,
-      record_index INTEGER NOT NULL,
-      event_time BIGINT NOT NULL,
-      usage_time BIGINT,
-      party_code INTEGER NOT NULL,
-      dimension_code INTEGER NOT NULL,
-      region_code SMALLINT NOT NULL,
-      quantity BIGINT NOT NULL,
-      status ${T.status} NOT NULL,
-      replay BOOLEAN NOT NULL,
-      metering_record_id VARCHAR,
-      allocations VARCHAR,
-      error_code VARCHAR,
-      error_message VARCHAR,
-      filled_from VARCHAR)`,
+    recordsTable(T.records, T),
     `CREATE TABLE IF NOT EXISTS ${T.parties} (
       code INTEGER NOT NULL,
       customer_identifier VARCHAR,
