@@ -79,7 +79,7 @@ describe('records sorted by customer', () => {
     await t.cache.cluster({ force: true });
     // The same call again: same records, same MeteringRecordIds, another event id.
     const again = meteringEvent(7, 'us-east-1', 4);
-    const record = JSON.parse(again.cloudTrailEvent ?? '{}') as Record<string, unknown>;
+    const record = JSON.parse(again.cloudTrailEvent) as Record<string, unknown>;
     const replay = {
       ...again,
       eventId: 'ev-7-again',
