@@ -16,10 +16,16 @@ import {
 import { addToTotals, emptyBillingTotals } from '../../../shared/billing';
 import type { AccountCache } from './account-cache';
 import { filterContext } from './explorer';
+import type { SqlRow } from './db';
 import { compileFilter, SqlParams } from './filter-sql';
 import { billingSql } from './schema';
 
-type Source = { sql: string; params: SqlParams; rollup: boolean };
+type Source = {
+  sql: string;
+  params: SqlParams;
+  /** For the rollup: the same rows up to a day (inclusive) of usage or of metering. */
+  upTo: ((time: 'ut' | 'et', day: number) => string) | null;
+};
 
 /** The filtered rows as (ut, et, party, dimension, status, billing, records, quantity). */
 function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'): Source {
@@ -29,12 +35,16 @@ function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'
     const params = new SqlParams();
     const where = compileFilter(filter, ctx, 'daily', params);
     if (where !== null) {
-      return {
-        sql: `SELECT r.usage_day::BIGINT * ${String(DAY_MS)} AS ut, r.event_day::BIGINT * ${String(DAY_MS)} AS et,
+      const sql = (extra: string): string =>
+        `SELECT r.usage_day::BIGINT * ${String(DAY_MS)} AS ut, r.event_day::BIGINT * ${String(DAY_MS)} AS et,
           r.party_code, r.dimension_code, r.status, r.billing::VARCHAR AS billing, r.records, r.quantity
-          FROM ${T.daily} r WHERE ${where}`,
+          FROM ${T.daily} r WHERE ${where}${extra}`;
+      return {
+        sql: sql(''),
         params,
-        rollup: true,
+        // On the stored day column itself, so the engine can skip blocks by their min/max.
+        upTo: (time, day) =>
+          sql(` AND r.${time === 'ut' ? 'usage_day' : 'event_day'} <= ${String(Math.floor(day))}`),
       };
     }
   }
@@ -45,7 +55,7 @@ function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'
       (${billingSql('r')}) AS billing, 1 AS records, r.quantity
       FROM ${T.records} r WHERE ${where}`,
     params,
-    rollup: false,
+    upTo: null,
   };
 }
 
@@ -57,6 +67,82 @@ export function rollupAnswers(cache: AccountCache, filter: AuditFilter): boolean
     cache.rollupReady() &&
     compileFilter(filter, filterContext(cache), 'daily', new SqlParams()) !== null
   );
+}
+
+type Group = AuditAggregateOutput['customerDimension'][number];
+
+/**
+ * Quantity per bucket × customer × license × dimension, in that order, the first maxGroups + 1.
+ * Groups are keyed and ordered by integer ranks of (customer, license) and of the dimension
+ * name, taken over the small code tables in the order their text sorts in: the engine sorts
+ * integers, and only codes leave it (named again from memory). From the daily rollup, only
+ * the first days that hold maxGroups + 1 rows are grouped: later days sort after every group
+ * of theirs.
+ */
+async function customerDimensionGroups(
+  cache: AccountCache,
+  src: Source,
+  options: { time: 'ut' | 'et'; bucketMs: number; maxGroups: number },
+): Promise<Group[]> {
+  const T = cache.tables;
+  const { time, bucketMs, maxGroups } = options;
+  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed')`;
+  const groupsOf = (sourceSql: string): string => `WITH s AS (${sourceSql}),
+    k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
+      coalesce(license_arn, '')) AS grp FROM ${T.parties}),
+    n AS (SELECT code, dense_rank() OVER (ORDER BY name) AS dim FROM ${T.dimensions})
+    SELECT (s.${time} // ${String(bucketMs)}) * ${String(bucketMs)} AS bucket_start, k.grp, n.dim,
+      min(s.party_code) AS party_code, min(s.dimension_code) AS dimension_code,
+      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
+      sum(s.records)::BIGINT AS records
+    FROM s JOIN k ON k.code = s.party_code JOIN n ON n.code = s.dimension_code
+    WHERE s.${time} IS NOT NULL
+    GROUP BY bucket_start, k.grp, n.dim
+    ORDER BY bucket_start, k.grp, n.dim
+    LIMIT ${String(maxGroups + 1)}`;
+  let rows: SqlRow[] | null = null;
+  const lastDay = src.upTo ? await lastDayNeeded(cache, src, time, maxGroups) : null;
+  if (src.upTo && lastDay !== null) {
+    rows = await cache.db.all(groupsOf(src.upTo(time, lastDay)), src.params.values);
+    // A day has at most as many groups as rows; fewer than needed: ask every day.
+    if (rows.length <= maxGroups) rows = null;
+  }
+  rows ??= await cache.db.all(groupsOf(src.sql), src.params.values);
+  return rows.map((g) => {
+    // Every party of a group has the same customer and license: any one names them.
+    const party = cache.dicts.parties.at(num(g.party_code)) ?? {};
+    const item: Group = {
+      bucketStart: num(g.bucket_start),
+      customer: party.customerAwsAccountId ?? party.customerIdentifier ?? '',
+      dimension: cache.dicts.dimensions.at(num(g.dimension_code)) ?? '',
+      quantity: num(g.quantity),
+      successQuantity: num(g.billed),
+      records: num(g.records),
+    };
+    if (party.licenseArn !== undefined && party.licenseArn !== '')
+      item.licenseArn = party.licenseArn;
+    return item;
+  });
+}
+
+/** The first day by which the rollup holds more than maxGroups rows (null: it never does). */
+async function lastDayNeeded(
+  cache: AccountCache,
+  src: Source,
+  time: 'ut' | 'et',
+  maxGroups: number,
+): Promise<number | null> {
+  const perDay = await cache.db.all(
+    `WITH s AS (${src.sql}) SELECT s.${time} // ${String(DAY_MS)} AS day, count(*) AS n
+    FROM s WHERE s.${time} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    src.params.values,
+  );
+  let seen = 0;
+  for (const row of perDay) {
+    seen += num(row.n);
+    if (seen > maxGroups) return num(row.day);
+  }
+  return null;
 }
 
 export async function aggregate(
@@ -74,22 +160,6 @@ export async function aggregate(
   const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed')`;
   const db = cache.db;
 
-  // Groups are keyed and ordered by integer ranks of (customer, license) and of the dimension
-  // name, taken over the small code tables in the same order the text sorts in: the engine
-  // sorts integers, and only codes leave it (turned back into text from memory).
-  const groupsSql = `${withSource},
-    k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
-      coalesce(license_arn, '')) AS grp FROM ${T.parties}),
-    n AS (SELECT code, dense_rank() OVER (ORDER BY name) AS dim FROM ${T.dimensions})
-    SELECT ${bucket} AS bucket_start, k.grp, n.dim,
-      min(s.party_code) AS party_code, min(s.dimension_code) AS dimension_code,
-      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
-      sum(s.records)::BIGINT AS records
-    FROM s JOIN k ON k.code = s.party_code JOIN n ON n.code = s.dimension_code
-    WHERE s.${time} IS NOT NULL
-    GROUP BY bucket_start, k.grp, n.dim
-    ORDER BY bucket_start, k.grp, n.dim
-    LIMIT ${String(maxGroups + 1)}`;
   const seriesSql = `${withSource}
     SELECT ${bucket} AS bucket_start, s.dimension_code,
       sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
@@ -116,28 +186,13 @@ export async function aggregate(
     FROM ${T.records} r WHERE r.status = 'Failed' AND (${rowsWhere}) GROUP BY ALL`;
 
   const [groups, series, statuses, calls, errors] = await Promise.all([
-    db.all(groupsSql, src.params.values),
+    customerDimensionGroups(cache, src, { time, bucketMs, maxGroups }),
     db.all(seriesSql, src.params.values),
     db.all(statusSql, src.params.values),
     db.all(callsSql, rowsWhere === 'TRUE' ? [] : rowsParams.values),
     db.all(errorsSql, rowsParams.values),
   ]);
 
-  const customerDimension = groups.slice(0, maxGroups).map((g) => {
-    // Every party of a group has the same customer and license: any one names them.
-    const party = cache.dicts.parties.at(num(g.party_code)) ?? {};
-    const item: AuditAggregateOutput['customerDimension'][number] = {
-      bucketStart: num(g.bucket_start),
-      customer: party.customerAwsAccountId ?? party.customerIdentifier ?? '',
-      dimension: cache.dicts.dimensions.at(num(g.dimension_code)) ?? '',
-      quantity: num(g.quantity),
-      successQuantity: num(g.billed),
-      records: num(g.records),
-    };
-    if (party.licenseArn !== undefined && party.licenseArn !== '')
-      item.licenseArn = party.licenseArn;
-    return item;
-  });
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const dimensionSeries = series
     .map((s) => ({
@@ -167,7 +222,7 @@ export async function aggregate(
   return {
     bucket: input.bucket,
     time: input.time === 'eventTime' ? 'eventTime' : 'usageHour',
-    customerDimension,
+    customerDimension: groups.slice(0, maxGroups),
     customerDimensionTruncated: groups.length > maxGroups,
     dimensionSeries,
     statusCounts: auditStatuses
