@@ -37,7 +37,7 @@ function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'
     if (where !== null) {
       const sql = (extra: string): string =>
         `SELECT r.usage_day::BIGINT * ${String(DAY_MS)} AS ut, r.event_day::BIGINT * ${String(DAY_MS)} AS et,
-          r.party_code, r.dimension_code, r.status, r.billing::VARCHAR AS billing, r.records, r.quantity
+          r.party_code, r.dimension_code, r.status, r.billing, r.records, r.quantity
           FROM ${T.daily} r WHERE ${where}${extra}`;
       return {
         sql: sql(''),
@@ -52,7 +52,7 @@ function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'
   const where = compileFilter(filter, ctx, 'records', params) ?? 'FALSE';
   return {
     sql: `SELECT r.usage_time AS ut, r.event_time AS et, r.party_code, r.dimension_code, r.status,
-      (${billingSql('r')}) AS billing, 1 AS records, r.quantity
+      (${billingSql('r')})::${T.billing} AS billing, 1 AS records, r.quantity
       FROM ${T.records} r WHERE ${where}`,
     params,
     upTo: null,
@@ -76,7 +76,7 @@ type Group = AuditAggregateOutput['customerDimension'][number];
  * Groups are keyed and ordered by integer ranks of (customer, license) and of the dimension
  * name, taken over the small code tables in the order their text sorts in: the engine sorts
  * integers, and only codes leave it (named again from memory). From the daily rollup, only
- * the first days that hold maxGroups + 1 rows are grouped: later days sort after every group
+ * the first days that hold maxGroups + 1 groups are grouped: later days sort after every group
  * of theirs.
  */
 async function customerDimensionGroups(
@@ -86,7 +86,7 @@ async function customerDimensionGroups(
 ): Promise<Group[]> {
   const T = cache.tables;
   const { time, bucketMs, maxGroups } = options;
-  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed')`;
+  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed'::${T.billing})`;
   const groupsOf = (sourceSql: string): string => `WITH s AS (${sourceSql}),
     k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
       coalesce(license_arn, '')) AS grp FROM ${T.parties}),
@@ -101,11 +101,21 @@ async function customerDimensionGroups(
     ORDER BY bucket_start, k.grp, n.dim
     LIMIT ${String(maxGroups + 1)}`;
   let rows: SqlRow[] | null = null;
-  const lastDay = src.upTo ? await lastDayNeeded(cache, src, time, maxGroups) : null;
-  if (src.upTo && lastDay !== null) {
-    rows = await cache.db.all(groupsOf(src.upTo(time, lastDay)), src.params.values);
-    // A day has at most as many groups as rows; fewer than needed: ask every day.
-    if (rows.length <= maxGroups) rows = null;
+  if (src.upTo) {
+    const days = await rowsPerDay(cache, src, time);
+    // A day has at most as many groups as rollup rows, and most groups one billed row: first
+    // the days whose billed rows make maxGroups + 1 groups; when they hold fewer groups, more
+    // days, as many as the rows per group seen.
+    let last = days.find((d) => d.billedUpTo > (maxGroups + 1) * 1.02);
+    for (let attempt = 0; attempt < 3 && last !== undefined; attempt++) {
+      const got = await cache.db.all(groupsOf(src.upTo(time, last.day)), src.params.values);
+      if (got.length > maxGroups) {
+        rows = got;
+        break;
+      }
+      const wanted = ((maxGroups + 1) * last.upTo * 1.1) / Math.max(1, got.length);
+      last = days.find((d) => d.upTo > wanted);
+    }
   }
   rows ??= await cache.db.all(groupsOf(src.sql), src.params.values);
   return rows.map((g) => {
@@ -125,24 +135,25 @@ async function customerDimensionGroups(
   });
 }
 
-/** The first day by which the rollup holds more than maxGroups rows (null: it never does). */
-async function lastDayNeeded(
+/** Rollup rows per day (of usage or of metering): running totals of all and of billed ones. */
+async function rowsPerDay(
   cache: AccountCache,
   src: Source,
   time: 'ut' | 'et',
-  maxGroups: number,
-): Promise<number | null> {
+): Promise<{ day: number; upTo: number; billedUpTo: number }[]> {
   const perDay = await cache.db.all(
-    `WITH s AS (${src.sql}) SELECT s.${time} // ${String(DAY_MS)} AS day, count(*) AS n
+    `WITH s AS (${src.sql}) SELECT s.${time} // ${String(DAY_MS)} AS day, count(*) AS n,
+      count(*) FILTER (WHERE s.billing = 'billed'::${cache.tables.billing}) AS billed
     FROM s WHERE s.${time} IS NOT NULL GROUP BY 1 ORDER BY 1`,
     src.params.values,
   );
-  let seen = 0;
-  for (const row of perDay) {
-    seen += num(row.n);
-    if (seen > maxGroups) return num(row.day);
-  }
-  return null;
+  let upTo = 0;
+  let billedUpTo = 0;
+  return perDay.map((row) => {
+    upTo += num(row.n);
+    billedUpTo += num(row.billed);
+    return { day: num(row.day), upTo, billedUpTo };
+  });
 }
 
 export async function aggregate(
@@ -157,7 +168,7 @@ export async function aggregate(
   const src = source(cache, filter, input.bucket);
   const withSource = `WITH s AS (${src.sql})`;
   const bucket = `(s.${time} // ${String(bucketMs)}) * ${String(bucketMs)}`;
-  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed')`;
+  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed'::${T.billing})`;
   const db = cache.db;
 
   const seriesSql = `${withSource}
@@ -166,7 +177,7 @@ export async function aggregate(
       sum(s.records)::BIGINT AS records
     FROM s WHERE s.${time} IS NOT NULL GROUP BY ALL`;
   const statusSql = `${withSource}
-    SELECT s.status::VARCHAR AS status, s.billing::VARCHAR AS billing,
+    SELECT s.status, s.billing,
       sum(s.records)::BIGINT AS records, sum(s.quantity)::BIGINT AS quantity,
       coalesce(${billed}, 0)::BIGINT AS billed
     FROM s GROUP BY ALL`;
@@ -183,7 +194,7 @@ export async function aggregate(
         FROM ${T.records} r JOIN ${T.events} e ON e.event_seq = r.event_seq WHERE ${rowsWhere}`;
   const errorsSql = `SELECT coalesce(r.error_code, '') AS error_code,
       count(DISTINCT r.event_seq) AS calls, count(*) AS records
-    FROM ${T.records} r WHERE r.status = 'Failed' AND (${rowsWhere}) GROUP BY ALL`;
+    FROM ${T.records} r WHERE r.status = 'Failed'::${T.status} AND (${rowsWhere}) GROUP BY ALL`;
 
   const [groups, series, statuses, calls, errors] = await Promise.all([
     customerDimensionGroups(cache, src, { time, bucketMs, maxGroups }),

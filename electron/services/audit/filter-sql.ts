@@ -131,7 +131,7 @@ function textCondition(
       );
     case 'status': {
       const allowed = STORED_STATUSES.filter((s) => textMatches(s, filter));
-      return statusCondition(allowed);
+      return statusCondition(allowed, ctx.tables);
     }
     case 'account':
       return textMatches(ctx.accountId, filter) ? 'TRUE' : 'FALSE';
@@ -161,10 +161,12 @@ function customersCondition(
   );
 }
 
-function statusCondition(allowed: readonly string[]): string {
+/** Compared as the enum itself: against text, every row's status would be cast to text. */
+function statusCondition(statuses: readonly string[], T: Tables): string {
+  const allowed = STORED_STATUSES.filter((s) => statuses.includes(s));
   if (allowed.length === 0) return 'FALSE';
   if (allowed.length === STORED_STATUSES.length) return 'TRUE';
-  return `r.status IN (${allowed.map((s) => `'${s}'`).join(', ')})`;
+  return `r.status IN (${allowed.map((s) => `'${s}'::${T.status}`).join(', ')})`;
 }
 
 const ceilHour = (v: number): number => Math.ceil(v / HOUR_MS) * HOUR_MS;
@@ -198,7 +200,7 @@ export function compileFilter(
     if (condition === null) return null;
     parts.push(condition);
   }
-  if (filter.statuses) parts.push(statusCondition(filter.statuses));
+  if (filter.statuses) parts.push(statusCondition(filter.statuses, ctx.tables));
   if (filter.customers) parts.push(customersCondition(filter.customers, ctx.dicts));
   if (filter.eventTime) {
     const { from, to } = filter.eventTime;
