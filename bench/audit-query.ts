@@ -394,7 +394,7 @@ async function main(): Promise<void> {
     // on its own, apart from the ingest.
     const clusterStarted = performance.now();
     const clustered = await cache.cluster({
-      force: built !== null || arg('cluster') !== undefined,
+      force: built !== null || process.argv.includes('--cluster'),
     });
     const clusterSeconds = (performance.now() - clusterStarted) / 1000;
     const onDisk = Math.max(ingestedSize, await db.sizeOnDisk());
