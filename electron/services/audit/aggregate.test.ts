@@ -2,7 +2,14 @@
 // customer, license and dimension as text (byte order, as the engine sorts text), capped at
 // maxGroups after that order, and one group for every party sharing a customer and license.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, type AuditRow } from '../../../shared/audit';
+import {
+  DAY_MS,
+  HOUR_MS,
+  type AuditFilter,
+  type AuditRow,
+  type AuditStatus,
+  type TruncatedPart,
+} from '../../../shared/audit';
 import { aggregate } from './aggregate';
 import type { ParsedAuditEvent } from './parse';
 import { openTestCache, storedEvents, T0, type TestCache } from './testing';
@@ -109,6 +116,78 @@ describe('the aggregate’s customer × dimension groups', () => {
       const capped = await aggregate(t.cache, {}, { bucket: 'day', maxGroups });
       expect(capped.customerDimension).toEqual(all.customerDimension.slice(0, maxGroups));
       expect(capped.customerDimensionTruncated).toBe(maxGroups < all.customerDimension.length);
+    }
+  });
+});
+
+/** One event for `customer`s: its records share the status (and the error code when Failed). */
+function call(
+  eventId: string,
+  customers: string[],
+  status: AuditStatus,
+  extra: { errorCode?: string; truncated?: TruncatedPart } = {},
+): ParsedAuditEvent {
+  const eventTime = T0 + HOUR_MS;
+  return {
+    eventId,
+    eventTime,
+    eventName: 'BatchMeterUsage',
+    eventSource: 'metering-marketplace.amazonaws.com',
+    region: 'us-east-1',
+    accountId: '111122223333',
+    ...extra,
+    rows: customers.map((customerIdentifier, recordIndex) => ({
+      eventId,
+      recordIndex,
+      eventTime,
+      eventName: 'BatchMeterUsage',
+      usageHour: T0,
+      usageTime: T0,
+      customerIdentifier,
+      dimension: 'users',
+      quantity: 1,
+      status,
+      ...(status === 'Success' ? { meteringRecordId: `mr-${eventId}-${String(recordIndex)}` } : {}),
+      ...(extra.errorCode === undefined ? {} : { errorCode: extra.errorCode }),
+      region: 'us-east-1',
+      accountId: '111122223333',
+    })),
+  };
+}
+
+describe('the aggregate’s calls and error codes', () => {
+  let t: TestCache;
+  beforeAll(async () => {
+    t = await openTestCache();
+    await t.cache.store(
+      storedEvents([
+        call('ev-a', ['x', 'x'], 'Success'),
+        call('ev-b', ['x'], 'Unknown', { truncated: 'responseElements' }),
+        call('ev-c', ['x', 'y', 'y'], 'Failed', { errorCode: 'ThrottlingException' }),
+        call('ev-d', ['y'], 'Failed', { errorCode: 'InvalidCustomerIdentifierException' }),
+        call('ev-e', ['y'], 'Success', { truncated: 'requestParameters' }),
+      ]),
+    );
+  });
+  afterAll(async () => t.close());
+
+  it('count distinct calls, truncated calls and failed records per code, filtered or not', async () => {
+    const x: AuditFilter = {
+      text: [{ column: 'customerIdentifier', op: 'equals', value: 'x' }],
+    };
+    for (const bucket of ['day', 'hour'] as const) {
+      const one = await aggregate(t.cache, x, { bucket });
+      expect(one.totals).toMatchObject({ records: 4, calls: 3, truncatedCalls: 1 });
+      expect(one.errorCodes).toEqual([{ errorCode: 'ThrottlingException', calls: 1, records: 1 }]);
+      const all = await aggregate(t.cache, {}, { bucket });
+      expect(all.totals).toMatchObject({ records: 8, calls: 5, truncatedCalls: 2 });
+      expect(all.errorCodes).toEqual([
+        { errorCode: 'ThrottlingException', calls: 1, records: 3 },
+        { errorCode: 'InvalidCustomerIdentifierException', calls: 1, records: 1 },
+      ]);
+      const none = await aggregate(t.cache, { statuses: ['DuplicateRecord'] }, { bucket });
+      expect(none.totals).toMatchObject({ records: 0, calls: 0, truncatedCalls: 0 });
+      expect(none.errorCodes).toEqual([]);
     }
   });
 });

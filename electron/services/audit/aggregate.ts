@@ -82,10 +82,10 @@ type Group = AuditAggregateOutput['customerDimension'][number];
 async function customerDimensionGroups(
   cache: AccountCache,
   src: Source,
-  options: { time: 'ut' | 'et'; bucketMs: number; maxGroups: number },
+  options: { time: 'ut' | 'et'; bucketMs: number; maxGroups: number; perDay: PerDay },
 ): Promise<Group[]> {
   const T = cache.tables;
-  const { time, bucketMs, maxGroups } = options;
+  const { time, bucketMs, maxGroups, perDay: days } = options;
   const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed'::${T.billing})`;
   const groupsOf = (sourceSql: string): string => `WITH s AS (${sourceSql}),
     k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
@@ -102,7 +102,6 @@ async function customerDimensionGroups(
     LIMIT ${String(maxGroups + 1)}`;
   let rows: SqlRow[] | null = null;
   if (src.upTo) {
-    const days = await rowsPerDay(cache, src, time);
     // A day has at most as many groups as rollup rows, and most groups one billed row: first
     // the days whose billed rows make maxGroups + 1 groups; when they hold fewer groups, more
     // days, as many as the rows per group seen.
@@ -135,25 +134,97 @@ async function customerDimensionGroups(
   });
 }
 
-/** Rollup rows per day (of usage or of metering): running totals of all and of billed ones. */
-async function rowsPerDay(
-  cache: AccountCache,
-  src: Source,
-  time: 'ut' | 'et',
-): Promise<{ day: number; upTo: number; billedUpTo: number }[]> {
-  const perDay = await cache.db.all(
-    `WITH s AS (${src.sql}) SELECT s.${time} // ${String(DAY_MS)} AS day, count(*) AS n,
-      count(*) FILTER (WHERE s.billing = 'billed'::${cache.tables.billing}) AS billed
-    FROM s WHERE s.${time} IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    src.params.values,
-  );
+type PerDay = { day: number; upTo: number; billedUpTo: number }[];
+
+/** Running totals per day of rollup rows, all and billed ones (rows of the summary's day set). */
+function runningPerDay(rows: readonly SqlRow[]): PerDay {
   let upTo = 0;
   let billedUpTo = 0;
-  return perDay.map((row) => {
-    upTo += num(row.n);
-    billedUpTo += num(row.billed);
-    return { day: num(row.day), upTo, billedUpTo };
-  });
+  return [...rows]
+    .sort((a, b) => num(a.day) - num(b.day))
+    .map((row) => {
+      upTo += num(row.n);
+      billedUpTo += num(row.billed_rows);
+      return { day: num(row.day), upTo, billedUpTo };
+    });
+}
+
+/**
+ * One pass over the filtered rows for three summaries (grouping sets): quantity per bucket ×
+ * dimension, records per status and billed-once kind, and rows per day (for the groups' cut).
+ * Rows without the bucket's time are in the status totals only.
+ */
+async function summary(
+  cache: AccountCache,
+  src: Source,
+  options: { time: 'ut' | 'et'; bucketMs: number },
+): Promise<{ series: SqlRow[]; statuses: SqlRow[]; perDay: PerDay }> {
+  const T = cache.tables;
+  const { time, bucketMs } = options;
+  const billedRow = `s.billing = 'billed'::${T.billing}`;
+  const rows = await cache.db.all(
+    `WITH s AS (${src.sql})
+    SELECT grouping(bucket_start, s.dimension_code) = 0 AS is_series,
+      grouping(s.status, s.billing) = 0 AS is_status, grouping(day) = 0 AS is_day,
+      (s.${time} // ${String(bucketMs)}) * ${String(bucketMs)} AS bucket_start,
+      s.dimension_code, s.status, s.billing, s.${time} // ${String(DAY_MS)} AS day,
+      sum(s.quantity)::BIGINT AS quantity,
+      coalesce(sum(s.quantity) FILTER (WHERE ${billedRow}), 0)::BIGINT AS billed,
+      sum(s.records)::BIGINT AS records, count(*) AS n,
+      count(*) FILTER (WHERE ${billedRow}) AS billed_rows
+    FROM s
+    GROUP BY GROUPING SETS ((bucket_start, s.dimension_code), (s.status, s.billing), (day))`,
+    src.params.values,
+  );
+  const timed = (r: SqlRow, key: string): boolean => r[key] !== null;
+  return {
+    series: rows.filter((r) => r.is_series === true && timed(r, 'bucket_start')),
+    statuses: rows.filter((r) => r.is_status === true),
+    perDay: runningPerDay(rows.filter((r) => r.is_day === true && timed(r, 'day'))),
+  };
+}
+
+/** Calls (distinct events, and those CloudTrail truncated) and failed records per error code. */
+async function callsAndErrors(
+  cache: AccountCache,
+  filter: AuditFilter,
+): Promise<{ calls: number; truncated: number; errors: SqlRow[] }> {
+  const T = cache.tables;
+  const params = new SqlParams();
+  const where = compileFilter(filter, filterContext(cache), 'records', params) ?? 'FALSE';
+  const errorsOf = (w: string): string => `SELECT coalesce(r.error_code, '') AS error_code,
+      count(DISTINCT r.event_seq) AS calls, count(*) AS records
+    FROM ${T.records} r WHERE r.status = 'Failed'::${T.status} AND (${w}) GROUP BY ALL`;
+  if (where === 'TRUE') {
+    // Every call with a record: counted per event, not per record.
+    const [calls, errors] = await Promise.all([
+      cache.db
+        .all(`SELECT count(*) AS calls, count(*) FILTER (WHERE truncated IS NOT NULL) AS truncated
+        FROM ${T.events} WHERE record_count > 0`),
+      cache.db.all(errorsOf('TRUE')),
+    ]);
+    return { calls: num(calls[0]?.calls), truncated: num(calls[0]?.truncated), errors };
+  }
+  // One pass over the matching records: the empty grouping set counts calls, the other one
+  // counts failed records per error code (its group of other records has no code and is left).
+  const rows = await cache.db.all(
+    `SELECT grouping(failed_code) = 1 AS is_total, failed_code AS error_code,
+      count(DISTINCT event_seq) AS calls,
+      count(DISTINCT event_seq) FILTER (WHERE truncated_event) AS truncated, count(*) AS records
+    FROM (
+      SELECT r.event_seq,
+        CASE WHEN r.status = 'Failed'::${T.status} THEN coalesce(r.error_code, '') END AS failed_code,
+        r.event_seq IN (SELECT event_seq FROM ${T.events} WHERE truncated IS NOT NULL) AS truncated_event
+      FROM ${T.records} r WHERE ${where})
+    GROUP BY GROUPING SETS ((), (failed_code))`,
+    params.values,
+  );
+  const total = rows.find((r) => r.is_total === true);
+  return {
+    calls: num(total?.calls),
+    truncated: num(total?.truncated),
+    errors: rows.filter((r) => r.is_total !== true && r.error_code !== null),
+  };
 }
 
 export async function aggregate(
@@ -161,47 +232,17 @@ export async function aggregate(
   filter: AuditFilter,
   input: AuditAggregateInput,
 ): Promise<AuditAggregateOutput> {
-  const T = cache.tables;
   const bucketMs = input.bucket === 'hour' ? HOUR_MS : DAY_MS;
   const time = input.time === 'eventTime' ? 'et' : 'ut';
   const maxGroups = input.maxGroups ?? 50_000;
   const src = source(cache, filter, input.bucket);
-  const withSource = `WITH s AS (${src.sql})`;
-  const bucket = `(s.${time} // ${String(bucketMs)}) * ${String(bucketMs)}`;
-  const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed'::${T.billing})`;
-  const db = cache.db;
-
-  const seriesSql = `${withSource}
-    SELECT ${bucket} AS bucket_start, s.dimension_code,
-      sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
-      sum(s.records)::BIGINT AS records
-    FROM s WHERE s.${time} IS NOT NULL GROUP BY ALL`;
-  const statusSql = `${withSource}
-    SELECT s.status, s.billing,
-      sum(s.records)::BIGINT AS records, sum(s.quantity)::BIGINT AS quantity,
-      coalesce(${billed}, 0)::BIGINT AS billed
-    FROM s GROUP BY ALL`;
-
-  const rowsParams = new SqlParams();
-  const rowsWhere = compileFilter(filter, filterContext(cache), 'records', rowsParams) ?? 'FALSE';
-  // Every call with a record when nothing is filtered: counted per event, not per record.
-  const callsSql =
-    rowsWhere === 'TRUE'
-      ? `SELECT count(*) AS calls, count(*) FILTER (WHERE truncated IS NOT NULL) AS truncated
-        FROM ${T.events} WHERE record_count > 0`
-      : `SELECT count(DISTINCT r.event_seq) AS calls,
-          count(DISTINCT r.event_seq) FILTER (WHERE e.truncated IS NOT NULL) AS truncated
-        FROM ${T.records} r JOIN ${T.events} e ON e.event_seq = r.event_seq WHERE ${rowsWhere}`;
-  const errorsSql = `SELECT coalesce(r.error_code, '') AS error_code,
-      count(DISTINCT r.event_seq) AS calls, count(*) AS records
-    FROM ${T.records} r WHERE r.status = 'Failed'::${T.status} AND (${rowsWhere}) GROUP BY ALL`;
-
-  const [groups, series, statuses, calls, errors] = await Promise.all([
-    customerDimensionGroups(cache, src, { time, bucketMs, maxGroups }),
-    db.all(seriesSql, src.params.values),
-    db.all(statusSql, src.params.values),
-    db.all(callsSql, rowsWhere === 'TRUE' ? [] : rowsParams.values),
-    db.all(errorsSql, rowsParams.values),
+  const summarized = summary(cache, src, { time, bucketMs });
+  const [{ series, statuses }, groups, { calls, truncated, errors }] = await Promise.all([
+    summarized,
+    summarized.then(({ perDay }) =>
+      customerDimensionGroups(cache, src, { time, bucketMs, maxGroups, perDay }),
+    ),
+    callsAndErrors(cache, filter),
   ]);
 
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -224,11 +265,11 @@ export async function aggregate(
   }
   const totals = {
     records: statuses.reduce((sum, s) => sum + num(s.records), 0),
-    calls: num(calls[0]?.calls),
+    calls,
     quantity: statuses.reduce((sum, s) => sum + num(s.quantity), 0),
     successQuantity: statuses.reduce((sum, s) => sum + num(s.billed), 0),
     billing,
-    truncatedCalls: num(calls[0]?.truncated),
+    truncatedCalls: truncated,
   };
   return {
     bucket: input.bucket,
