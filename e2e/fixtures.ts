@@ -184,6 +184,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         },
       });
       await app.context().clock.install({ time: clock.now() });
+      // The desktop app asks natively before a window with unsent work reloads or closes
+      // (electron/app/leave-prompt.ts, unit-tested with fakes). Here it is answered "Leave", so
+      // a reload, a restart and the end of a test go on as in the browser host's tests.
+      await app.evaluate(({ dialog }) => {
+        dialog.showMessageBoxSync = () => 0;
+      });
       const page = await app.firstWindow();
       await page.setViewportSize(viewport);
       return { page, host: null, close: () => app.close() };

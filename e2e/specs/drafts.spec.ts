@@ -11,7 +11,12 @@ import { Shell } from '../pages/shell';
 const PRODUCT = 'Nimbus Vector Search';
 
 /** Reloads while unsent work is kept: the browser asks first, and "Leave" goes on. */
-async function reloadLeavingWork(page: Page): Promise<void> {
+async function reloadLeavingWork(page: Page, kind: 'browser' | 'electron'): Promise<void> {
+  if (kind === 'electron') {
+    // The desktop app asks natively; the fixture answers "Leave".
+    await page.reload();
+    return;
+  }
   const asked = page.waitForEvent('dialog');
   const reloaded = page.reload();
   const dialog = await asked;
@@ -86,7 +91,7 @@ test('unsent records and the open import survive navigation, reload and restart;
   });
 
   await test.step('…after a reload', async () => {
-    await reloadLeavingWork(page);
+    await reloadLeavingWork(page, mdesk.kind);
     await new Shell(page).waitUntilLoaded();
     await expect(page.getByRole('heading', { level: 1, name: 'Metering' })).toBeVisible();
     await expectWorkKept();
@@ -111,7 +116,7 @@ test('unsent records and the open import survive navigation, reload and restart;
     await ask.getByRole('button', { name: 'Clear 2 records' }).click();
     await expect(metering.record(1)).toHaveCount(0);
     // The cleared editor is what comes back; the import stays (still unsent, so it asks).
-    await reloadLeavingWork(page);
+    await reloadLeavingWork(page, mdesk.kind);
     await new Shell(page).waitUntilLoaded();
     await expect(metering.tab(/^Ready/)).toHaveText('Ready (2)');
     await expect(metering.record(1)).toHaveCount(0);
