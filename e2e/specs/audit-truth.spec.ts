@@ -10,6 +10,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, type MeterdeskApp } from '../fixtures';
 import { api } from '../pages/customers';
 import { Shell } from '../pages/shell';
+import { javaHour } from '../pages/trail';
 
 test.use({ sandboxHistory: 40 });
 
@@ -20,16 +21,6 @@ type World = {
   products: { productCode: string; kind: string; identityModel: string; dimensions: string[] }[];
   customers: { awsAccountId: string; subscribed: string[] }[];
 };
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** A usage timestamp as CloudTrail writes it (AWS-FACTS §2.6) for a whole hour. */
-function javaHour(ms: number): string {
-  const d = new Date(ms);
-  const h = d.getUTCHours();
-  const h12 = h % 12 === 0 ? 12 : h % 12;
-  return `${MONTHS[d.getUTCMonth()] ?? ''} ${String(d.getUTCDate())}, ${String(d.getUTCFullYear())} ${String(h12)}:00:00 ${h < 12 ? 'AM' : 'PM'}`;
-}
 
 const isoSecond = (ms: number): string =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -9,20 +9,11 @@ import { gzipSync } from 'node:zlib';
 import { expect, test } from '../fixtures';
 import { readSandboxWorld } from '../pages/metering';
 import { Shell } from '../pages/shell';
+import { javaHour } from '../pages/trail';
 
 test.use({ sandboxHistory: 0 });
 
 const HOUR = 3_600_000;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** CloudTrail's Java-style usage timestamp ("Nov 17, 2026 9:00:00 AM", UTC). */
-function javaHour(ms: number): string {
-  const d = new Date(ms);
-  const h = d.getUTCHours();
-  const h12 = h % 12 === 0 ? 12 : h % 12;
-  return `${MONTHS[d.getUTCMonth()] ?? ''} ${String(d.getUTCDate())}, ${String(d.getUTCFullYear())} ${String(h12)}:00:00 ${h < 12 ? 'AM' : 'PM'}`;
-}
-
 /** A BatchMeterUsage record in the documented sample's layout, answered Success. */
 function meteringEvent(
   id: string,
