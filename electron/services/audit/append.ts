@@ -1,11 +1,13 @@
 // Storing parsed CloudTrail events: deduplicated by event id (in the batch and against the
 // cache), one row per usage record with typed columns and coded text, the raw record beside its
-// event; then, in the same transaction, each MeteringRecordId's first appearance is marked
-// billed and every later one a replay, and the daily totals of the touched days are redone.
-import { DAY_MS } from '../../../shared/audit';
+// event, each MeteringRecordId's first appearance marked billed and every later one a replay
+// (replays.ts, decided before the rows are appended); then, in the same transaction, the daily
+// totals of the touched days are redone.
+import { DAY_MS, type AuditRow } from '../../../shared/audit';
 import type { AppendColumn, SqlSession } from './db';
-import type { Dictionaries } from './dictionaries';
+import { partyKeyOf, type Dictionaries, type Party } from './dictionaries';
 import type { ParsedAuditEvent } from './parse';
+import { applyReplayPlan, planReplays } from './replays';
 import { refreshDaily } from './rollup';
 import { STORED_STATUSES, type EventOrigin, type Tables } from './schema';
 
@@ -50,66 +52,83 @@ function eventColumns(events: readonly StoredEvent[], firstSeq: number): AppendC
 
 type RecordBatch = { columns: AppendColumn[]; rows: number };
 
+/** The party code of a row, its key built without an intermediate object. */
+function partyCode(dicts: Dictionaries, row: AuditRow): number {
+  return dicts.parties.codeOfKey(
+    partyKeyOf(row.customerIdentifier, row.customerAwsAccountId, row.licenseArn, row.productCode),
+    () => {
+      const party: Party = {};
+      if (row.customerIdentifier !== undefined) party.customerIdentifier = row.customerIdentifier;
+      if (row.customerAwsAccountId !== undefined) {
+        party.customerAwsAccountId = row.customerAwsAccountId;
+      }
+      if (row.licenseArn !== undefined) party.licenseArn = row.licenseArn;
+      if (row.productCode !== undefined) party.productCode = row.productCode;
+      return party;
+    },
+  );
+}
+
 function recordColumns(
   events: readonly StoredEvent[],
   firstSeq: number,
   dicts: Dictionaries,
+  replays: ReadonlySet<AuditRow>,
 ): RecordBatch {
-  const values: Cell[][] = Array.from({ length: 15 }, () => []);
-  events.forEach((event, i) => {
-    const region = dicts.regions.code(event.parsed.region);
-    for (const row of event.parsed.rows) {
-      const party = dicts.parties.code({
-        ...(row.customerIdentifier === undefined
-          ? {}
-          : { customerIdentifier: row.customerIdentifier }),
-        ...(row.customerAwsAccountId === undefined
-          ? {}
-          : { customerAwsAccountId: row.customerAwsAccountId }),
-        ...(row.licenseArn === undefined ? {} : { licenseArn: row.licenseArn }),
-        ...(row.productCode === undefined ? {} : { productCode: row.productCode }),
-      });
-      const cells: Cell[] = [
-        firstSeq + i,
-        row.recordIndex,
-        event.parsed.eventTime,
-        row.usageTime,
-        party,
-        dicts.dimensions.code(row.dimension),
-        region,
-        row.quantity,
-        row.status,
-        false,
-        opt(row.meteringRecordId),
-        opt(row.allocations),
-        opt(row.errorCode),
-        opt(row.errorMessage),
-        opt(row.filledFrom),
-      ];
-      cells.forEach((cell, k) => values[k]?.push(cell));
+  const seq: number[] = [];
+  const index: number[] = [];
+  const eventTime: number[] = [];
+  const usageTime: (number | null)[] = [];
+  const party: number[] = [];
+  const dimension: number[] = [];
+  const region: number[] = [];
+  const quantity: number[] = [];
+  const status: string[] = [];
+  const replay: boolean[] = [];
+  const mrid: (string | null)[] = [];
+  const allocations: (string | null)[] = [];
+  const errorCode: (string | null)[] = [];
+  const errorMessage: (string | null)[] = [];
+  const filledFrom: (string | null)[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const parsed = (events[i] as StoredEvent).parsed;
+    const regionCode = dicts.regions.code(parsed.region);
+    for (const row of parsed.rows) {
+      seq.push(firstSeq + i);
+      index.push(row.recordIndex);
+      eventTime.push(parsed.eventTime);
+      usageTime.push(row.usageTime);
+      party.push(partyCode(dicts, row));
+      dimension.push(dicts.dimensions.code(row.dimension));
+      region.push(regionCode);
+      quantity.push(row.quantity);
+      status.push(row.status);
+      replay.push(replays.has(row));
+      mrid.push(opt(row.meteringRecordId));
+      allocations.push(opt(row.allocations));
+      errorCode.push(opt(row.errorCode));
+      errorMessage.push(opt(row.errorMessage));
+      filledFrom.push(opt(row.filledFrom));
     }
-  });
-  const types: AppendColumn['type'][] = [
-    'INTEGER',
-    'INTEGER',
-    'BIGINT',
-    'BIGINT',
-    'INTEGER',
-    'INTEGER',
-    'SMALLINT',
-    'BIGINT',
-    { enum: STORED_STATUSES },
-    'BOOLEAN',
-    'VARCHAR',
-    'VARCHAR',
-    'VARCHAR',
-    'VARCHAR',
-    'VARCHAR',
+  }
+  const columns: AppendColumn[] = [
+    { type: 'INTEGER', values: seq },
+    { type: 'INTEGER', values: index },
+    { type: 'BIGINT', values: eventTime },
+    { type: 'BIGINT', values: usageTime },
+    { type: 'INTEGER', values: party },
+    { type: 'INTEGER', values: dimension },
+    { type: 'SMALLINT', values: region },
+    { type: 'BIGINT', values: quantity },
+    { type: { enum: STORED_STATUSES }, values: status },
+    { type: 'BOOLEAN', values: replay },
+    { type: 'VARCHAR', values: mrid },
+    { type: 'VARCHAR', values: allocations },
+    { type: 'VARCHAR', values: errorCode },
+    { type: 'VARCHAR', values: errorMessage },
+    { type: 'VARCHAR', values: filledFrom },
   ];
-  return {
-    columns: types.map((type, k) => ({ type, values: values[k] ?? [] })),
-    rows: values[0]?.length ?? 0,
-  };
+  return { columns, rows: seq.length };
 }
 
 async function appendNewCodes(tx: SqlSession, dicts: Dictionaries): Promise<void> {
@@ -133,60 +152,6 @@ async function appendNewCodes(tx: SqlSession, dicts: Dictionaries): Promise<void
       { type: 'VARCHAR', values: entries.map(([, name]) => name) },
     ]);
   }
-}
-
-/**
- * Marks, for every MeteringRecordId this batch brought, its first appearance (by event time,
- * then event id, then place in the request — shared/billing.ts) billed and each later one a replay — also when the batch brought an
- * earlier appearance of an id already stored. AWS gives the same id only to the same record
- * (customer, dimension, hour), so the search stays within the batch's usage hours.
- */
-async function settleReplays(
-  tx: SqlSession,
-  T: Tables,
-  firstSeq: number,
-  window: { from: number; to: number } | null,
-): Promise<void> {
-  const within =
-    window === null
-      ? ''
-      : `AND r.usage_time >= ${String(window.from)} AND r.usage_time < ${String(window.to)}`;
-  await tx.run(
-    `UPDATE ${T.records} AS t SET replay = c.later
-    FROM (
-      SELECT r.rowid AS rid, r.replay,
-        row_number() OVER (
-          PARTITION BY r.metering_record_id
-          ORDER BY r.event_time, e.event_id, r.record_index) > 1 AS later
-      FROM ${T.records} r JOIN ${T.events} e ON e.event_seq = r.event_seq
-      WHERE r.status = 'Success' ${within}
-        AND r.metering_record_id IN (
-          SELECT metering_record_id FROM ${T.records}
-          WHERE event_seq >= $1 AND status = 'Success' AND metering_record_id IS NOT NULL)
-    ) c
-    WHERE t.rowid = c.rid AND t.replay <> c.later`,
-    [firstSeq],
-  );
-}
-
-/** Usage hours the batch's billed candidates span, or null when one has no usage time. */
-function billedWindow(events: readonly StoredEvent[]): { from: number; to: number } | null {
-  let from = Infinity;
-  let to = -Infinity;
-  for (const event of events) {
-    for (const row of event.parsed.rows) {
-      if (row.status !== 'Success' || row.meteringRecordId === undefined) continue;
-      if (row.usageTime === null) return null;
-      from = Math.min(from, row.usageTime);
-      to = Math.max(to, row.usageTime);
-    }
-  }
-  if (from === Infinity) return { from: 0, to: 0 };
-  // Whole hours either side: AWS keys a record by its hour.
-  return {
-    from: Math.floor(from / 3_600_000) * 3_600_000,
-    to: Math.floor(to / 3_600_000) * 3_600_000 + 3_600_000,
-  };
 }
 
 function touchedDays(events: readonly StoredEvent[]): { days: number[]; unknown: boolean } {
@@ -220,14 +185,12 @@ export async function storeRows(
   const fresh = [...unique.values()];
   if (fresh.length === 0) return { events: 0, rows: 0 };
 
-  const records = recordColumns(fresh, options.firstSeq, dicts);
+  const replays = await planReplays(tx, T, fresh);
+  const records = recordColumns(fresh, options.firstSeq, dicts, replays.replays);
   await appendNewCodes(tx, dicts);
   await tx.append('store', 'events', eventColumns(fresh, options.firstSeq));
   await tx.append('store', 'records', records.columns);
-  const window = billedWindow(fresh);
-  if (window === null || window.to > window.from) {
-    await settleReplays(tx, T, options.firstSeq, window);
-  }
+  await applyReplayPlan(tx, T, replays);
   if (options.settleDaily) await refreshDaily(tx, T, touchedDays(fresh));
   return { events: fresh.length, rows: records.rows };
 }

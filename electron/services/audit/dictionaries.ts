@@ -29,6 +29,13 @@ export class CodeTable<T> {
     return code;
   }
 
+  /** The code of the value with this key, made by `make` when new (no value built when known). */
+  codeOfKey(key: string, make: () => T): number {
+    const known = this.index.get(key);
+    if (known !== undefined) return known;
+    return this.code(make());
+  }
+
   /** Adds a row read back from the database, under its stored code. */
   load(code: number, value: T): void {
     this.values[code] = value;
@@ -76,10 +83,18 @@ export class CodeTable<T> {
   }
 }
 
+/** A party's key from its four fields (absent ones as U+0000). */
+export function partyKeyOf(
+  customerIdentifier: string | undefined,
+  customerAwsAccountId: string | undefined,
+  licenseArn: string | undefined,
+  productCode: string | undefined,
+): string {
+  return `${customerIdentifier ?? '\u0000'}\u0001${customerAwsAccountId ?? '\u0000'}\u0001${licenseArn ?? '\u0000'}\u0001${productCode ?? '\u0000'}`;
+}
+
 const partyKey = (p: Party): string =>
-  [p.customerIdentifier, p.customerAwsAccountId, p.licenseArn, p.productCode]
-    .map((v) => v ?? '\u0000')
-    .join('\u0001');
+  partyKeyOf(p.customerIdentifier, p.customerAwsAccountId, p.licenseArn, p.productCode);
 
 export type Dictionaries = {
   parties: CodeTable<Party>;

@@ -1,0 +1,212 @@
+// Billed-once standing of the MeteringRecordIds a write brings, decided before its rows are
+// appended: each id's first appearance (by event time, then event id, then place in the request
+// — shared/billing.ts) is billed and every later one a replay. The cache is asked once per write
+// for the stored appearances of the batch's ids; a stored row changes only when the batch brings
+// an earlier appearance than the one stored as billed. AWS gives the same id only to the same
+// record (customer, dimension, hour), so the search stays within the batch's usage hours.
+import { HOUR_MS, type AuditRow } from '../../../shared/audit';
+import type { SqlSession } from './db';
+import type { StoredEvent } from './append';
+import type { Tables } from './schema';
+
+/** Where a record appeared: a batch row (which carries its event's time and id) or a stored one. */
+type Appearance = {
+  eventTime: number;
+  eventId: string;
+  recordIndex: number;
+  /** A stored row's rowid and standing; absent for the batch's own rows. */
+  stored?: { rowid: number; replay: boolean };
+};
+
+export type ReplayPlan = {
+  /** The batch's rows to store as replays. */
+  replays: Set<AuditRow>;
+  /** Stored rows whose standing changes. */
+  nowReplay: number[];
+  nowBilled: number[];
+};
+
+/** Code-point order, which is UTF-8 byte order: how the database compares event ids. */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate starts a code point above U+FFFF, so it sorts after every other unit.
+    const rx = x >= 0xd800 && x < 0xe000 ? x + 0x10000 : x;
+    const ry = y >= 0xd800 && y < 0xe000 ? y + 0x10000 : y;
+    return rx - ry;
+  }
+  return a.length - b.length;
+}
+
+function earlier(a: Appearance, b: Appearance): boolean {
+  if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime;
+  const byId = compareText(a.eventId, b.eventId);
+  return byId !== 0 ? byId < 0 : a.recordIndex < b.recordIndex;
+}
+
+/** The batch's billed candidates (Success with an id), by id: one row, or several. */
+function batchAppearances(events: readonly StoredEvent[]): Map<string, AuditRow | AuditRow[]> {
+  const byId = new Map<string, AuditRow | AuditRow[]>();
+  for (const { parsed } of events) {
+    for (const row of parsed.rows) {
+      const id = row.meteringRecordId;
+      if (row.status !== 'Success' || id === undefined) continue;
+      const known = byId.get(id);
+      if (known === undefined) byId.set(id, row);
+      else if (Array.isArray(known)) known.push(row);
+      else byId.set(id, [known, row]);
+    }
+  }
+  return byId;
+}
+
+/** The usage hours of the batch's candidates, or null when one has no usage time. */
+function candidateHours(batch: Map<string, AuditRow | AuditRow[]>): Set<number> | null {
+  const hours = new Set<number>();
+  for (const rows of batch.values()) {
+    for (const row of Array.isArray(rows) ? rows : [rows]) {
+      if (row.usageHour === null) return null;
+      hours.add(row.usageHour);
+    }
+  }
+  return hours;
+}
+
+/**
+ * The hours, among the batch's, in which the cache already holds billed candidates: only the
+ * ids of those hours can have been seen before (a bulk load of new hours asks for none).
+ */
+async function storedHours(tx: SqlSession, T: Tables, hours: Set<number>): Promise<Set<number>> {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const h of hours) {
+    from = Math.min(from, h);
+    to = Math.max(to, h + HOUR_MS);
+  }
+  const rows = await tx.all(
+    `SELECT DISTINCT usage_time // ${String(HOUR_MS)} * ${String(HOUR_MS)} AS hour FROM ${T.records}
+     WHERE usage_time >= ${String(from)} AND usage_time < ${String(to)}
+       AND status = 'Success' AND metering_record_id IS NOT NULL`,
+  );
+  return new Set(rows.map((r) => Number(r.hour)).filter((h) => hours.has(h)));
+}
+
+/** The ids as one parameter: a newline-separated text the engine splits (one value to bind). */
+function idList(ids: readonly string[]): { sql: string; param: string | readonly string[] } {
+  if (ids.some((id) => id.includes('\n'))) return { sql: '$1::VARCHAR[]', param: ids };
+  return { sql: 'string_split($1, chr(10))', param: ids.join('\n') };
+}
+
+/** Stored Success appearances of these ids within the window, with their event ids. */
+async function storedAppearances(
+  tx: SqlSession,
+  T: Tables,
+  ids: readonly string[],
+  hours: Set<number> | null,
+): Promise<Map<string, Appearance[]>> {
+  let within = '';
+  if (hours !== null) {
+    const list = [...hours].map((h) => `usage_time // ${String(HOUR_MS)} = ${String(h / HOUR_MS)}`);
+    within = `AND (${list.join(' OR ')})`;
+  }
+  const list = idList(ids);
+  const rows = await tx.all(
+    `SELECT rowid AS rid, metering_record_id AS id, event_time, event_seq, record_index, replay
+     FROM ${T.records}
+     WHERE status = 'Success' ${within} AND metering_record_id IN (SELECT unnest(${list.sql}))`,
+    [list.param],
+  );
+  const byId = new Map<string, Appearance[]>();
+  if (rows.length === 0) return byId;
+  const seqs = [...new Set(rows.map((r) => Number(r.event_seq)))];
+  const eventIds = new Map<number, string>();
+  for (const e of await tx.all(
+    `SELECT event_seq, event_id FROM ${T.events} WHERE event_seq IN (SELECT unnest($1::INTEGER[]))`,
+    [seqs],
+  )) {
+    eventIds.set(Number(e.event_seq), String(e.event_id));
+  }
+  for (const r of rows) {
+    const appearance: Appearance = {
+      eventTime: Number(r.event_time),
+      eventId: eventIds.get(Number(r.event_seq)) ?? '',
+      recordIndex: Number(r.record_index),
+      stored: { rowid: Number(r.rid), replay: r.replay === true },
+    };
+    const id = String(r.id);
+    const known = byId.get(id);
+    if (known) known.push(appearance);
+    else byId.set(id, [appearance]);
+  }
+  return byId;
+}
+
+/** The ids whose stored appearances must be read: those of hours the cache already holds. */
+async function idsToLookUp(
+  tx: SqlSession,
+  T: Tables,
+  batch: Map<string, AuditRow | AuditRow[]>,
+): Promise<{ ids: string[]; hours: Set<number> | null }> {
+  const hours = candidateHours(batch);
+  if (hours === null) return { ids: [...batch.keys()], hours: null };
+  const held = await storedHours(tx, T, hours);
+  const ids: string[] = [];
+  if (held.size === 0) return { ids, hours: held };
+  for (const [id, rows] of batch) {
+    const list = Array.isArray(rows) ? rows : [rows];
+    if (list.some((row) => row.usageHour !== null && held.has(row.usageHour))) ids.push(id);
+  }
+  return { ids, hours: held };
+}
+
+/** Which of the batch's rows are replays, and which stored rows change standing. */
+export async function planReplays(
+  tx: SqlSession,
+  T: Tables,
+  events: readonly StoredEvent[],
+): Promise<ReplayPlan> {
+  const plan: ReplayPlan = { replays: new Set(), nowReplay: [], nowBilled: [] };
+  const batch = batchAppearances(events);
+  if (batch.size === 0) return plan;
+  const lookUp = await idsToLookUp(tx, T, batch);
+  const stored =
+    lookUp.ids.length === 0
+      ? new Map<string, Appearance[]>()
+      : await storedAppearances(tx, T, lookUp.ids, lookUp.hours);
+  for (const [id, fresh] of batch) {
+    const rows = Array.isArray(fresh) ? fresh : [fresh];
+    const before = stored.get(id) ?? [];
+    if (rows.length === 1 && before.length === 0) continue;
+    const all: Appearance[] = [...before, ...rows];
+    let first = all[0] as Appearance;
+    for (const a of all) if (earlier(a, first)) first = a;
+    for (const a of all) {
+      const replay = a !== first;
+      if (a.stored === undefined) {
+        if (replay) plan.replays.add(a as AuditRow);
+      } else if (a.stored.replay !== replay) {
+        (replay ? plan.nowReplay : plan.nowBilled).push(a.stored.rowid);
+      }
+    }
+  }
+  return plan;
+}
+
+/** Writes the stored rows' changed standing. */
+export async function applyReplayPlan(tx: SqlSession, T: Tables, plan: ReplayPlan): Promise<void> {
+  for (const [rowids, replay] of [
+    [plan.nowReplay, true],
+    [plan.nowBilled, false],
+  ] as const) {
+    if (rowids.length === 0) continue;
+    await tx.run(
+      `UPDATE ${T.records} SET replay = ${String(replay)}
+       WHERE rowid IN (SELECT unnest($1::BIGINT[]))`,
+      [rowids],
+    );
+  }
+}
