@@ -48,10 +48,23 @@ function javaToMs(java: RegExpExecArray): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** Texts read lately: the records of a call, and of an hour, share their timestamp. */
+const recent = new Map<string, number | null>();
+const RECENT_MAX = 4096;
+
 /** Epoch ms from a Java-style string, ISO-8601, or epoch seconds/millis; null if none fits. */
 export function parseUsageTimestamp(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : null;
   if (typeof value !== 'string') return null;
+  const known = recent.get(value);
+  if (known !== undefined) return known;
+  const ms = parseText(value);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(value, ms);
+  return ms;
+}
+
+function parseText(value: string): number | null {
   const text = value.trim();
   if (text === '') return null;
   const java = JAVA_TIMESTAMP.exec(text);

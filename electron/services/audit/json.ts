@@ -7,11 +7,18 @@ export function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Exact key first (the common case), then a case-insensitive scan of the object's own keys. */
+/**
+ * Exact key first (the common case), then a case-insensitive scan of the object's own keys;
+ * only keys of the same length can match, so most are passed over without lower-casing.
+ */
 export function get(obj: Obj, name: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(obj)) if (key.toLowerCase() === lower) return obj[key];
+  if (Object.hasOwn(obj, name)) return obj[name];
+  let lower: string | undefined;
+  for (const key of Object.keys(obj)) {
+    if (key.length !== name.length) continue;
+    lower ??= name.toLowerCase();
+    if (key.toLowerCase() === lower) return obj[key];
+  }
   return undefined;
 }
 

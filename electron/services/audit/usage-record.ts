@@ -111,15 +111,20 @@ export function pairAnswers(
       echoless.push(a);
       return;
     }
-    const candidates = pairKeys(echo)
-      .flatMap((key) => byKey.get(key) ?? [])
-      .filter((i) => answerOf[i] === undefined);
-    const fits = candidates.filter((i) => {
-      const request = requested[i];
-      return request !== null && request !== undefined && licenseAgrees(request, echo);
-    });
-    const same = fits.find((i) => requested[i]?.quantity === echo.quantity);
-    const chosen = same ?? fits[0];
+    // The first free request record under the echo's keys that the license allows, preferring
+    // one with the same quantity.
+    let first: number | undefined;
+    let same: number | undefined;
+    for (const key of pairKeys(echo)) {
+      for (const i of byKey.get(key) ?? []) {
+        const request = requested[i];
+        if (answerOf[i] !== undefined || !request || !licenseAgrees(request, echo)) continue;
+        first ??= i;
+        if (same === undefined && request.quantity === echo.quantity) same = i;
+      }
+      if (same !== undefined) break;
+    }
+    const chosen = same ?? first;
     if (chosen === undefined) unpaired.push(a);
     else answerOf[chosen] = a;
   });
