@@ -40,6 +40,7 @@ import {
   type SqlRow,
   type SqlSession,
 } from '../../services/audit/db';
+import { fillColumn } from './duckdb-append';
 
 export type DuckDbAuditOptions = {
   /** The folder holding one `<account>.duckdb` per account. */
@@ -416,12 +417,7 @@ async function appendColumns(
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows - start);
       const chunk = DuckDBDataChunk.create(types, n);
-      columns.forEach((column, k) => {
-        const part = column.values.slice(start, start + n);
-        const values: DuckDBValue[] =
-          column.type === 'BIGINT' ? part.map((v) => (v === null ? null : BigInt(v))) : part;
-        chunk.setColumnValues(k, values);
-      });
+      columns.forEach((column, k) => fillColumn(chunk, k, column, start, n));
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
