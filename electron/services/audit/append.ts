@@ -1,14 +1,15 @@
 // Storing parsed CloudTrail events: deduplicated by event id (in the batch and against the
 // cache), one row per usage record with typed columns and coded text, the raw record beside its
 // event, each MeteringRecordId's first appearance marked billed and every later one a replay
-// (replays.ts, decided before the rows are appended); then, in the same transaction, the daily
-// totals of the touched days are redone.
+// (replays.ts, decided before the rows are appended); then, in the same transaction, the new
+// rows are added to the daily totals (or the touched days summed again when a stored row
+// changed standing).
 import { DAY_MS, type AuditRow } from '../../../shared/audit';
 import type { AppendColumn, SqlSession } from './db';
 import { partyKeyOf, type Dictionaries, type Party } from './dictionaries';
 import type { ParsedAuditEvent } from './parse';
 import { applyReplayPlan, planReplays } from './replays';
-import { refreshDaily } from './rollup';
+import { addToDaily, refreshDaily } from './rollup';
 import { STORED_STATUSES, type EventOrigin, type Tables } from './schema';
 
 export type StoredEvent = {
@@ -191,6 +192,14 @@ export async function storeRows(
   await tx.append('store', 'events', eventColumns(fresh, options.firstSeq));
   await tx.append('store', 'records', records.columns);
   await applyReplayPlan(tx, T, replays);
-  if (options.settleDaily) await refreshDaily(tx, T, touchedDays(fresh));
+  if (options.settleDaily) {
+    // New rows only add to their groups; a stored row that changed standing moves between
+    // groups, so its days are summed again.
+    if (replays.nowReplay.length + replays.nowBilled.length === 0) {
+      await addToDaily(tx, T, options.firstSeq);
+    } else {
+      await refreshDaily(tx, T, touchedDays(fresh));
+    }
+  }
   return { events: fresh.length, rows: records.rows };
 }

@@ -8,8 +8,11 @@ import type { SqlSession } from './db';
 import { billingSql, type Tables } from './schema';
 
 function insertDaily(T: Tables, where: string): string {
-  return `INSERT INTO ${T.daily}
-    SELECT
+  return `INSERT INTO ${T.daily} ${selectDaily(T, where)}`;
+}
+
+function selectDaily(T: Tables, where: string): string {
+  return `SELECT
       (usage_time // ${String(DAY_MS)})::INTEGER AS usage_day,
       (event_time // ${String(DAY_MS)})::INTEGER AS event_day,
       party_code, dimension_code, region_code, status,
@@ -47,6 +50,32 @@ export async function refreshDaily(
     await tx.run(`DELETE FROM ${T.daily} WHERE usage_day IS NULL`);
     await tx.run(insertDaily(T, 'usage_time IS NULL'));
   }
+}
+
+const DAILY_KEYS = [
+  'usage_day',
+  'event_day',
+  'party_code',
+  'dimension_code',
+  'region_code',
+  'status',
+  'billing',
+] as const;
+
+/**
+ * Adds the records a write appended (event_seq from `firstSeq` on) to the rollup: their sums
+ * merged into the rows of their groups, new groups inserted. Exact only when the write changed
+ * no stored record's standing; otherwise `refreshDaily` redoes the touched days.
+ */
+export async function addToDaily(tx: SqlSession, T: Tables, firstSeq: number): Promise<void> {
+  const on = DAILY_KEYS.map((k) => `d.${k} IS NOT DISTINCT FROM n.${k}`).join(' AND ');
+  await tx.run(
+    `MERGE INTO ${T.daily} AS d
+     USING (${selectDaily(T, `event_seq >= ${String(firstSeq)}`)}) AS n
+     ON ${on}
+     WHEN MATCHED THEN UPDATE SET records = d.records + n.records, quantity = d.quantity + n.quantity
+     WHEN NOT MATCHED THEN INSERT BY NAME`,
+  );
 }
 
 /** Rebuilds the whole rollup (after a bulk load, or a region cleared). */

@@ -1,0 +1,103 @@
+// Writes one at a time keep the daily rollup equal to the records it sums: new rows are added
+// to their groups (new groups inserted), and when a write brings an earlier appearance of a
+// stored MeteringRecordId — so a stored row changes from billed to replay — the touched days are
+// summed again. Compared with the rollup rebuilt from every record.
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOUR_MS, type AuditRow } from '../../../shared/audit';
+import type { ParsedAuditEvent } from './parse';
+import { rebuildDaily } from './rollup';
+import { openTestCache, storedEvents, type TestCache } from './testing';
+
+const HOUR = Date.UTC(2026, 6, 1, 22);
+const ACCOUNT = '111122223333';
+
+type Rec = { customer: string; hour: number | null; status: AuditRow['status']; mrid?: string };
+
+function event(id: string, minutes: number, records: Rec[]): ParsedAuditEvent {
+  const eventTime = HOUR + minutes * 60_000;
+  return {
+    eventId: id,
+    eventTime,
+    eventName: 'BatchMeterUsage',
+    eventSource: 'metering-marketplace.amazonaws.com',
+    region: 'us-east-1',
+    accountId: ACCOUNT,
+    rows: records.map((r, i): AuditRow => ({
+      eventId: id,
+      recordIndex: i,
+      eventTime,
+      eventName: 'BatchMeterUsage',
+      usageHour: r.hour,
+      usageTime: r.hour === null ? null : r.hour + 60_000,
+      customerAwsAccountId: r.customer,
+      dimension: 'users',
+      quantity: 10 + i,
+      status: r.status,
+      ...(r.mrid === undefined ? {} : { meteringRecordId: r.mrid }),
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+    })),
+  };
+}
+
+const ROLLUP = `SELECT usage_day, event_day, party_code, dimension_code, region_code,
+  status::VARCHAR AS status, billing::VARCHAR AS billing, sum(records)::BIGINT AS records,
+  sum(quantity)::BIGINT AS quantity FROM $daily GROUP BY ALL ORDER BY ALL`;
+
+let t: TestCache | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function rollup(test: TestCache): Promise<unknown[]> {
+  return test.cache.db.all(ROLLUP.replace('$daily', test.cache.tables.daily));
+}
+
+describe('the daily rollup under writes one at a time', () => {
+  it('equals the rollup of every record after adds, new groups, a late earlier send and no hour', async () => {
+    t = await openTestCache(ACCOUNT);
+    const next = HOUR + HOUR_MS; // the next UTC day
+    const writes: ParsedAuditEvent[][] = [
+      [
+        event('ev-b', 30, [
+          { customer: '444455556666', hour: HOUR, status: 'Success', mrid: 'mr-1' },
+        ]),
+      ],
+      [
+        event('ev-c', 50, [
+          { customer: '444455556666', hour: HOUR, status: 'Success', mrid: 'mr-2' },
+          { customer: '777788889999', hour: next, status: 'Success', mrid: 'mr-3' },
+          { customer: '777788889999', hour: null, status: 'Unknown' },
+        ]),
+      ],
+      // An earlier send of mr-1 arrives last: the stored row becomes the replay.
+      [
+        event('ev-a', 10, [
+          { customer: '444455556666', hour: HOUR, status: 'Success', mrid: 'mr-1' },
+        ]),
+      ],
+      [
+        event('ev-d', 70, [
+          { customer: '444455556666', hour: HOUR, status: 'Success', mrid: 'mr-2' },
+          { customer: '777788889999', hour: next, status: 'DuplicateRecord' },
+          { customer: '777788889999', hour: null, status: 'Unknown' },
+        ]),
+      ],
+    ];
+    for (const write of writes) await t.cache.store(storedEvents(write));
+    const kept = await rollup(t);
+    const test = t;
+    await test.cache.db.write((tx) => rebuildDaily(tx, test.cache.tables));
+    expect(kept).toEqual(await rollup(test));
+    const rows = await test.cache.db.all(
+      `SELECT billing::VARCHAR AS billing, sum(records)::BIGINT AS n FROM ${test.cache.tables.daily} GROUP BY ALL ORDER BY ALL`,
+    );
+    expect(rows).toEqual([
+      { billing: 'billed', n: 3 },
+      { billing: 'duplicate', n: 1 },
+      { billing: 'replay', n: 2 },
+      { billing: 'unknown', n: 2 },
+    ]);
+  });
+});
