@@ -11,6 +11,7 @@ import type { ParsedAuditEvent } from './parse';
 import { applyReplayPlan, planReplays } from './replays';
 import { addToDaily, refreshDaily } from './rollup';
 import { STORED_STATUSES, type EventOrigin, type Tables } from './schema';
+import { textList } from './text-list';
 
 export type StoredEvent = {
   parsed: ParsedAuditEvent;
@@ -178,9 +179,10 @@ export async function storeRows(
   for (const event of events) {
     if (!unique.has(event.parsed.eventId)) unique.set(event.parsed.eventId, event);
   }
+  const ids = textList([...unique.keys()]);
   const known = await tx.all(
-    `SELECT event_id FROM ${T.events} WHERE event_id IN (SELECT unnest($1::VARCHAR[]))`,
-    [[...unique.keys()]],
+    `SELECT event_id FROM ${T.events} WHERE event_id IN (SELECT unnest(${ids.sql}))`,
+    [ids.param],
   );
   for (const row of known) unique.delete(String(row.event_id));
   const fresh = [...unique.values()];

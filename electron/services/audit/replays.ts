@@ -8,6 +8,7 @@ import { HOUR_MS, type AuditRow } from '../../../shared/audit';
 import type { SqlSession } from './db';
 import type { StoredEvent } from './append';
 import type { Tables } from './schema';
+import { textList } from './text-list';
 
 /** Where a record appeared: a batch row (which carries its event's time and id) or a stored one. */
 type Appearance = {
@@ -17,6 +18,9 @@ type Appearance = {
   /** A stored row's rowid and standing; absent for the batch's own rows. */
   stored?: { rowid: number; replay: boolean };
 };
+
+/** Up to this many ids are looked up without first asking which hours the cache holds. */
+const DIRECT_LOOKUP_MAX = 5_000;
 
 export type ReplayPlan = {
   /** The batch's rows to store as replays. */
@@ -95,12 +99,6 @@ async function storedHours(tx: SqlSession, T: Tables, hours: Set<number>): Promi
   return new Set(rows.map((r) => Number(r.hour)).filter((h) => hours.has(h)));
 }
 
-/** The ids as one parameter: a newline-separated text the engine splits (one value to bind). */
-function idList(ids: readonly string[]): { sql: string; param: string | readonly string[] } {
-  if (ids.some((id) => id.includes('\n'))) return { sql: '$1::VARCHAR[]', param: ids };
-  return { sql: 'string_split($1, chr(10))', param: ids.join('\n') };
-}
-
 /** Stored Success appearances of these ids within the window, with their event ids. */
 async function storedAppearances(
   tx: SqlSession,
@@ -109,11 +107,15 @@ async function storedAppearances(
   hours: Set<number> | null,
 ): Promise<Map<string, Appearance[]>> {
   let within = '';
-  if (hours !== null) {
-    const list = [...hours].map((h) => `usage_time // ${String(HOUR_MS)} = ${String(h / HOUR_MS)}`);
-    within = `AND (${list.join(' OR ')})`;
+  if (hours !== null && hours.size > 0) {
+    const list = [...hours].sort((a, b) => a - b);
+    const from = list[0] ?? 0;
+    const to = (list.at(-1) ?? 0) + HOUR_MS;
+    // The range lets the engine skip storage blocks; the list keeps the hours exact.
+    within = `AND usage_time >= ${String(from)} AND usage_time < ${String(to)}
+      AND usage_time // ${String(HOUR_MS)} IN (${list.map((h) => String(h / HOUR_MS)).join(', ')})`;
   }
-  const list = idList(ids);
+  const list = textList(ids);
   const rows = await tx.all(
     `SELECT rowid AS rid, metering_record_id AS id, event_time, event_seq, record_index, replay
      FROM ${T.records}
@@ -152,7 +154,9 @@ async function idsToLookUp(
   batch: Map<string, AuditRow | AuditRow[]>,
 ): Promise<{ ids: string[]; hours: Set<number> | null }> {
   const hours = candidateHours(batch);
-  if (hours === null) return { ids: [...batch.keys()], hours: null };
+  // A small batch (a file, a page) is looked up at once; a bulk load first asks which hours
+  // the cache holds, so a million new ids are not matched against nothing.
+  if (hours === null || batch.size <= DIRECT_LOOKUP_MAX) return { ids: [...batch.keys()], hours };
   const held = await storedHours(tx, T, hours);
   const ids: string[] = [];
   if (held.size === 0) return { ids, hours: held };
