@@ -17,6 +17,9 @@ const themes = ['light', 'dark'] as const;
 /** Every screen (and the states behind its tabs) as it first appears. */
 async function checkEveryScreen(page: Page, label: string, testInfo: TestInfo): Promise<void> {
   const shell = new Shell(page);
+  // "Every screen" is every entry of the app's own navigation, none left out.
+  const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  expect(await links.allInnerTexts()).toEqual(navEntries.map((entry) => entry.name));
   for (const entry of navEntries) {
     await shell.navigateTo(entry);
     await expect(

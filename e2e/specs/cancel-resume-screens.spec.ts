@@ -6,6 +6,7 @@
 import type { Page } from '@playwright/test';
 import type { JournalRow } from '../../shared/channels/journal';
 import { expect, test, type MeterdeskApp } from '../fixtures';
+import { expectAccessible } from '../pages/axe';
 import { billableSubscriptions, MeteringPage, readSandboxWorld, utcHour } from '../pages/metering';
 import { Shell } from '../pages/shell';
 
@@ -65,7 +66,7 @@ const COUNT = 600;
 
 test('a cancelled submission is in the resume list; resuming it links its unsent rows as sent later', async ({
   mdesk,
-}) => {
+}, testInfo) => {
   test.setTimeout(180_000);
   const { page } = mdesk;
   await new Shell(page).waitUntilLoaded();
@@ -85,6 +86,7 @@ test('a cancelled submission is in the resume list; resuming it links its unsent
   const list = page.getByRole('region', { name: 'Interrupted submissions' });
   const item = list.getByRole('listitem').filter({ hasText: cancelledId });
   await expect(item).toContainText('cancelled');
+  await expectAccessible(page, 'Journal with a cancelled submission to resume', testInfo);
   await expect(item).toContainText(`${unsent.length.toLocaleString('en-US')} without an answer`);
   await item
     .getByRole('button', { name: `Resume ${unsent.length.toLocaleString('en-US')} records` })
