@@ -1,8 +1,9 @@
 // The customer directory of the active connection's account (ids linked, names where known).
-// Refreshed when a token is resolved (a new link) or the connection changes.
-import { useQuery } from '@tanstack/react-query';
+// Refreshed when a token is resolved, the connection changes, or what it links from changes:
+// the journal (answers echoing an account id) or the CloudTrail cache (records and echoes).
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CustomerDirectory } from '../../../shared/channels/customer-directory';
-import { request } from './queries';
+import { request, useBridgeEvent } from './queries';
 
 export const directoryKeys = {
   all: ['customers:directory'] as const,
@@ -10,6 +11,10 @@ export const directoryKeys = {
 };
 
 export function useCustomerDirectory(connectionId: string | undefined) {
+  const queryClient = useQueryClient();
+  const refresh = (): void => void queryClient.invalidateQueries({ queryKey: directoryKeys.all });
+  useBridgeEvent('audit:changed', refresh);
+  useBridgeEvent('journal:changed', refresh);
   return useQuery<CustomerDirectory>({
     queryKey: directoryKeys.one(connectionId ?? ''),
     queryFn: () => request('customers:directory', {}),
