@@ -154,7 +154,7 @@ describe('CloudTrail answer echoes as a source', () => {
 
   /** An audit cache of rows and raw events that applies the filters the source sends. */
   function fakeAudit(rows: AuditRow[], raw: Map<string, string>) {
-    const calls = { queries: 0, raws: [] as string[] };
+    const calls = { queries: 0, raws: [] as string[], version: 1 };
     const matches = (row: AuditRow, filter: AuditFilter): boolean =>
       (filter.statuses ?? [row.status]).includes(row.status) &&
       (filter.text ?? []).every((f) => {
@@ -166,7 +166,10 @@ describe('CloudTrail answer echoes as a source', () => {
     const audit: AuditReads = {
       query: ({ filter, limit }) => {
         calls.queries += 1;
-        return Promise.resolve({ rows: rows.filter((r) => matches(r, filter)).slice(0, limit) });
+        return Promise.resolve({
+          rows: rows.filter((r) => matches(r, filter)).slice(0, limit),
+          version: calls.version,
+        });
       },
       raw: (eventId) => {
         calls.raws.push(eventId);
@@ -220,5 +223,20 @@ describe('CloudTrail answer echoes as a source', () => {
     expect(calls.raws.sort()).toEqual(['e-a-0', 'e-c']);
     // Pages leave out the identifiers already seen: a few queries, not one per record.
     expect(calls.queries).toBeLessThanOrEqual(4);
+  });
+
+  it('reads the cache again only once it has changed', async () => {
+    const rows = [row('e-a', { customerIdentifier: 'idA' })];
+    const { audit, calls } = fakeAudit(rows, new Map([['e-a', trailEvent('idA', '111111111111')]]));
+    const source = cloudTrailSource(audit);
+    const first = await source();
+    const [queries, raws] = [calls.queries, calls.raws.length];
+    expect(await source()).toEqual(first);
+    // One look at the cache's version, nothing read again.
+    expect([calls.queries, calls.raws.length]).toEqual([queries + 1, raws]);
+    calls.version += 1;
+    rows.push(row('e-b', { customerIdentifier: 'idB', customerAwsAccountId: '222222222222' }));
+    expect(await source()).toHaveLength(2);
+    expect(calls.raws.length).toBe(raws + 1);
   });
 });

@@ -140,62 +140,86 @@ export type AuditReads = {
     filter: AuditFilter;
     offset: number;
     limit: number;
-  }) => Promise<{ rows: readonly AuditRow[] }>;
+  }) => Promise<{ rows: readonly AuditRow[]; version: number }>;
   raw: (eventId: string) => Promise<{ text: string }>;
 };
 
 /** The `in` filter's limit (shared/audit.ts): at most this many identifiers are examined. */
 const MAX_IDENTIFIERS = 1000;
-const PAGE = 1000;
+/** The largest window audit:query gives. */
+const PAGE = 5000;
+
+/** Answered records under a CustomerIdentifier, leaving out the identifiers in `seen`. */
+function identifierRecords(seen: ReadonlySet<string>): AuditFilter {
+  const notSeen =
+    seen.size === 0
+      ? []
+      : [
+          {
+            column: 'customerIdentifier' as const,
+            op: 'in' as const,
+            values: [...seen],
+            not: true,
+          },
+        ];
+  return {
+    statuses: ['Success'],
+    text: [{ column: 'customerIdentifier', op: 'equals', value: '', not: true }, ...notSeen],
+  };
+}
+
+type IdentifierScan = {
+  /** Identifiers seen with an account id on the record itself. */
+  linked: IdentitySighting[];
+  /** One event of each identifier seen alone, to read its answer's echo. */
+  eventOf: Map<string, string>;
+  /** The cache's account and version the scan read (what it is still good for). */
+  stamp: string;
+};
 
 /**
- * Answered usage records sent under a CustomerIdentifier, one customer at a time: each page
- * leaves out the identifiers already seen, so a buyer with a million records costs one row.
- * A record carrying both ids links them; for one carrying only the identifier, one of its
- * events is read for the answer's echo.
+ * Each identifier once: every page leaves out the identifiers already seen, so a buyer with a
+ * million records costs one row.
+ */
+async function scanIdentifiers(audit: AuditReads): Promise<IdentifierScan> {
+  const scan: IdentifierScan = { linked: [], eventOf: new Map(), stamp: '' };
+  const seen = new Set<string>();
+  while (seen.size < MAX_IDENTIFIERS) {
+    const page = await audit.query({ filter: identifierRecords(seen), offset: 0, limit: PAGE });
+    if (scan.stamp === '') scan.stamp = `${page.rows[0]?.accountId ?? ''}@${page.version}`;
+    const before = seen.size;
+    for (const row of page.rows) {
+      const identifier = row.customerIdentifier;
+      if (identifier === undefined || seen.has(identifier)) continue;
+      if (seen.size >= MAX_IDENTIFIERS) break;
+      seen.add(identifier);
+      if (row.customerAwsAccountId === undefined) scan.eventOf.set(identifier, row.eventId);
+      else {
+        scan.linked.push({
+          customerIdentifier: identifier,
+          customerAwsAccountId: row.customerAwsAccountId,
+          source: 'cloudtrail',
+        });
+      }
+    }
+    if (seen.size === before) break;
+  }
+  return scan;
+}
+
+/**
+ * The CloudTrail cache: a record carrying both ids links them; for an identifier seen alone, one
+ * of its events is read for the answer's echo. The result is kept until the cache changes.
  */
 export function cloudTrailSource(audit: AuditReads): DirectorySource {
+  let kept: { stamp: string; sightings: IdentitySighting[] } | null = null;
   return async () => {
-    const sightings: IdentitySighting[] = [];
-    const eventOf = new Map<string, string>();
-    const seen = new Set<string>();
-    while (seen.size < MAX_IDENTIFIERS) {
-      const filter: AuditFilter = {
-        statuses: ['Success'],
-        text: [
-          { column: 'customerIdentifier', op: 'equals', value: '', not: true },
-          ...(seen.size > 0
-            ? [
-                {
-                  column: 'customerIdentifier' as const,
-                  op: 'in' as const,
-                  values: [...seen],
-                  not: true,
-                },
-              ]
-            : []),
-        ],
-      };
-      const { rows } = await audit.query({ filter, offset: 0, limit: PAGE });
-      const before = seen.size;
-      for (const row of rows) {
-        const identifier = row.customerIdentifier;
-        if (identifier === undefined || seen.has(identifier)) continue;
-        if (seen.size >= MAX_IDENTIFIERS) break;
-        seen.add(identifier);
-        if (row.customerAwsAccountId !== undefined) {
-          sightings.push({
-            customerIdentifier: identifier,
-            customerAwsAccountId: row.customerAwsAccountId,
-            source: 'cloudtrail',
-          });
-        } else {
-          eventOf.set(identifier, row.eventId);
-        }
-      }
-      if (seen.size === before) break;
-    }
-    for (const [identifier, eventId] of eventOf) {
+    const first = await audit.query({ filter: identifierRecords(new Set()), offset: 0, limit: 1 });
+    const stamp = `${first.rows[0]?.accountId ?? ''}@${first.version}`;
+    if (kept?.stamp === stamp) return kept.sightings;
+    const scan = await scanIdentifiers(audit);
+    const sightings = [...scan.linked];
+    for (const [identifier, eventId] of scan.eventOf) {
       const echoed = echoedAccountId((await audit.raw(eventId)).text, identifier);
       if (echoed !== undefined) {
         sightings.push({
@@ -205,6 +229,7 @@ export function cloudTrailSource(audit: AuditReads): DirectorySource {
         });
       }
     }
+    kept = { stamp: scan.stamp, sightings };
     return sightings;
   };
 }
