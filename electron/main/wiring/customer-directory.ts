@@ -7,7 +7,7 @@ import { createSandboxAdmin } from '../../adapters/sandbox-admin';
 import { createCustomerDirectory, type DirectorySource } from '../../services/customers/directory';
 import {
   cloudTrailSource,
-  journalSightings,
+  journalSource,
   resolutionSightings,
   sandboxSightings,
   type AuditReads,
@@ -32,8 +32,11 @@ export function wireCustomerDirectory(
     if (deps.connections.active()?.isSandbox !== true || deps.sandbox === null) return [];
     return sandboxSightings(await createSandboxAdmin(deps.sandbox).world());
   };
-  const journal: DirectorySource = async () =>
-    journalSightings(await deps.submissions.journal.entries(), account());
+  const journal = journalSource({
+    stamp: () => deps.submissions.index(),
+    lines: () => deps.submissions.journal.entries(),
+    accountId: account,
+  });
   const directory = createCustomerDirectory({
     sources: [resolutions, sandboxWorld, journal, cloudTrailSource(sources.audit)],
     onSourceError: (error) => deps.logger.warn('customer directory: a source failed', { error }),

@@ -6,6 +6,7 @@ import {
   cloudTrailSource,
   echoedAccountId,
   journalSightings,
+  journalSource,
   resolutionSightings,
   type AuditReads,
 } from './directory-sources';
@@ -133,6 +134,30 @@ describe('the journal as a source', () => {
     ]);
     // Without the echo, one id alone links nothing.
     expect(journalSightings(lines.slice(0, 2), SELLER)).toEqual([]);
+  });
+});
+
+describe('the journal source', () => {
+  it('reads the journal again only once it has changed, or the account in use has', async () => {
+    let stamp = {};
+    let account = SELLER;
+    let reads = 0;
+    const source = journalSource({
+      stamp: () => Promise.resolve(stamp),
+      lines: () => {
+        reads += 1;
+        return Promise.resolve([]);
+      },
+      accountId: () => account,
+    });
+    await source();
+    await source();
+    expect(reads).toBe(1);
+    stamp = {};
+    await source();
+    account = '999999999999';
+    await source();
+    expect(reads).toBe(3);
   });
 });
 

@@ -113,6 +113,27 @@ export function journalSightings(
   return sightings;
 }
 
+/**
+ * The journal as a source, read again only when it has changed: `stamp` is a value that stays
+ * the same object until the journal gains lines (the submission service's cached index).
+ */
+export function journalSource(ports: {
+  stamp: () => Promise<object>;
+  lines: () => Promise<readonly JournalLine[]>;
+  accountId: () => string | undefined;
+}): DirectorySource {
+  let kept: { stamp: object; accountId: string | undefined; sightings: IdentitySighting[] } | null =
+    null;
+  return async () => {
+    const stamp = await ports.stamp();
+    const accountId = ports.accountId();
+    if (kept?.stamp === stamp && kept.accountId === accountId) return kept.sightings;
+    const sightings = journalSightings(await ports.lines(), accountId);
+    kept = { stamp, accountId, sightings };
+    return sightings;
+  };
+}
+
 /** The account id an event's answer echoed beside `identifier`, if it did. */
 export function echoedAccountId(rawEvent: string, identifier: string): string | undefined {
   let event: unknown;
