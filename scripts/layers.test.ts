@@ -1,7 +1,7 @@
-// The layers of DESIGN.md are lint rules; this proves each rule fires. Every fixture in
-// scripts/layer-fixtures/ is linted with the project's own eslint.config.js as if it were the
-// file its first line names, and must produce exactly the rule message that line expects (or no
-// layer error at all for code the rules allow).
+// The layers of DESIGN.md and the small-units limit are lint rules; this proves each rule fires.
+// Every fixture in scripts/layer-fixtures/ is linted with the project's own eslint.config.js as
+// if it were the file its first line names, and must produce exactly the rule message that line
+// expects (or no error of these rules at all for code they allow).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
@@ -33,10 +33,23 @@ const eslint = new ESLint({
   overrideConfig: [{ files: ['**/*.ts', '**/*.tsx'], ...tseslint.configs.disableTypeChecked }],
 });
 
-const layerRules = new Set(['no-restricted-imports', 'no-restricted-globals']);
+const checkedRules = new Set([
+  'no-restricted-imports',
+  'no-restricted-globals',
+  'max-lines-per-function',
+]);
 
 describe('layer rules in eslint.config.js', () => {
   const fixtures = readFixtures();
+
+  it('has a fixture for the function-length limit in services, shared and service tests', () => {
+    const limited = fixtures.filter((f) => f.expected?.includes('has too many lines (121)'));
+    expect(limited.map((f) => f.lintAs).sort()).toEqual([
+      'electron/services/metering/thing.test.ts',
+      'electron/services/metering/thing.ts',
+      'shared/thing.ts',
+    ]);
+  });
 
   it('has a fixture for every layer', () => {
     const layers = new Set(fixtures.map((f) => f.lintAs.split('/').slice(0, 2).join('/')));
@@ -60,7 +73,7 @@ describe('layer rules in eslint.config.js', () => {
         filePath: join(root, fixture.lintAs),
       });
       const messages = (result?.messages ?? [])
-        .filter((m) => m.ruleId !== null && layerRules.has(m.ruleId))
+        .filter((m) => m.ruleId !== null && checkedRules.has(m.ruleId))
         .map((m) => m.message);
       if (fixture.expected === null) {
         expect(messages).toEqual([]);
