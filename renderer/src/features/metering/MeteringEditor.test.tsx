@@ -71,8 +71,13 @@ describe('the record editor', () => {
 
     await user.click(screen.getByRole('button', { name: /^Submit \d/ }));
     const outcomes = await screen.findByRole('table', { name: 'Record outcomes' });
-    await waitFor(() => expect(within(outcomes).getByText(account ?? '')).toBeTruthy());
-    const row = within(outcomes).getByRole('row', { name: new RegExp(account ?? '') });
-    expect(row.textContent).toMatch(/Billed|Accepted|Success/);
+    // The row is listed as soon as the plan starts; its outcome arrives with AWS's answer.
+    await waitFor(
+      () => {
+        const row = within(outcomes).getByRole('row', { name: new RegExp(account ?? '') });
+        expect(row.textContent).toMatch(/Billed|Accepted|Success/);
+      },
+      { timeout: 15_000 },
+    );
   });
 });
