@@ -96,6 +96,9 @@ export async function openDuckDbAuditDb(
     temp_directory: spillDir,
     // Needed for ZSTD on the raw record text (DuckDB ≥ 1.2 storage).
     storage_compatibility_version: 'latest',
+    // A checkpoint rewrites the table's last, partly filled row group (raw records and all):
+    // at the default 16 MB of log, an import of many small files did so every few files.
+    checkpoint_threshold: '256MB',
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });
