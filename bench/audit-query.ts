@@ -195,6 +195,10 @@ function hourEvents(hour: number, customers: number): { events: LookupEvent[]; r
   return { events, records };
 }
 
+/** Events generated ahead of each timed round, and events per store (one transaction). */
+const ROUND_EVENTS = 16_000;
+const BATCH_EVENTS = 2_000;
+
 async function ingest(
   cache: AccountCache,
   rows: number,
@@ -213,30 +217,42 @@ async function ingest(
   let storeMs = 0;
   let storeCpuUs = 0;
   let peakRss = 0;
-  let pending: LookupEvent[] = [];
-  const flush = async (): Promise<void> => {
+  let round: LookupEvent[] = [];
+  // A round's events are made first (not timed), then stored batch after batch with one store
+  // in flight: each batch is parsed (synchronously, in appendEvents) while the database writes
+  // the one before, as a sync parses a page while the last is stored. Stores still run one at a
+  // time, in order (the cache queues them).
+  const storeRound = async (): Promise<void> => {
     const started = performance.now();
     const cpu = process.cpuUsage();
-    await appendEvents(cache, { accountId: ACCOUNT, region: REGION }, pending, { bulk: true });
+    let inFlight: Promise<number> | null = null;
+    for (let i = 0; i < round.length; i += BATCH_EVENTS) {
+      const batch = round.slice(i, i + BATCH_EVENTS);
+      const next = appendEvents(cache, { accountId: ACCOUNT, region: REGION }, batch, {
+        bulk: true,
+      });
+      if (inFlight) await inFlight;
+      inFlight = next;
+    }
+    if (inFlight) await inFlight;
     storeMs += performance.now() - started;
     storeCpuUs += cpuOf(process.cpuUsage(cpu));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    events += pending.length;
-    pending = [];
+    events += round.length;
+    round = [];
   };
   let lastLog = performance.now();
-  for (let hour = 0; records < rows; hour++) {
-    const made = hourEvents(hour % HOURS, customers);
-    if (hour >= HOURS) break;
-    pending.push(...made.events);
+  for (let hour = 0; hour < HOURS && records < rows; hour++) {
+    const made = hourEvents(hour, customers);
+    round.push(...made.events);
     records += made.records;
-    if (pending.length >= 4000) await flush();
+    if (round.length >= ROUND_EVENTS) await storeRound();
     if (performance.now() - lastLog > 15_000) {
       lastLog = performance.now();
       process.stderr.write(`  ${records.toLocaleString('en-US')} records stored…\n`);
     }
   }
-  await flush();
+  await storeRound();
   const started = performance.now();
   const cpu = process.cpuUsage();
   await cache.finishBulk();
