@@ -303,18 +303,23 @@ export function buildIndex(entries: readonly JournalLine[]): JournalIndex {
  * later" with where, not "Not sent". Rows are newest first.
  */
 function linkSentLater(rows: IndexedRow[]): void {
-  const answered = new Map<string, IndexedRow>();
-  for (const row of rows) {
-    if (!finalRecordStatuses.has(row.status as RecordStatus)) continue;
+  // Final answers per usage key, oldest first: a row links to the first later one, whose
+  // answer is the one that stands (a send after it is a replay or a DuplicateRecord).
+  const answered = new Map<string, IndexedRow[]>();
+  for (let i = rows.length - 1; i >= 0; i -= 1) {
+    const row = rows[i];
+    if (!row || !finalRecordStatuses.has(row.status as RecordStatus)) continue;
     const key = usageKeyOfRow(row);
-    if (!answered.has(key)) answered.set(key, row);
+    const list = answered.get(key);
+    if (list) list.push(row);
+    else answered.set(key, [row]);
   }
   for (const row of rows) {
     if (row.status !== 'NotSent') continue;
-    const later = answered.get(usageKeyOfRow(row));
-    if (later === undefined || later.submissionId === row.submissionId || later.at < row.at) {
-      continue;
-    }
+    const later = answered
+      .get(usageKeyOfRow(row))
+      ?.find((a) => a.submissionId !== row.submissionId && a.at >= row.at);
+    if (later === undefined) continue;
     row.status = 'SentLater';
     row.sentIn = later.submissionId;
   }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createJournal } from './journal';
 import { memoryJournalFile as memoryFile } from './testing/memory-file';
 import { buildIndex } from './query';
+import type { RecordResult } from '../../../shared/journal';
 
 const context = {
   connectionId: 'sandbox',
@@ -20,6 +21,46 @@ const rec = (customer: string, quantity: number) => ({
   Quantity: quantity,
   CustomerAWSAccountId: customer,
 });
+
+type Journal = ReturnType<typeof createJournal>;
+type Planned = { key: string; record: ReturnType<typeof rec> };
+
+/** A whole submission of `planned` in one call, answered with `results`. */
+async function sendAll(
+  journal: Journal,
+  submissionId: string,
+  planned: Planned[],
+  results: RecordResult[],
+): Promise<void> {
+  const keys = planned.map((p) => p.key);
+  await journal.append({
+    kind: 'submission-started',
+    submissionId,
+    operation: 'BatchMeterUsage',
+    context,
+    groups: [{ productCode: 'prod1', records: planned.length, keys }],
+    totalRecords: planned.length,
+    planned,
+  });
+  await journal.append({
+    kind: 'call-intent',
+    submissionId,
+    callId: `${submissionId}.1`,
+    context,
+    attempt: 1,
+    operation: 'BatchMeterUsage',
+    productCode: 'prod1',
+    records: planned,
+  });
+  await journal.append({
+    kind: 'call-outcome',
+    submissionId,
+    callId: `${submissionId}.1`,
+    context,
+    requestId: `req-${submissionId}`,
+    results,
+  });
+}
 
 describe('records sent later', () => {
   it('links a cancelled submission’s unsent record to the later submission that sent it', async () => {
@@ -63,34 +104,12 @@ describe('records sent later', () => {
     );
 
     // The same rows imported again, without the one already sent: only b is sent this time.
-    const again = [{ key: 'row-2', record: rec('310987654321', 6) }];
-    await journal.append({
-      kind: 'submission-started',
-      submissionId: 's2',
-      operation: 'BatchMeterUsage',
-      context,
-      groups: [{ productCode: 'prod1', records: 1, keys: ['row-2'] }],
-      totalRecords: 1,
-      planned: again,
-    });
-    await journal.append({
-      kind: 'call-intent',
-      submissionId: 's2',
-      callId: 's2.1',
-      context,
-      attempt: 1,
-      operation: 'BatchMeterUsage',
-      productCode: 'prod1',
-      records: again,
-    });
-    await journal.append({
-      kind: 'call-outcome',
-      submissionId: 's2',
-      callId: 's2.1',
-      context,
-      requestId: 'req-2',
-      results: [{ key: 'row-2', status: 'Success', meteringRecordId: 'mr-b' }],
-    });
+    await sendAll(
+      journal,
+      's2',
+      [{ key: 'row-2', record: rec('310987654321', 6) }],
+      [{ key: 'row-2', status: 'Success', meteringRecordId: 'mr-b' }],
+    );
 
     // Only c is left to resume: b was sent later by s2 (and a was billed before the cancel).
     const open = await journal.interruptedSubmissions();
@@ -107,5 +126,17 @@ describe('records sent later', () => {
     expect(of('s1', 'c')).toMatchObject({ status: 'NotSent' });
     expect(of('s1', 'c')?.sentIn).toBeUndefined();
     expect(of('s2', 'row-2')).toMatchObject({ status: 'Success', billing: 'billed' });
+
+    // Sent once more afterwards (AWS answers DuplicateRecord): b stays linked to the first
+    // submission that sent it, the one whose answer stands.
+    await sendAll(
+      journal,
+      's3',
+      [{ key: 'row-2', record: rec('310987654321', 6) }],
+      [{ key: 'row-2', status: 'DuplicateRecord' }],
+    );
+    const later = buildIndex(await journal.entries()).rows;
+    const b = later.find((r) => r.submissionId === 's1' && r.key === 'b');
+    expect(b).toMatchObject({ status: 'SentLater', sentIn: 's2' });
   });
 });
