@@ -97,6 +97,9 @@ async function prepare(db: AuditDb, T: Tables, accountId: string): Promise<void>
     );
   }
   await db.write(async (tx) => {
+    // Version 1 had no failures rollup: the table was just made, empty; the rollups are
+    // rebuilt from the records with the new version.
+    if (version !== undefined && Number(version) < 2) await rebuildDaily(tx, T);
     await writeMeta(tx, T, 'schema_version', String(SCHEMA_VERSION));
     await writeMeta(tx, T, 'account_id', accountId);
   });
@@ -241,6 +244,7 @@ async function clearRegions(
     if (codes.length > 0) {
       await tx.run(`DELETE FROM ${T.records} WHERE region_code IN (${codes.join(', ')})`);
       await tx.run(`DELETE FROM ${T.daily} WHERE region_code IN (${codes.join(', ')})`);
+      await tx.run(`DELETE FROM ${T.failures} WHERE region_code IN (${codes.join(', ')})`);
     }
     await tx.run(`DELETE FROM ${T.events} WHERE region IN (SELECT unnest($1::VARCHAR[]))`, [
       regions,

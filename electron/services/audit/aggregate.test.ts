@@ -1,6 +1,7 @@
 // The per-customer × dimension groups of the explorer's aggregate: ordered by bucket, then the
 // customer, license and dimension as text (byte order, as the engine sorts text), capped at
 // maxGroups after that order, and one group for every party sharing a customer and license.
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DAY_MS,
@@ -12,7 +13,7 @@ import {
 } from '../../../shared/audit';
 import { aggregate } from './aggregate';
 import type { ParsedAuditEvent } from './parse';
-import { openTestCache, storedEvents, T0, type TestCache } from './testing';
+import { openTestCache, storedEvents, T0, TEST_ACCOUNT, type TestCache } from './testing';
 
 type Who = Pick<
   AuditRow,
@@ -169,7 +170,28 @@ describe('the aggregate’s calls and error codes', () => {
       ]),
     );
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await rm(t.dir, { recursive: true, force: true });
+  });
+
+  it('are the same from a cache the previous schema wrote (its failures rollup built on open)', async () => {
+    const before = await aggregate(t.cache, {}, { bucket: 'day' });
+    expect(before.errorCodes).toHaveLength(2);
+    const T = t.cache.tables;
+    await t.cache.db.write(async (tx) => {
+      await tx.run(`DROP TABLE ${T.failures}`);
+      await tx.run(`UPDATE ${T.meta} SET value = '1' WHERE key = 'schema_version'`);
+    });
+    await t.cache.close();
+    const again = await openTestCache(TEST_ACCOUNT, t.dir);
+    try {
+      expect(await aggregate(again.cache, {}, { bucket: 'day' })).toEqual(before);
+    } finally {
+      await again.close();
+    }
+    t = await openTestCache(TEST_ACCOUNT, t.dir);
+  });
 
   it('count distinct calls, truncated calls and failed records per code, filtered or not', async () => {
     const x: AuditFilter = {

@@ -190,40 +190,60 @@ async function callsAndErrors(
   filter: AuditFilter,
 ): Promise<{ calls: number; truncated: number; errors: SqlRow[] }> {
   const T = cache.tables;
+  const ctx = filterContext(cache);
   const params = new SqlParams();
-  const where = compileFilter(filter, filterContext(cache), 'records', params) ?? 'FALSE';
-  const errorsOf = (w: string): string => `SELECT coalesce(r.error_code, '') AS error_code,
-      count(DISTINCT r.event_seq) AS calls, count(*) AS records
-    FROM ${T.records} r WHERE r.status = 'Failed'::${T.status} AND (${w}) GROUP BY ALL`;
+  const where = compileFilter(filter, ctx, 'records', params) ?? 'FALSE';
+  const failureParams = new SqlParams();
+  const failuresWhere = cache.rollupReady()
+    ? compileFilter(filter, ctx, 'daily', failureParams)
+    : null;
+  const errors =
+    failuresWhere === null
+      ? null
+      : cache.db.all(
+          `SELECT coalesce(r.error_code, '') AS error_code, count(DISTINCT r.event_seq) AS calls,
+            sum(r.records)::BIGINT AS records
+          FROM ${T.failures} r WHERE ${failuresWhere} GROUP BY ALL`,
+          failureParams.values,
+        );
   if (where === 'TRUE') {
     // Every call with a record: counted per event, not per record.
-    const [calls, errors] = await Promise.all([
+    const [calls, failed] = await Promise.all([
       cache.db
         .all(`SELECT count(*) AS calls, count(*) FILTER (WHERE truncated IS NOT NULL) AS truncated
         FROM ${T.events} WHERE record_count > 0`),
-      cache.db.all(errorsOf('TRUE')),
+      errors ??
+        cache.db.all(`SELECT coalesce(r.error_code, '') AS error_code,
+            count(DISTINCT r.event_seq) AS calls, count(*) AS records
+          FROM ${T.records} r WHERE r.status = 'Failed'::${T.status} GROUP BY ALL`),
     ]);
-    return { calls: num(calls[0]?.calls), truncated: num(calls[0]?.truncated), errors };
+    return { calls: num(calls[0]?.calls), truncated: num(calls[0]?.truncated), errors: failed };
   }
-  // One pass over the matching records: the empty grouping set counts calls, the other one
-  // counts failed records per error code (its group of other records has no code and is left).
-  const rows = await cache.db.all(
-    `SELECT grouping(failed_code) = 1 AS is_total, failed_code AS error_code,
-      count(DISTINCT event_seq) AS calls,
-      count(DISTINCT event_seq) FILTER (WHERE truncated_event) AS truncated, count(*) AS records
-    FROM (
-      SELECT r.event_seq,
-        CASE WHEN r.status = 'Failed'::${T.status} THEN coalesce(r.error_code, '') END AS failed_code,
-        r.event_seq IN (SELECT event_seq FROM ${T.events} WHERE truncated IS NOT NULL) AS truncated_event
-      FROM ${T.records} r WHERE ${where})
-    GROUP BY GROUPING SETS ((), (failed_code))`,
-    params.values,
-  );
+  // One pass over the matching records: the empty grouping set counts calls; the other one,
+  // asked only when the failures rollup cannot answer, failed records per error code (its
+  // group of other records has no code and is left out).
+  const matching = `SELECT r.event_seq,
+      CASE WHEN r.status = 'Failed'::${T.status} THEN coalesce(r.error_code, '') END AS failed_code,
+      r.event_seq IN (SELECT event_seq FROM ${T.events} WHERE truncated IS NOT NULL) AS truncated_event
+    FROM ${T.records} r WHERE ${where}`;
+  const counts = `count(DISTINCT event_seq) AS calls,
+    count(DISTINCT event_seq) FILTER (WHERE truncated_event) AS truncated`;
+  const [rows, failed] = await Promise.all([
+    cache.db.all(
+      errors === null
+        ? `SELECT grouping(failed_code) = 1 AS is_total, failed_code AS error_code, ${counts},
+            count(*) AS records
+          FROM (${matching}) GROUP BY GROUPING SETS ((), (failed_code))`
+        : `SELECT true AS is_total, ${counts} FROM (${matching})`,
+      params.values,
+    ),
+    errors,
+  ]);
   const total = rows.find((r) => r.is_total === true);
   return {
     calls: num(total?.calls),
     truncated: num(total?.truncated),
-    errors: rows.filter((r) => r.is_total !== true && r.error_code !== null),
+    errors: failed ?? rows.filter((r) => r.is_total !== true && r.error_code !== null),
   };
 }
 

@@ -1,8 +1,9 @@
 // The daily rollup: records summed per UTC day of use and of metering, customer, dimension,
 // region, status and billed-once standing. Day-bucketed aggregates whose filters it can answer
-// read it instead of every record (tens of thousands of rows instead of millions). It is redone
-// for the days a write touched, in that write's transaction, so it never disagrees with the
-// records it sums.
+// read it instead of every record (tens of thousands of rows instead of millions). Beside it,
+// the failures rollup: the Failed records per event with the same keys and their error code.
+// Both are redone for the days a write touched, in that write's transaction, so they never
+// disagree with the records they sum.
 import { DAY_MS } from '../../../shared/audit';
 import type { SqlSession } from './db';
 import { billingSql, type Tables } from './schema';
@@ -24,6 +25,18 @@ function selectDaily(T: Tables, where: string): string {
     GROUP BY ALL`;
 }
 
+function insertFailures(T: Tables, where: string): string {
+  return `INSERT INTO ${T.failures}
+    SELECT
+      (usage_time // ${String(DAY_MS)})::INTEGER AS usage_day,
+      (event_time // ${String(DAY_MS)})::INTEGER AS event_day,
+      party_code, dimension_code, region_code, status, error_code, event_seq,
+      count(*)::BIGINT AS records
+    FROM ${T.records}
+    WHERE status = 'Failed'::${T.status} AND (${where})
+    GROUP BY ALL`;
+}
+
 /** Redoes the rollup for the given usage days (and for records without a usage time). */
 export async function refreshDaily(
   tx: SqlSession,
@@ -33,22 +46,24 @@ export async function refreshDaily(
   if (touched.days.length > 0) {
     const first = touched.days[0] ?? 0;
     const last = touched.days.at(-1) ?? 0;
-    await tx.run(`DELETE FROM ${T.daily} WHERE usage_day IN (SELECT unnest($1::INTEGER[]))`, [
-      touched.days,
-    ]);
     // The range lets the engine skip storage blocks; the list keeps the days exact.
-    await tx.run(
-      insertDaily(
-        T,
-        `usage_time >= ${String(first * DAY_MS)} AND usage_time < ${String((last + 1) * DAY_MS)}
-         AND (usage_time // ${String(DAY_MS)})::INTEGER IN (SELECT unnest($1::INTEGER[]))`,
-      ),
-      [touched.days],
-    );
+    const days = `usage_time >= ${String(first * DAY_MS)} AND usage_time < ${String((last + 1) * DAY_MS)}
+         AND (usage_time // ${String(DAY_MS)})::INTEGER IN (SELECT unnest($1::INTEGER[]))`;
+    for (const [table, insert] of [
+      [T.daily, insertDaily],
+      [T.failures, insertFailures],
+    ] as const) {
+      await tx.run(`DELETE FROM ${table} WHERE usage_day IN (SELECT unnest($1::INTEGER[]))`, [
+        touched.days,
+      ]);
+      await tx.run(insert(T, days), [touched.days]);
+    }
   }
   if (touched.unknown) {
     await tx.run(`DELETE FROM ${T.daily} WHERE usage_day IS NULL`);
     await tx.run(insertDaily(T, 'usage_time IS NULL'));
+    await tx.run(`DELETE FROM ${T.failures} WHERE usage_day IS NULL`);
+    await tx.run(insertFailures(T, 'usage_time IS NULL'));
   }
 }
 
@@ -82,4 +97,6 @@ export async function addToDaily(tx: SqlSession, T: Tables, firstSeq: number): P
 export async function rebuildDaily(tx: SqlSession, T: Tables): Promise<void> {
   await tx.run(`DELETE FROM ${T.daily}`);
   await tx.run(insertDaily(T, 'TRUE'));
+  await tx.run(`DELETE FROM ${T.failures}`);
+  await tx.run(insertFailures(T, 'TRUE'));
 }

@@ -6,7 +6,8 @@
 // TIMESTAMPs (UTC) in the views. The raw CloudTrail record is kept verbatim, ZSTD-compressed.
 import { auditStatuses } from '../../../shared/audit';
 
-export const SCHEMA_VERSION = 1;
+/** 2: the `failures` rollup (built from the records when a version-1 cache opens). */
+export const SCHEMA_VERSION = 2;
 
 /**
  * Every status the cache can hold. A superset of today's `auditStatuses`: `Unknown` (AWS's
@@ -62,6 +63,7 @@ export function tables(catalog: string) {
     dimensions: t('dimensions'),
     regions: t('regions'),
     daily: t('daily'),
+    failures: t('failures'),
     syncState: t('sync_state'),
     journal: t('journal'),
     completeness: t('completeness'),
@@ -139,6 +141,18 @@ export function storeStatements(catalog: string): string[] {
       billing ${T.billing} NOT NULL,
       records BIGINT NOT NULL,
       quantity BIGINT NOT NULL)`,
+    // The Failed records' keys, per event: failed calls and records per error code for any
+    // filter the daily rollup answers, without reading every record's status.
+    `CREATE TABLE IF NOT EXISTS ${T.failures} (
+      usage_day INTEGER,
+      event_day INTEGER NOT NULL,
+      party_code INTEGER NOT NULL,
+      dimension_code INTEGER NOT NULL,
+      region_code SMALLINT NOT NULL,
+      status ${T.status} NOT NULL,
+      error_code VARCHAR,
+      event_seq INTEGER NOT NULL,
+      records BIGINT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${T.syncState} (region VARCHAR NOT NULL, state VARCHAR NOT NULL)`,
     // Mirrors of this app's journal and of the day completeness, refreshed before the Query
     // tab runs a statement (times in epoch ms, days as YYYY-MM-DD; the views convert). Being
