@@ -82,12 +82,22 @@ type Group = AuditAggregateOutput['customerDimension'][number];
 async function customerDimensionGroups(
   cache: AccountCache,
   src: Source,
-  options: { time: 'ut' | 'et'; bucketMs: number; maxGroups: number; perDay: PerDay },
+  options: {
+    time: 'ut' | 'et';
+    bucketMs: number;
+    maxGroups: number;
+    /** The summary's rows per day, asked for only when the first days held too few groups. */
+    perDay: () => Promise<PerDay>;
+  },
 ): Promise<Group[]> {
   const T = cache.tables;
-  const { time, bucketMs, maxGroups, perDay: days } = options;
+  const { time, bucketMs, maxGroups } = options;
   const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed'::${T.billing})`;
-  const groupsOf = (sourceSql: string): string => `WITH s AS (${sourceSql}),
+  const groupsOf = (
+    sourceSql: string,
+    cut = { ctes: '', where: '' },
+  ): string => `WITH s AS (${sourceSql}),
+    ${cut.ctes}
     k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
       coalesce(license_arn, '')) AS grp FROM ${T.parties}),
     n AS (SELECT code, dense_rank() OVER (ORDER BY name) AS dim FROM ${T.dimensions})
@@ -96,24 +106,44 @@ async function customerDimensionGroups(
       sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
       sum(s.records)::BIGINT AS records
     FROM s JOIN k ON k.code = s.party_code JOIN n ON n.code = s.dimension_code
-    WHERE s.${time} IS NOT NULL
+    WHERE s.${time} IS NOT NULL${cut.where}
     GROUP BY bucket_start, k.grp, n.dim
     ORDER BY bucket_start, k.grp, n.dim
     LIMIT ${String(maxGroups + 1)}`;
   let rows: SqlRow[] | null = null;
   if (src.upTo) {
     // A day has at most as many groups as rollup rows, and most groups one billed row: first
-    // the days whose billed rows make maxGroups + 1 groups; when they hold fewer groups, more
-    // days, as many as the rows per group seen.
-    let last = days.find((d) => d.billedUpTo > (maxGroups + 1) * 1.02);
-    for (let attempt = 0; attempt < 3 && last !== undefined; attempt++) {
-      const got = await cache.db.all(groupsOf(src.upTo(time, last.day)), src.params.values);
-      if (got.length > maxGroups) {
-        rows = got;
-        break;
+    // (in the same statement) the days whose billed rows make maxGroups + 1 groups.
+    const wanted = Math.ceil((maxGroups + 1) * 1.02);
+    const dayOf = `s.${time} // ${String(DAY_MS)}`;
+    rows = await cache.db.all(
+      groupsOf(src.sql, {
+        ctes: `d AS (SELECT ${dayOf} AS day,
+            count(*) FILTER (WHERE s.billing = 'billed'::${T.billing}) AS billed
+          FROM s WHERE s.${time} IS NOT NULL GROUP BY 1),
+          c AS (SELECT min(day) AS last FROM (
+            SELECT day, sum(billed) OVER (ORDER BY day) AS up_to FROM d) WHERE up_to >= ${String(wanted)}),`,
+        where: ` AND ${dayOf} <= coalesce((SELECT last FROM c), ${String(2 ** 31 - 1)})`,
+      }),
+      src.params.values,
+    );
+    const days = rows.length > maxGroups ? [] : await options.perDay();
+    const first = days.find((d) => d.billedUpTo >= wanted);
+    if (rows.length <= maxGroups && first !== undefined) {
+      // Those days held fewer groups: more days, as many as the rows per group seen.
+      let seen = { upTo: first.upTo, groups: rows.length };
+      rows = null;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const more = ((maxGroups + 1) * seen.upTo * 1.1) / Math.max(1, seen.groups);
+        const last = days.find((d) => d.upTo > more);
+        if (last === undefined) break;
+        const got = await cache.db.all(groupsOf(src.upTo(time, last.day)), src.params.values);
+        if (got.length > maxGroups) {
+          rows = got;
+          break;
+        }
+        seen = { upTo: last.upTo, groups: got.length };
       }
-      const wanted = ((maxGroups + 1) * last.upTo * 1.1) / Math.max(1, got.length);
-      last = days.find((d) => d.upTo > wanted);
     }
   }
   rows ??= await cache.db.all(groupsOf(src.sql), src.params.values);
@@ -259,9 +289,12 @@ export async function aggregate(
   const summarized = summary(cache, src, { time, bucketMs });
   const [{ series, statuses }, groups, { calls, truncated, errors }] = await Promise.all([
     summarized,
-    summarized.then(({ perDay }) =>
-      customerDimensionGroups(cache, src, { time, bucketMs, maxGroups, perDay }),
-    ),
+    customerDimensionGroups(cache, src, {
+      time,
+      bucketMs,
+      maxGroups,
+      perDay: async () => (await summarized).perDay,
+    }),
     callsAndErrors(cache, filter),
   ]);
 
