@@ -25,6 +25,8 @@ type Source = {
   params: SqlParams;
   /** For the rollup: the same rows up to a day (inclusive) of usage or of metering. */
   upTo: ((time: 'ut' | 'et', day: number) => string) | null;
+  /** Nothing is filtered out. */
+  everything: boolean;
 };
 
 /** The filtered rows as (ut, et, party, dimension, status, billing, records, quantity). */
@@ -43,6 +45,7 @@ function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'
         sql: sql(''),
         params,
         // On the stored day column itself, so the engine can skip blocks by their min/max.
+        everything: where === 'TRUE',
         upTo: (time, day) =>
           sql(` AND r.${time === 'ut' ? 'usage_day' : 'event_day'} <= ${String(Math.floor(day))}`),
       };
@@ -56,6 +59,7 @@ function source(cache: AccountCache, filter: AuditFilter, bucket: 'hour' | 'day'
       FROM ${T.records} r WHERE ${where}`,
     params,
     upTo: null,
+    everything: where === 'TRUE',
   };
 }
 
@@ -86,18 +90,14 @@ async function customerDimensionGroups(
     time: 'ut' | 'et';
     bucketMs: number;
     maxGroups: number;
-    /** The summary's rows per day, asked for only when the first days held too few groups. */
+    /** The summary's rollup rows per day, awaited only when every record is grouped. */
     perDay: () => Promise<PerDay>;
   },
 ): Promise<Group[]> {
   const T = cache.tables;
   const { time, bucketMs, maxGroups } = options;
   const billed = `sum(s.quantity) FILTER (WHERE s.billing = 'billed'::${T.billing})`;
-  const groupsOf = (
-    sourceSql: string,
-    cut = { ctes: '', where: '' },
-  ): string => `WITH s AS (${sourceSql}),
-    ${cut.ctes}
+  const groupsOf = (sourceSql: string): string => `WITH s AS (${sourceSql}),
     k AS (SELECT code, dense_rank() OVER (ORDER BY coalesce(customer_aws_account_id, customer_identifier, ''),
       coalesce(license_arn, '')) AS grp FROM ${T.parties}),
     n AS (SELECT code, dense_rank() OVER (ORDER BY name) AS dim FROM ${T.dimensions})
@@ -106,44 +106,26 @@ async function customerDimensionGroups(
       sum(s.quantity)::BIGINT AS quantity, coalesce(${billed}, 0)::BIGINT AS billed,
       sum(s.records)::BIGINT AS records
     FROM s JOIN k ON k.code = s.party_code JOIN n ON n.code = s.dimension_code
-    WHERE s.${time} IS NOT NULL${cut.where}
+    WHERE s.${time} IS NOT NULL
     GROUP BY bucket_start, k.grp, n.dim
     ORDER BY bucket_start, k.grp, n.dim
     LIMIT ${String(maxGroups + 1)}`;
   let rows: SqlRow[] | null = null;
-  if (src.upTo) {
-    // A day has at most as many groups as rollup rows, and most groups one billed row: first
-    // (in the same statement) the days whose billed rows make maxGroups + 1 groups.
-    const wanted = Math.ceil((maxGroups + 1) * 1.02);
-    const dayOf = `s.${time} // ${String(DAY_MS)}`;
-    rows = await cache.db.all(
-      groupsOf(src.sql, {
-        ctes: `d AS (SELECT ${dayOf} AS day,
-            count(*) FILTER (WHERE s.billing = 'billed'::${T.billing}) AS billed
-          FROM s WHERE s.${time} IS NOT NULL GROUP BY 1),
-          c AS (SELECT min(day) AS last FROM (
-            SELECT day, sum(billed) OVER (ORDER BY day) AS up_to FROM d) WHERE up_to >= ${String(wanted)}),`,
-        where: ` AND ${dayOf} <= coalesce((SELECT last FROM c), ${String(2 ** 31 - 1)})`,
-      }),
-      src.params.values,
-    );
-    const days = rows.length > maxGroups ? [] : await options.perDay();
-    const first = days.find((d) => d.billedUpTo >= wanted);
-    if (rows.length <= maxGroups && first !== undefined) {
-      // Those days held fewer groups: more days, as many as the rows per group seen.
-      let seen = { upTo: first.upTo, groups: rows.length };
-      rows = null;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const more = ((maxGroups + 1) * seen.upTo * 1.1) / Math.max(1, seen.groups);
-        const last = days.find((d) => d.upTo > more);
-        if (last === undefined) break;
-        const got = await cache.db.all(groupsOf(src.upTo(time, last.day)), src.params.values);
-        if (got.length > maxGroups) {
-          rows = got;
-          break;
-        }
-        seen = { upTo: last.upTo, groups: got.length };
+  if (src.upTo && src.everything) {
+    // Every day of every customer: a day has at most as many groups as rollup rows, and most
+    // groups one billed row, so first the days whose billed rows make maxGroups + 1 groups;
+    // when those hold fewer, more days, as many as the rows per group seen. (A filtered
+    // source is grouped whole: it is a small part of the rollup.)
+    const days = await options.perDay();
+    let last = days.find((d) => d.billedUpTo > (maxGroups + 1) * 1.02);
+    for (let attempt = 0; attempt < 3 && last !== undefined; attempt++) {
+      const got = await cache.db.all(groupsOf(src.upTo(time, last.day)), src.params.values);
+      if (got.length > maxGroups) {
+        rows = got;
+        break;
       }
+      const wanted = ((maxGroups + 1) * last.upTo * 1.1) / Math.max(1, got.length);
+      last = days.find((d) => d.upTo > wanted);
     }
   }
   rows ??= await cache.db.all(groupsOf(src.sql), src.params.values);
