@@ -160,11 +160,16 @@ describe('the aggregate’s calls and error codes', () => {
   let t: TestCache;
   beforeAll(async () => {
     t = await openTestCache();
+    // In two writes: the second adds to the rollups the first made.
     await t.cache.store(
       storedEvents([
         call('ev-a', ['x', 'x'], 'Success'),
         call('ev-b', ['x'], 'Unknown', { truncated: 'responseElements' }),
         call('ev-c', ['x', 'y', 'y'], 'Failed', { errorCode: 'ThrottlingException' }),
+      ]),
+    );
+    await t.cache.store(
+      storedEvents([
         call('ev-d', ['y'], 'Failed', { errorCode: 'InvalidCustomerIdentifierException' }),
         call('ev-e', ['y'], 'Success', { truncated: 'requestParameters' }),
       ]),

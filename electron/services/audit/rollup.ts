@@ -2,14 +2,16 @@
 // region, status and billed-once standing. Day-bucketed aggregates whose filters it can answer
 // read it instead of every record (tens of thousands of rows instead of millions). Beside it,
 // the failures rollup: the Failed records per event with the same keys and their error code.
-// Both are redone for the days a write touched, in that write's transaction, so they never
+// Both are kept in the transaction of the write that changes the records, so they never
 // disagree with the records they sum.
 import { DAY_MS } from '../../../shared/audit';
 import type { SqlSession } from './db';
 import { billingSql, type Tables } from './schema';
 
 function insertDaily(T: Tables, where: string): string {
-  return `INSERT INTO ${T.daily} ${selectDaily(T, where)}`;
+  // Stored by customer, as the records are (cluster.ts): a one-customer filter reads one block.
+  return `INSERT INTO ${T.daily} ${selectDaily(T, where)}
+    ORDER BY party_code, dimension_code, usage_day`;
 }
 
 function selectDaily(T: Tables, where: string): string {
@@ -22,9 +24,7 @@ function selectDaily(T: Tables, where: string): string {
       sum(quantity)::BIGINT AS quantity
     FROM ${T.records}
     WHERE ${where}
-    GROUP BY ALL
-    -- Stored by customer, as the records are (cluster.ts): a one-customer filter reads one block.
-    ORDER BY party_code, dimension_code, usage_day`;
+    GROUP BY ALL`;
 }
 
 function insertFailures(T: Tables, where: string): string {
@@ -39,7 +39,7 @@ function insertFailures(T: Tables, where: string): string {
     GROUP BY ALL`;
 }
 
-/** Redoes the rollup for the given usage days (and for records without a usage time). */
+/** Redoes the rollups for the given usage days (and for records without a usage time). */
 export async function refreshDaily(
   tx: SqlSession,
   T: Tables,
@@ -80,22 +80,25 @@ const DAILY_KEYS = [
 ] as const;
 
 /**
- * Adds the records a write appended (event_seq from `firstSeq` on) to the rollup: their sums
- * merged into the rows of their groups, new groups inserted. Exact only when the write changed
- * no stored record's standing; otherwise `refreshDaily` redoes the touched days.
+ * Adds the records a write appended (event_seq from `firstSeq` on) to the rollups: their sums
+ * merged into the daily rows of their groups, new groups inserted, their failures added (keyed
+ * by event, so always new). Exact only when the write changed no stored record's standing;
+ * otherwise `refreshDaily` redoes the touched days.
  */
 export async function addToDaily(tx: SqlSession, T: Tables, firstSeq: number): Promise<void> {
   const on = DAILY_KEYS.map((k) => `d.${k} IS NOT DISTINCT FROM n.${k}`).join(' AND ');
+  const appended = `event_seq >= ${String(firstSeq)}`;
   await tx.run(
     `MERGE INTO ${T.daily} AS d
-     USING (${selectDaily(T, `event_seq >= ${String(firstSeq)}`)}) AS n
+     USING (${selectDaily(T, appended)}) AS n
      ON ${on}
      WHEN MATCHED THEN UPDATE SET records = d.records + n.records, quantity = d.quantity + n.quantity
      WHEN NOT MATCHED THEN INSERT BY NAME`,
   );
+  await tx.run(insertFailures(T, appended));
 }
 
-/** Rebuilds the whole rollup (after a bulk load, or a region cleared). */
+/** Rebuilds both rollups (after a bulk load, a region cleared, or an older schema). */
 export async function rebuildDaily(tx: SqlSession, T: Tables): Promise<void> {
   await tx.run(`DELETE FROM ${T.daily}`);
   await tx.run(insertDaily(T, 'TRUE'));
