@@ -4,39 +4,14 @@
 // resend a billed record forever), and journals the account id with the answer, where the
 // customer directory links the two ids.
 import { describe, expect, it } from 'vitest';
-import type { Pacer } from '../pacing';
 import { createJournal } from '../journal/journal';
 import { memoryJournalFile } from '../journal/testing/memory-file';
 import { journalSightings } from '../customers/directory-sources';
-import { createSubmissionEngine, type EngineRecord, type MeteringApi } from './engine';
+import { createSubmissionEngine, type MeteringApi } from './engine';
+import { context, freePacer, records, time } from './testing/engine-fakes';
 
-const context = {
-  connectionId: 'c',
-  connectionName: 'C',
-  account: '111122223333',
-  region: 'us-east-1',
-  osUser: 'u',
-};
-const time = {
-  now: () => performance.now(),
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5))),
-};
-const freePacer: Pacer = { acquire: () => Promise.resolve() };
 const accountOf = (identifier: string): string =>
   `0${identifier.replace(/\D/g, '').padStart(11, '5')}`;
-
-function records(n: number): EngineRecord[] {
-  return Array.from({ length: n }, (_, i) => ({
-    key: `k-${i}`,
-    productCode: 'p',
-    record: {
-      Timestamp: '2026-11-26T03:00:00.000Z',
-      Dimension: 'd',
-      Quantity: i,
-      CustomerIdentifier: `cust-${i}`,
-    },
-  }));
-}
 
 /** Answers like the documented sample, echoes reordered, each with the buyer's account id. */
 const echoingApi: MeteringApi = {
@@ -70,7 +45,7 @@ describe('an answer echoing the account id beside the CustomerIdentifier', () =>
 
     const entries = await journal.entries();
     const answers = entries.flatMap((e) => (e.kind === 'call-outcome' ? e.results : []));
-    expect(answers.find((r) => r.key === 'k-7')?.customerAwsAccountId).toBe(accountOf('cust-7'));
+    expect(answers.find((r) => r.key === 'p-7')?.customerAwsAccountId).toBe(accountOf('cust-7'));
     const sightings = journalSightings(entries, context.account);
     expect(sightings).toHaveLength(30);
     expect(sightings).toContainEqual({

@@ -11,6 +11,7 @@ import {
   type EngineRecord,
   type MeteringApi,
 } from './engine';
+import { context, freePacer, records, time } from './testing/engine-fakes';
 
 function memoryFile(): JournalFile & { text: () => string } {
   let text = '';
@@ -22,32 +23,6 @@ function memoryFile(): JournalFile & { text: () => string } {
     readAll: () => Promise.resolve(text),
     text: () => text,
   };
-}
-
-const context = {
-  connectionId: 'c',
-  connectionName: 'C',
-  account: '111122223333',
-  region: 'us-east-1',
-  osUser: 'u',
-};
-const time = {
-  now: () => performance.now(),
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5))),
-};
-const freePacer: Pacer = { acquire: () => Promise.resolve() };
-
-function records(n: number, group = 'p'): EngineRecord[] {
-  return Array.from({ length: n }, (_, i) => ({
-    key: `${group}-${i}`,
-    productCode: group,
-    record: {
-      Timestamp: '2026-11-26T03:00:00.000Z',
-      Dimension: 'd',
-      Quantity: i,
-      CustomerIdentifier: `cust-${i}`,
-    },
-  }));
 }
 
 function echoApi(onCall?: (n: number) => Promise<void> | void): MeteringApi & { calls: number } {
