@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recordKey } from '../../../shared/metering';
 import { createJournal } from './journal';
 import { memoryJournalFile as memoryFile } from './testing/memory-file';
+import { answeredCall, startSubmission } from './testing/steps';
 import {
   billingTotals,
   buildIndex,
@@ -35,31 +36,11 @@ async function sample() {
     { key: 'b', record: rec('=HYPERLINK("x")', 'users', 6) },
     { key: 'c', record: rec('310987654321', 'gb', 7) },
   ];
-  await journal.append({
-    kind: 'submission-started',
+  await startSubmission(journal, context, 's1', planned);
+  await answeredCall(journal, context, {
     submissionId: 's1',
-    operation: 'BatchMeterUsage',
-    context,
-    groups: [{ productCode: 'prod1', records: 3, keys: ['a', 'b', 'c'] }],
-    totalRecords: 3,
-    planned,
-  });
-  await journal.append({
-    kind: 'call-intent',
-    submissionId: 's1',
-    callId: 's1.1',
-    context,
-    attempt: 1,
-    operation: 'BatchMeterUsage',
-    productCode: 'prod1',
-    records: planned.slice(0, 2),
-  });
-  await journal.append({
-    kind: 'call-outcome',
-    submissionId: 's1',
-    callId: 's1.1',
-    context,
     requestId: 'req-1',
+    records: planned.slice(0, 2),
     results: [
       { key: 'a', status: 'Success', meteringRecordId: 'mr-a' },
       { key: 'b', status: 'DuplicateRecord' },
@@ -94,31 +75,11 @@ describe('journal query', () => {
       { key: 'a', record: rec('210987654321', 'users', 5) },
       { key: 'b', record: rec('310987654321', 'users', 6) },
     ];
-    await journal.append({
-      kind: 'submission-started',
+    await startSubmission(journal, context, 's1', planned);
+    await answeredCall(journal, context, {
       submissionId: 's1',
-      operation: 'BatchMeterUsage',
-      context,
-      groups: [{ productCode: 'prod1', records: 2, keys: ['a', 'b'] }],
-      totalRecords: 2,
-      planned,
-    });
-    await journal.append({
-      kind: 'call-intent',
-      submissionId: 's1',
-      callId: 's1.1',
-      context,
-      attempt: 1,
-      operation: 'BatchMeterUsage',
-      productCode: 'prod1',
-      records: planned,
-    });
-    await journal.append({
-      kind: 'call-outcome',
-      submissionId: 's1',
-      callId: 's1.1',
-      context,
       requestId: 'req-1',
+      records: planned,
       results: [
         { key: 'a', status: 'Success', meteringRecordId: 'mr-a' },
         { key: 'b', status: 'Unprocessed' },
@@ -180,31 +141,11 @@ async function submit(
   records: { key: string; record: Record<string, unknown> }[],
   answer: (key: string) => { status: 'Success' | 'DuplicateRecord'; meteringRecordId?: string },
 ) {
-  await journal.append({
-    kind: 'submission-started',
+  await startSubmission(journal, context, submissionId, records, { keys: false });
+  await answeredCall(journal, context, {
     submissionId,
-    operation: 'BatchMeterUsage',
-    context,
-    groups: [{ productCode: 'prod1', records: records.length }],
-    totalRecords: records.length,
-    planned: records,
-  });
-  await journal.append({
-    kind: 'call-intent',
-    submissionId,
-    callId: `${submissionId}.1`,
-    context,
-    attempt: 1,
-    operation: 'BatchMeterUsage',
-    productCode: 'prod1',
-    records,
-  });
-  await journal.append({
-    kind: 'call-outcome',
-    submissionId,
-    callId: `${submissionId}.1`,
-    context,
     requestId: `req-${submissionId}`,
+    records,
     results: records.map((r) => ({ key: r.key, ...answer(r.key) })),
   });
   await journal.append({

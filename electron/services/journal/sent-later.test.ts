@@ -7,6 +7,7 @@ import { createJournal } from './journal';
 import { memoryJournalFile as memoryFile } from './testing/memory-file';
 import { buildIndex } from './query';
 import type { RecordResult } from '../../../shared/journal';
+import { answeredCall, startSubmission, type PlannedRecord } from './testing/steps';
 
 const context = {
   connectionId: 'sandbox',
@@ -22,42 +23,18 @@ const rec = (customer: string, quantity: number) => ({
   CustomerAWSAccountId: customer,
 });
 
-type Journal = ReturnType<typeof createJournal>;
-type Planned = { key: string; record: ReturnType<typeof rec> };
-
 /** A whole submission of `planned` in one call, answered with `results`. */
 async function sendAll(
-  journal: Journal,
+  journal: ReturnType<typeof createJournal>,
   submissionId: string,
-  planned: Planned[],
+  planned: PlannedRecord[],
   results: RecordResult[],
 ): Promise<void> {
-  const keys = planned.map((p) => p.key);
-  await journal.append({
-    kind: 'submission-started',
+  await startSubmission(journal, context, submissionId, planned);
+  await answeredCall(journal, context, {
     submissionId,
-    operation: 'BatchMeterUsage',
-    context,
-    groups: [{ productCode: 'prod1', records: planned.length, keys }],
-    totalRecords: planned.length,
-    planned,
-  });
-  await journal.append({
-    kind: 'call-intent',
-    submissionId,
-    callId: `${submissionId}.1`,
-    context,
-    attempt: 1,
-    operation: 'BatchMeterUsage',
-    productCode: 'prod1',
-    records: planned,
-  });
-  await journal.append({
-    kind: 'call-outcome',
-    submissionId,
-    callId: `${submissionId}.1`,
-    context,
     requestId: `req-${submissionId}`,
+    records: planned,
     results,
   });
 }
@@ -71,31 +48,11 @@ describe('records sent later', () => {
       { key: 'b', record: rec('310987654321', 6) },
       { key: 'c', record: rec('410987654321', 7) },
     ];
-    await journal.append({
-      kind: 'submission-started',
+    await startSubmission(journal, context, 's1', planned);
+    await answeredCall(journal, context, {
       submissionId: 's1',
-      operation: 'BatchMeterUsage',
-      context,
-      groups: [{ productCode: 'prod1', records: 3, keys: ['a', 'b', 'c'] }],
-      totalRecords: 3,
-      planned,
-    });
-    await journal.append({
-      kind: 'call-intent',
-      submissionId: 's1',
-      callId: 's1.1',
-      context,
-      attempt: 1,
-      operation: 'BatchMeterUsage',
-      productCode: 'prod1',
-      records: planned.slice(0, 1),
-    });
-    await journal.append({
-      kind: 'call-outcome',
-      submissionId: 's1',
-      callId: 's1.1',
-      context,
       requestId: 'req-1',
+      records: planned.slice(0, 1),
       results: [{ key: 'a', status: 'Success', meteringRecordId: 'mr-a' }],
     });
     await journal.append({ kind: 'submission-cancelled', submissionId: 's1', context });
