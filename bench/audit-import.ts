@@ -2,7 +2,8 @@
 // .json.gz files laid out as a trail delivers them to S3 (`{"Records":[…]}`, one file per
 // region and five minutes). Timed from the compressed bytes: decompressed with
 // DecompressionStream as the window does, sent in parts by the same sender (shared/trail-parts),
-// reassembled, parsed and stored (deduplicated by event id) in a DuckDB cache by the audit:import-trail handler.
+// reassembled, parsed and stored (deduplicated by event id) in a DuckDB cache by the
+// audit:import-trail handler, which stores the files of one import several at a time.
 // Target: at least 20,000 events/s. Usage: npm run bench -- audit-import [--events 100000]
 // [--per-file 500]
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
@@ -11,8 +12,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createDuckDbAuditOpener } from '../electron/adapters/storage/duckdb';
 import { openAccountCache } from '../electron/services/audit/account-cache';
-import { createTrailImporter } from '../electron/services/audit/trail-import';
-import { sendTrailParts } from '../shared/trail-parts';
+import { createTrailImporter } from '../electron/services/audit/trail-importer';
+import { createTrailSender } from '../shared/trail-parts';
 import { report } from './_report';
 
 const BENCH = 'audit-import';
@@ -127,13 +128,18 @@ async function main(): Promise<void> {
     let added = 0;
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    for (const name of names) {
+    // As the window sends an import of many files: every file but the last may be held by
+    // main and stored with the next ones; each summary comes back once its file is stored.
+    const sendFile = createTrailSender(importPart);
+    for (const [i, name] of names.entries()) {
       const bytes = await readFile(join(trailDir, name));
       const text = await gunzip(new Blob([bytes]));
-      const summary = await sendTrailParts(name, text, importPart);
-      if (summary.unreadable !== undefined) throw new Error(`${name}: ${summary.unreadable}`);
-      kept += summary.meteringEvents;
-      added += summary.added;
+      for (const summary of await sendFile(name, text, { last: i === names.length - 1 })) {
+        const failure = summary.unreadable ?? summary.notStored;
+        if (failure !== undefined) throw new Error(`${summary.fileName}: ${failure}`);
+        kept += summary.meteringEvents;
+        added += summary.added;
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);

@@ -354,6 +354,8 @@ export const trailFileSummarySchema = z.object({
   to: z.number().optional(),
   /** Why the file could not be read at all. */
   unreadable: z.string().optional(),
+  /** Why its events could not be stored (none of them were; importing it again is safe). */
+  notStored: z.string().optional(),
 });
 export type TrailFileSummary = z.infer<typeof trailFileSummarySchema>;
 

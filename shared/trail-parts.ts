@@ -1,7 +1,9 @@
-// Sending one CloudTrail log file's text to `audit:import-trail` in parts of at most
-// TRAIL_PART_MAX_CHARS (the part protocol of metering:import-csv): every part but the last with
-// `more: true`, each after the first with the upload id main gave. Transport-free, so the window
-// and the import benchmark send files the same way.
+// Sending CloudTrail log files to `audit:import-trail`: each file's text in parts of at most
+// TRAIL_PART_MAX_CHARS (the part protocol of metering:import-csv), every part but the last with
+// `more: true`, each after the first with the upload id main gave. An import of several files
+// lets main hold every file but the last and store them together; a file's summary comes back
+// only once its events are stored. Transport-free, so the window and the import benchmark send
+// files the same way.
 import type { TrailFileSummary } from './audit';
 import {
   TRAIL_PART_MAX_CHARS,
@@ -9,12 +11,15 @@ import {
   type AuditImportTrailOutput,
 } from './channels/audit';
 
-/** Sends one file's text in parts through `send`; the last answer carries the file's summary. */
+type Send = (input: AuditImportTrailInput) => Promise<AuditImportTrailOutput>;
+
+/** Sends one file's text in parts through `send`; returns main's answer to the last part. */
 export async function sendTrailParts(
   fileName: string,
   text: string,
-  send: (input: AuditImportTrailInput) => Promise<AuditImportTrailOutput>,
-): Promise<TrailFileSummary> {
+  send: Send,
+  hold: { holdId?: string; hold?: boolean } = {},
+): Promise<Exclude<AuditImportTrailOutput, { status: 'partial' }>> {
   let uploadId: string | undefined;
   let offset = 0;
   while (text.length - offset > TRAIL_PART_MAX_CHARS) {
@@ -32,7 +37,35 @@ export async function sendTrailParts(
     fileName,
     text: text.slice(offset),
     ...(uploadId === undefined ? {} : { uploadId }),
+    ...(hold.hold === true ? { hold: true } : {}),
+    ...(hold.holdId === undefined ? {} : { holdId: hold.holdId }),
   });
-  if (answer.status !== 'done') throw new Error('The import did not finish.');
-  return answer.file;
+  if (answer.status === 'partial') throw new Error('The import did not finish.');
+  return answer;
+}
+
+/**
+ * Sends the files of one import in order. `last: false` lets main hold the file to store it
+ * with the next ones; the answer lists the files whose events are now stored (this one and
+ * earlier held ones, or none yet). After a failed call the next file starts a new import.
+ */
+export function createTrailSender(send: Send) {
+  let holdId: string | undefined;
+  return async function sendFile(
+    fileName: string,
+    text: string,
+    options: { last: boolean },
+  ): Promise<TrailFileSummary[]> {
+    const id = holdId;
+    holdId = undefined;
+    const answer = await sendTrailParts(fileName, text, send, {
+      hold: !options.last,
+      ...(id === undefined ? {} : { holdId: id }),
+    });
+    if (answer.status === 'held') {
+      holdId = answer.holdId;
+      return answer.stored;
+    }
+    return [...(answer.stored ?? []), answer.file];
+  };
 }

@@ -119,6 +119,14 @@ export const auditImportTrailInputSchema = z
     text: z.string().max(TRAIL_PART_MAX_CHARS),
     uploadId: z.string().max(100).optional(),
     more: z.boolean().optional(),
+    /**
+     * On a file's last part: more files of this import follow, so main may hold this file's
+     * events and store them with the next files' in one write. Its summary then comes with a
+     * later answer, once its events are committed.
+     */
+    hold: z.boolean().optional(),
+    /** The import's hold id, from the answer that held its previous file. */
+    holdId: z.string().max(100).optional(),
   })
   .strict();
 export type AuditImportTrailInput = z.infer<typeof auditImportTrailInputSchema>;
@@ -129,7 +137,18 @@ export const auditImportTrailOutputSchema = z.discriminatedUnion('status', [
     uploadId: z.string(),
     receivedChars: z.number().int(),
   }),
-  z.object({ status: z.literal('done'), file: trailFileSummarySchema }),
+  /** The file is read and held; `stored` are earlier files of the import committed since. */
+  z.object({
+    status: z.literal('held'),
+    holdId: z.string(),
+    stored: z.array(trailFileSummarySchema),
+  }),
+  /** The file is stored, and so is every file held before it (`stored`, those not yet told). */
+  z.object({
+    status: z.literal('done'),
+    file: trailFileSummarySchema,
+    stored: z.array(trailFileSummarySchema).optional(),
+  }),
 ]);
 export type AuditImportTrailOutput = z.infer<typeof auditImportTrailOutputSchema>;
 

@@ -272,4 +272,51 @@ describe('importing CloudTrail log files', () => {
     });
     expect(after.total).toBe(4);
   }, 90_000);
+
+  it('holds the files of one import and tells them stored with the last (answers pass the contract)', async () => {
+    const state = JSON.parse(
+      readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8'),
+    ) as AdminState;
+    const account = state.sellerAccountId;
+    const usage = {
+      dimension: 'users',
+      timestamp: javaTime(Math.floor(clock.now() / HOUR) * HOUR - 5 * HOUR),
+      customerIdentifier: 'cust-held',
+      quantity: 5,
+    };
+    const file = (id: string) =>
+      JSON.stringify({
+        Records: [
+          trailRecord(id, clock.now() - 4 * HOUR, account, {
+            requestParameters: { usageRecords: [usage], productCode: 'held-product' },
+            responseElements: {
+              results: [{ usageRecord: usage, meteringRecordId: `mr-${id}`, status: 'Success' }],
+              unprocessedRecords: [],
+            },
+          }),
+        ],
+      });
+    const a = await call('audit:import-trail', {
+      fileName: 'a.json',
+      text: file('held-a'),
+      hold: true,
+    });
+    if (a.status !== 'held') throw new Error('expected the file held');
+    expect(a.stored).toEqual([]);
+    const b = await call('audit:import-trail', {
+      fileName: 'b.json',
+      text: file('held-b'),
+      holdId: a.holdId,
+    });
+    if (b.status !== 'done') throw new Error('expected the last file done');
+    expect([...(b.stored ?? []), b.file].map((f) => [f.fileName, f.added])).toEqual([
+      ['a.json', 1],
+      ['b.json', 1],
+    ]);
+    const rows = await call('audit:query', {
+      filter: { text: [{ column: 'eventId', op: 'in', values: ['held-a', 'held-b'] }] },
+      limit: 10,
+    });
+    expect(rows.total).toBe(2);
+  }, 60_000);
 });

@@ -29,7 +29,7 @@ export type AccountCache = {
    * Stores events not seen before (by event id) and returns how many were new. `bulk` leaves
    * the daily totals to `finishBulk` (many batches in a row: migration, imports, benches).
    */
-  store: (events: readonly StoredEvent[], options?: { bulk?: boolean }) => Promise<number>;
+  store: (events: readonly StoredEvent[], options?: StoreOptions) => Promise<number>;
   finishBulk: () => Promise<void>;
   /** Whether the daily totals match the records (not in the middle of a bulk load). */
   rollupReady: () => boolean;
@@ -48,6 +48,12 @@ export type AccountCache = {
   /** Forgets the events and bookkeeping of these regions; returns the events removed. */
   clear: (regions: readonly string[]) => Promise<number>;
   close: () => Promise<void>;
+};
+
+export type StoreOptions = {
+  bulk?: boolean;
+  /** Filled, once the write commits, with the ids of the events it stored as new. */
+  newIds?: Set<string>;
 };
 
 async function loadDictionaries(db: AuditDb, T: Tables): Promise<Dictionaries> {
@@ -132,12 +138,9 @@ async function createStorer(
   // next one hands out more.
   let storing: Promise<unknown> = Promise.resolve();
 
-  async function storeNow(
-    events: readonly StoredEvent[],
-    options: { bulk?: boolean },
-  ): Promise<number> {
+  async function storeNow(events: readonly StoredEvent[], options: StoreOptions): Promise<number> {
     if (events.length === 0) return 0;
-    let added: { events: number; rows: number };
+    let added: { events: number; rows: number; newIds: readonly string[] };
     try {
       added = await db.write(async (tx) => {
         const result = await storeRows(tx, T, dicts, events, {
@@ -153,6 +156,7 @@ async function createStorer(
         return result;
       });
       commitAll(dicts);
+      for (const id of added.newIds) options.newIds?.add(id);
       nextSeq += added.events;
       unclustered += added.rows;
       if (added.events > 0) changed();

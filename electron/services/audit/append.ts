@@ -174,7 +174,7 @@ export async function storeRows(
   dicts: Dictionaries,
   events: readonly StoredEvent[],
   options: { firstSeq: number; settleDaily: boolean },
-): Promise<{ events: number; rows: number }> {
+): Promise<{ events: number; rows: number; newIds: readonly string[] }> {
   const unique = new Map<string, StoredEvent>();
   for (const event of events) {
     if (!unique.has(event.parsed.eventId)) unique.set(event.parsed.eventId, event);
@@ -186,7 +186,7 @@ export async function storeRows(
   );
   for (const row of known) unique.delete(String(row.event_id));
   const fresh = [...unique.values()];
-  if (fresh.length === 0) return { events: 0, rows: 0 };
+  if (fresh.length === 0) return { events: 0, rows: 0, newIds: [] };
 
   const replays = await planReplays(tx, T, fresh);
   const records = recordColumns(fresh, options.firstSeq, dicts, replays.replays);
@@ -203,5 +203,5 @@ export async function storeRows(
       await refreshDaily(tx, T, touchedDays(fresh));
     }
   }
-  return { events: fresh.length, rows: records.rows };
+  return { events: fresh.length, rows: records.rows, newIds: [...unique.keys()] };
 }

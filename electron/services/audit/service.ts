@@ -20,7 +20,7 @@ import { createServiceContext, type AuditServiceContext } from './service-contex
 import { createSqlConsole } from './sql-console';
 import type { LookupEventsPort } from './sync';
 import { createSyncRuns } from './sync-runs';
-import { createTrailImporter } from './trail-import';
+import { createTrailImporter } from './trail-importer';
 import { unseen } from './unseen';
 
 /** The active connection as the audit sees it (the account is known, asked for if need be). */

@@ -2,66 +2,12 @@
 // console's download and LookupEvents give them; counting what was kept, skipped and why.
 // Records follow the documented BatchMeterUsage sample's layout (AWS-FACTS §2.6).
 import { describe, expect, it } from 'vitest';
-import type { LookupEvent } from './sync';
-import { importTrailFile, readTrailFile } from './trail-import';
+import { TRAIL_ACCOUNT, trailRecord } from './testing/trail-records';
+import { readTrailEvents, readTrailFile } from './trail-import';
 
-const ACCOUNT = '123456789012';
 const NOW = Date.UTC(2026, 6, 10, 12);
 const DAY = 86_400_000;
-
-function record(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    eventVersion: '1.08',
-    userIdentity: {
-      type: 'IAMUser',
-      arn: `arn:aws:iam::${ACCOUNT}:user/meter`,
-      accountId: ACCOUNT,
-      accessKeyId: 'AKIAEXAMPLE',
-    },
-    eventTime: '2026-07-10T11:05:00Z',
-    eventSource: 'metering-marketplace.amazonaws.com',
-    eventName: 'BatchMeterUsage',
-    awsRegion: 'us-east-1',
-    requestParameters: {
-      usageRecords: [
-        {
-          dimension: 'users',
-          timestamp: 'Jul 10, 2026 10:00:00 AM',
-          customerIdentifier: 'c-1',
-          quantity: 3,
-        },
-      ],
-      productCode: 'prod-1',
-    },
-    responseElements: { results: [], unprocessedRecords: [] },
-    requestID: `req-${id}`,
-    eventID: id,
-    readOnly: false,
-    eventType: 'AwsApiCall',
-    recipientAccountId: ACCOUNT,
-    ...overrides,
-  };
-}
-
-function port(known: Set<string> = new Set()) {
-  const stored: { region: string; events: LookupEvent[] }[] = [];
-  return {
-    stored,
-    port: {
-      accountId: ACCOUNT,
-      now: NOW,
-      store: (region: string, events: readonly LookupEvent[]) => {
-        stored.push({ region, events: [...events] });
-        let added = 0;
-        for (const e of events) {
-          if (!known.has(e.eventId)) added += 1;
-          known.add(e.eventId);
-        }
-        return Promise.resolve(added);
-      },
-    },
-  };
-}
+const record = trailRecord;
 
 describe('reading trail log files', () => {
   it('reads {"Records":[…]}, {"Events":[…]} (CloudTrailEvent text kept verbatim) and bare lists', () => {
@@ -94,8 +40,8 @@ describe('reading trail log files', () => {
   });
 });
 
-describe('importing a trail log file', () => {
-  it('keeps the account’s metering events by region and counts the rest', async () => {
+describe('picking the kept events of a trail log file', () => {
+  it('keeps the account’s metering events by region and counts the rest', () => {
     const text = JSON.stringify({
       Records: [
         record('ev-1'),
@@ -114,14 +60,18 @@ describe('importing a trail log file', () => {
         record('ev-7', { eventID: undefined }),
       ],
     });
-    const { port: p, stored } = port(new Set(['ev-6']));
-    const summary = await importTrailFile('CloudTrail/us-east-1/2026/07/10/file.json.gz', text, p);
+    const name = 'CloudTrail/us-east-1/2026/07/10/file.json.gz';
+    const { summary, byRegion } = readTrailEvents(name, text, {
+      accountId: TRAIL_ACCOUNT,
+      now: NOW,
+    });
+    // Added and duplicates are counted when the events are stored (trail-importer.test.ts).
     expect(summary).toEqual({
-      fileName: 'CloudTrail/us-east-1/2026/07/10/file.json.gz',
+      fileName: name,
       events: 8,
       meteringEvents: 5,
-      added: 3,
-      duplicates: 2,
+      added: 0,
+      duplicates: 0,
       otherAccounts: 1,
       unplaceable: 1,
       truncated: 1,
@@ -130,10 +80,14 @@ describe('importing a trail log file', () => {
       from: NOW - 120 * DAY,
       to: Date.parse('2026-07-10T11:05:00Z'),
     });
-    expect(stored.find((s) => s.region === 'eu-west-1')?.events.map((e) => e.eventId)).toEqual([
-      'ev-2',
+    expect(byRegion.get('eu-west-1')?.map((e) => e.eventId)).toEqual(['ev-2']);
+    expect(byRegion.get('us-east-1')?.map((e) => e.eventId)).toEqual([
+      'ev-1',
+      'ev-5',
+      'ev-6',
+      'ev-1',
     ]);
-    const first = stored.find((s) => s.region === 'us-east-1')?.events[0];
+    const first = byRegion.get('us-east-1')?.[0];
     expect(first).toMatchObject({
       eventId: 'ev-1',
       eventName: 'BatchMeterUsage',
@@ -142,10 +96,12 @@ describe('importing a trail log file', () => {
     expect(JSON.parse(first?.cloudTrailEvent ?? '{}')).toEqual(record('ev-1'));
   });
 
-  it('reports an unreadable file without storing anything', async () => {
-    const { port: p, stored } = port();
-    const summary = await importTrailFile('x.json', '{', p);
+  it('reports an unreadable file and keeps nothing', () => {
+    const { summary, byRegion } = readTrailEvents('x.json', '{', {
+      accountId: TRAIL_ACCOUNT,
+      now: NOW,
+    });
     expect(summary.unreadable).toBe('The file is not JSON, so it is not a CloudTrail log file.');
-    expect(stored).toEqual([]);
+    expect(byRegion.size).toBe(0);
   });
 });

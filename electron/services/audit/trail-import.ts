@@ -1,20 +1,17 @@
-// Importing CloudTrail log files: the files a trail delivers to S3
+// Reading CloudTrail log files: the files a trail delivers to S3
 // (`…/CloudTrail/<region>/YYYY/MM/DD/*.json.gz`, each `{"Records":[…]}`, decompressed by the
-// renderer) and the JSON the CloudTrail console's "Download events" saves. Metering events of the
-// active account are stored through the same ingest as a sync (parsed, filled in from the
-// journal where truncated, deduplicated by event id), so an imported event and a synced one are
-// the same row; files older than CloudTrail's 90 days fill history LookupEvents cannot reach.
+// renderer) and the JSON the CloudTrail console's "Download events" saves. The metering events
+// of the active account are picked as LookupEvents would have returned them, so the importer
+// (trail-importer.ts) stores them through the same ingest as a sync and an imported event and a
+// synced one are the same row; files older than CloudTrail's 90 days fill history LookupEvents
+// cannot reach.
 import {
   CLOUDTRAIL_RETENTION_MS,
   METERING_EVENT_SOURCES,
   type TrailFileSummary,
 } from '../../../shared/audit';
-import { createPartUploads } from '../part-uploads';
-import type { AccountCache } from './account-cache';
 import { parseUsageTimestamp } from './cloudtrail-time';
-import type { JournalCallLookup } from './journal-fill';
 import { asArray, get, getStr, isObj, isOmitted, type Obj } from './json';
-import { appendEvents } from './sink';
 import type { LookupEvent } from './sync';
 
 /**
@@ -113,13 +110,6 @@ function accountOf(record: Obj): string | undefined {
   );
 }
 
-/** Where the file's events go: stores one region's events, returns how many were new. */
-export type TrailImportPort = {
-  accountId: string;
-  now: number;
-  store: (region: string, events: readonly LookupEvent[]) => Promise<number>;
-};
-
 export function emptyTrailSummary(fileName: string): TrailFileSummary {
   return {
     fileName,
@@ -135,20 +125,26 @@ export function emptyTrailSummary(fileName: string): TrailFileSummary {
   };
 }
 
-/** Reads one log file and stores its metering events of the account. */
-export async function importTrailFile(
+/** A read file: its summary so far (nothing stored yet) and its kept events by region. */
+export type ReadTrailFile = {
+  summary: TrailFileSummary;
+  byRegion: Map<string, (LookupEvent & { region: string })[]>;
+};
+
+/** Reads one log file and picks the metering events of the account, counting the rest. */
+export function readTrailEvents(
   fileName: string,
   text: string,
-  port: TrailImportPort,
-): Promise<TrailFileSummary> {
+  account: { accountId: string; now: number },
+): ReadTrailFile {
   const summary = emptyTrailSummary(fileName);
+  const byRegion: ReadTrailFile['byRegion'] = new Map();
   const file = readTrailFile(text);
-  if ('error' in file) return { ...summary, unreadable: file.error };
+  if ('error' in file) return { summary: { ...summary, unreadable: file.error }, byRegion };
   summary.events = file.records.length;
-  const byRegion = new Map<string, LookupEvent[]>();
   for (const trail of file.records) {
     if (!isMetering(trail.record)) continue;
-    if (accountOf(trail.record) !== port.accountId) {
+    if (accountOf(trail.record) !== account.accountId) {
       summary.otherAccounts += 1;
       continue;
     }
@@ -161,58 +157,13 @@ export async function importTrailFile(
     const request = get(trail.record, 'requestParameters');
     const response = get(trail.record, 'responseElements');
     if (isOmitted(request) || isOmitted(response)) summary.truncated += 1;
-    if (event.eventTime < port.now - CLOUDTRAIL_RETENTION_MS) summary.beyondLookup += 1;
+    if (event.eventTime < account.now - CLOUDTRAIL_RETENTION_MS) summary.beyondLookup += 1;
     summary.from = Math.min(summary.from ?? Infinity, event.eventTime);
     summary.to = Math.max(summary.to ?? -Infinity, event.eventTime);
     const list = byRegion.get(event.region);
     if (list) list.push(event);
     else byRegion.set(event.region, [event]);
   }
-  for (const [region, events] of byRegion) summary.added += await port.store(region, events);
-  summary.duplicates = summary.meteringEvents - summary.added;
   summary.regions = [...byRegion.keys()].sort();
-  return summary;
-}
-
-/** A file that exceeds this (decompressed) is refused: a trail file is a few MB at most. */
-const MAX_TRAIL_FILE_CHARS = 500_000_000;
-
-export type TrailImporterDeps = {
-  /** The active account's cache (throws an AppError when there is none). */
-  cache: () => Promise<AccountCache>;
-  journal?: () => Promise<JournalCallLookup>;
-  now: () => number;
-  newId: () => string;
-  emitChanged: (version: number) => void;
-};
-
-export type TrailPart = { fileName: string; text: string; uploadId?: string; more?: boolean };
-
-/** The `audit:import-trail` channel: parts buffered until the last, then the file imported. */
-export function createTrailImporter(deps: TrailImporterDeps) {
-  const uploads = createPartUploads({
-    newId: deps.newId,
-    maxChars: MAX_TRAIL_FILE_CHARS,
-    tooLargeHint: 'A trail log file is a few megabytes; check that this is one.',
-  });
-  return async function importPart(part: TrailPart) {
-    if (part.more === true) {
-      const { uploadId, chars } = uploads.append(part.uploadId, part.text);
-      return { status: 'partial' as const, uploadId, receivedChars: chars };
-    }
-    const text = uploads.take(part.uploadId, part.text);
-    const cache = await deps.cache();
-    const journal = deps.journal ? await deps.journal() : undefined;
-    const file = await importTrailFile(part.fileName, text, {
-      accountId: cache.accountId,
-      now: deps.now(),
-      store: (region, events) =>
-        appendEvents(cache, { accountId: cache.accountId, region }, events, {
-          origin: 'trail-file',
-          ...(journal ? { journal } : {}),
-        }),
-    });
-    if (file.added > 0) deps.emitChanged(cache.version());
-    return { status: 'done' as const, file };
-  };
+  return { summary, byRegion };
 }

@@ -1,11 +1,12 @@
 // Importing CloudTrail log files over the bridge: each file read and sent in parts
-// (./trail-files, shared/trail-parts), main answering one summary per file.
-import type { TrailFileSummary } from '../../../shared/audit';
-import { sendTrailParts } from '../../../shared/trail-parts';
+// (./trail-files, shared/trail-parts), main holding every file of an import but the last so it
+// can store several in one write, and answering each file's summary once it is stored.
+import { createTrailSender } from '../../../shared/trail-parts';
 import { request } from './queries';
 
 export { isTrailFile, readTrailText } from './trail-files';
 
-export function sendTrailText(fileName: string, text: string): Promise<TrailFileSummary> {
-  return sendTrailParts(fileName, text, (input) => request('audit:import-trail', input));
+/** A sender for one import's files (see createTrailSender). */
+export function trailImportSender() {
+  return createTrailSender((input) => request('audit:import-trail', input));
 }

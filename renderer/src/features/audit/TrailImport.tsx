@@ -1,64 +1,13 @@
 // Importing CloudTrail log files: files or a whole folder (a trail's S3 prefix
 // …/CloudTrail/<region>/YYYY/MM/DD/*.json.gz, or the console's "Download events" JSON). Files go
-// one at a time, with a progress bar and a running summary; merged with synced events by event
-// id, so nothing is counted twice, and older than 90 days they fill what a sync cannot reach.
+// one after another (./trail-import-run), with a progress bar and a running summary; merged
+// with synced events by event id, so nothing is counted twice, and older than 90 days they fill
+// what a sync cannot reach.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { TrailFileSummary } from '../../../../shared/audit';
-import { isTrailFile, readTrailText, sendTrailText } from '../../api/audit-import';
+import { isTrailFile, readTrailText, trailImportSender } from '../../api/audit-import';
 import { formatNumber } from '../../components/DataTable';
-
-type Totals = {
-  files: number;
-  done: number;
-  events: number;
-  meteringEvents: number;
-  added: number;
-  duplicates: number;
-  otherAccounts: number;
-  truncated: number;
-  beyondLookup: number;
-  unreadable: { fileName: string; reason: string }[];
-};
-
-const emptyTotals = (files: number): Totals => ({
-  files,
-  done: 0,
-  events: 0,
-  meteringEvents: 0,
-  added: 0,
-  duplicates: 0,
-  otherAccounts: 0,
-  truncated: 0,
-  beyondLookup: 0,
-  unreadable: [],
-});
-
-function addFile(totals: Totals, file: TrailFileSummary): Totals {
-  return {
-    ...totals,
-    done: totals.done + 1,
-    events: totals.events + file.events,
-    meteringEvents: totals.meteringEvents + file.meteringEvents,
-    added: totals.added + file.added,
-    duplicates: totals.duplicates + file.duplicates,
-    otherAccounts: totals.otherAccounts + file.otherAccounts,
-    truncated: totals.truncated + file.truncated,
-    beyondLookup: totals.beyondLookup + file.beyondLookup,
-    unreadable:
-      file.unreadable === undefined
-        ? totals.unreadable
-        : [...totals.unreadable, { fileName: file.fileName, reason: file.unreadable }],
-  };
-}
-
-function failed(totals: Totals, fileName: string, reason: string): Totals {
-  return {
-    ...totals,
-    done: totals.done + 1,
-    unreadable: [...totals.unreadable, { fileName, reason }],
-  };
-}
+import { emptyTotals, runTrailImport, type Totals } from './trail-import-run';
 
 /** A file's path inside a chosen folder, else its name. */
 function pathOf(file: File): string {
@@ -123,20 +72,15 @@ export function TrailImport() {
     }
     stop.current = false;
     setRunning(true);
-    let current = emptyTotals(files.length);
-    setTotals(current);
-    // Read through a function: the Stop button changes the ref while this loop awaits.
-    const stopped = (): boolean => stop.current;
-    for (const file of files) {
-      if (stopped()) break;
-      try {
-        current = addFile(current, await sendTrailText(pathOf(file), await readTrailText(file)));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        current = failed(current, pathOf(file), reason);
-      }
-      setTotals(current);
-    }
+    await runTrailImport(
+      files.map((file) => ({ name: pathOf(file), read: () => readTrailText(file) })),
+      {
+        sendFile: trailImportSender(),
+        // Read through a function: the Stop button changes the ref while the import awaits.
+        stopped: () => stop.current,
+        onTotals: setTotals,
+      },
+    );
     setRunning(false);
     void queryClient.invalidateQueries({ queryKey: ['audit'] });
   };
