@@ -253,7 +253,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         .catch(() => undefined);
     }
     await current.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
   },
 });
 

@@ -30,7 +30,7 @@ export function useOwnSandbox(): {
 
   test.afterAll(async () => {
     await sandbox?.close();
-    if (sandboxDir) await rm(sandboxDir, { recursive: true, force: true });
+    if (sandboxDir) await rm(sandboxDir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   const running = (): RunningSandbox => {

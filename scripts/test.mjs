@@ -10,7 +10,9 @@ const resultsDir = join(root, 'test-reports');
 mkdirSync(resultsDir, { recursive: true });
 const vitestJson = join(resultsDir, 'vitest.json');
 const playwrightJson = join(resultsDir, 'playwright.json');
+const vitestFailures = join(resultsDir, 'vitest-failures.json');
 rmSync(vitestJson, { force: true });
+rmSync(vitestFailures, { force: true });
 rmSync(playwrightJson, { force: true });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
@@ -23,10 +25,37 @@ function readJson(path) {
   }
 }
 
+/** What made the unit run fail, again at the end where a log's tail shows it. */
+function printUnitFailures(status) {
+  const report = readJson(vitestFailures);
+  console.log(`\n== Unit run failed (vitest exit code ${String(status)}) ==`);
+  if (!report) {
+    console.log('vitest wrote no failure summary: see its output above.');
+    return;
+  }
+  const sections = [
+    ['failed test', report.failedTests.map((f) => `${f.where}\n${f.error}`)],
+    [
+      'error outside a test (a hook or the file)',
+      report.outsideTests.map((f) => `${f.where}\n${f.error}`),
+    ],
+    ['unhandled error', report.unhandled],
+  ];
+  for (const [kind, entries] of sections) {
+    for (const entry of entries) console.log(`-- ${kind}: ${entry}`);
+  }
+}
+
 console.log('== Unit tests (vitest) ==');
 const unit = spawnSync(
   bin('vitest'),
-  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    '--reporter=./scripts/vitest-failures.mjs',
+    `--outputFile.json=${vitestJson}`,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 
@@ -64,6 +93,7 @@ if (e2eReport?.stats) {
   totals.failed += 1;
 }
 if (unit.status !== 0 && totals.failed === 0) totals.failed += 1;
+if (unit.status !== 0) printUnitFailures(unit.status);
 if (e2e.status !== 0 && totals.failed === 0) totals.failed += 1;
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

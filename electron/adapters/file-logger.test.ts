@@ -9,7 +9,8 @@ import { maskSecrets } from './secret-masking';
 
 const folders: string[] = [];
 afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders.splice(0))
+    rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
 });
 function dataFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'meterdesk-log-'));

@@ -54,7 +54,7 @@ beforeAll(() => {
 
 afterAll(() => {
   process.umask(originalUmask);
-  rmSync(scratch, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe.runIf(unix)('files at rest', () => {

@@ -25,7 +25,7 @@ beforeAll(() => {
   symlinkSync(join(root, 'secret.txt'), join(rendererDir, 'assets', 'link.js'));
   handler = createAppProtocolHandler({ rendererDir });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 
 describe('app:// scheme', () => {
   it('is registered standard and secure, without bypassing CSP', () => {

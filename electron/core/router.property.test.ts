@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 /** A call's answer is a Result: { ok: true, value } or { ok: false, error: { code, message } }. */

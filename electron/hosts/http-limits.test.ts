@@ -35,7 +35,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((host) => host.close()));
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 
 async function startHost(limits: Partial<HttpHostLimits> = {}, now?: () => number) {
   const logger = createMemoryLogger();

@@ -114,7 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host.close();
-  rmSync(root, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('browser host: binding', () => {

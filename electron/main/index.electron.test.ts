@@ -215,7 +215,7 @@ afterAll(async () => {
   expect(willQuit).toHaveLength(1);
   for (const listener of willQuit) listener({ preventDefault: () => undefined });
   await vi.waitFor(() => expect(fake.calls.quit).toBeGreaterThan(0), { timeout: 30_000 });
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 }, 60_000);
 
 describe('the desktop app composed with fake Electron', () => {

@@ -606,7 +606,7 @@ describe('LookupEvents rules', () => {
 describe('CloudTrail persistence', () => {
   const dirs: string[] = [];
   afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
   function tempDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'ct-store-'));

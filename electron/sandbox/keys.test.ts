@@ -29,7 +29,7 @@ describe('RegisterUsage keys', () => {
       // Stable across restarts.
       expect(loadOrCreateKeys(dir)).toEqual(keys);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
 
@@ -52,7 +52,7 @@ describe('RegisterUsage keys', () => {
       ) as RegisterUsageKeys;
       expect(stored).toEqual(keys);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
 

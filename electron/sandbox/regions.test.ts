@@ -231,7 +231,7 @@ describe('a data folder keeps its home region', () => {
       expect(again.sandbox.regions).toEqual(['eu-west-1', 'us-east-1', 'ap-southeast-2']);
       await again.close();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
 });

@@ -9,7 +9,8 @@ import { createSettingsService } from './settings';
 
 const folders: string[] = [];
 afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders.splice(0))
+    rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('settings service', () => {

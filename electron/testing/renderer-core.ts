@@ -46,6 +46,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await host.close();
     await core.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
   };
 }

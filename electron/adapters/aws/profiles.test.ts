@@ -96,7 +96,7 @@ describe('AWS profile listing', () => {
     writeFileSync(env.AWS_CONFIG_FILE ?? '', CONFIG);
     writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE ?? '', CREDENTIALS);
   });
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 3 }));
 
   it('honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, else ~/.aws', () => {
     expect(configFilePath(env)).toBe(join(home, 'elsewhere', 'my-config'));
@@ -192,7 +192,7 @@ describe('AWS profile listing', () => {
       const names = (await readProfiles(files, 1)).profiles.map((p) => p.name);
       expect(names).toEqual(['quoted-name', 'via-services']);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
 

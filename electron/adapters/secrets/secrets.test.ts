@@ -55,7 +55,7 @@ describe('safeStorage SecretStore', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'meterdesk-secrets-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
 
   it('round-trips a secret when encryption is available, and stores only ciphertext', () => {
     const safeStorage = fakeSafeStorage({ available: true });

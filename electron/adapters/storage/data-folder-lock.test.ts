@@ -15,7 +15,7 @@ function folder(): string {
   return dir;
 }
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 function refusal(run: () => unknown): AppError {

@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.close();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('appending column batches', () => {

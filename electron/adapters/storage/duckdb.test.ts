@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.close();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 const readOnly = (sql: string, timeoutMs = 5_000, signal?: AbortSignal) =>

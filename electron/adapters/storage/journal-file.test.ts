@@ -22,7 +22,7 @@ function tempDir(): string {
   return dir;
 }
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('journal file on disk', () => {

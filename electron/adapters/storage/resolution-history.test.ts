@@ -19,7 +19,7 @@ function historyPath(): string {
   return join(dir, 'customers', 'resolutions.jsonl');
 }
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 const entry = (n: number): ResolutionEntry => ({

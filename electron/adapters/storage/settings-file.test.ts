@@ -14,7 +14,7 @@ beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-settings-file-'));
 });
 afterEach(() => {
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('a damaged settings.json', () => {

@@ -89,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('a replayed submission is billed once everywhere', () => {

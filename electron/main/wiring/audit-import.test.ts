@@ -114,7 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('importing CloudTrail log files', () => {

@@ -19,7 +19,7 @@ let core: Core | undefined;
 
 afterAll(async () => {
   await core?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 async function call<C extends Channel>(channel: C, input: unknown): Promise<ChannelOutput<C>> {

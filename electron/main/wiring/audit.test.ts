@@ -159,7 +159,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('audit channels through the real core and sandbox', () => {
@@ -424,7 +424,7 @@ describe('audit channels through the real core and sandbox', () => {
       });
       if (!tampered.error) expect(tampered.status).not.toBe(0);
     } finally {
-      rmSync(unpacked, { recursive: true, force: true });
+      rmSync(unpacked, { recursive: true, force: true, maxRetries: 3 });
     }
 
     // The explorer's filter instead: its records go into records.parquet.

@@ -218,7 +218,7 @@ describe('connections against the sandbox', () => {
   afterAll(async () => {
     await close();
     await t.close();
-    rmSync(home, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true, maxRetries: 3 });
   });
 
   it('keeps the sandbox built in and active by default', async () => {

@@ -95,7 +95,7 @@ async function boot(wrap?: (api: AgreementApi) => AgreementApi): Promise<Harness
   cleanups.push(async () => {
     await closer.core.close();
     await t.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
   });
   const state = (await t.admin<AdminState>('GET', '/_sandbox/state')).body;
   const product = state.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');

@@ -88,7 +88,7 @@ afterAll(async () => {
   // Closing twice is harmless; the last test closes them before scanning.
   await host.close().catch(() => undefined);
   await core.close().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('customers channels through the browser host', () => {

@@ -37,7 +37,7 @@ describe('tags the model allows are billed', () => {
     });
     cleanups.push(async () => {
       await core.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
     });
     const world = JSON.parse(
       readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8'),

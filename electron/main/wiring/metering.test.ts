@@ -230,7 +230,7 @@ describe('metering input channels through the router', () => {
   });
   afterAll(async () => {
     await sandbox.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   it('metering:validate rejects the same records, with the same codes, as the renderer flags', async () => {

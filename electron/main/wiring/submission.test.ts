@@ -35,7 +35,7 @@ async function boot(dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-
   core.bus.subscribe((e) => events.push(e));
   cleanups.push(async () => {
     await core.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
   });
   return { core, events, dataDir };
 }

@@ -112,7 +112,7 @@ export async function startTestSandbox(
     async close(keepData = false) {
       for (const client of clients) client.destroy();
       await sandbox.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }

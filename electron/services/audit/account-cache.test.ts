@@ -111,7 +111,7 @@ describe('account cache', () => {
     expect(segments).toEqual([{ compression: 'ZSTD' }]);
     expect((await again.cache.readRaw('ev-199'))?.text).toBe(meteringEvent(199).cloudTrailEvent);
     await again.close();
-    await rm(t.dir, { recursive: true, force: true });
+    await rm(t.dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   it('a write that fails leaves no event, record or code behind', async () => {

@@ -177,7 +177,7 @@ describe('the aggregate’s calls and error codes', () => {
   });
   afterAll(async () => {
     await t.close();
-    await rm(t.dir, { recursive: true, force: true });
+    await rm(t.dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   it('are the same from a cache the previous schema wrote (its failures rollup built on open)', async () => {

@@ -118,7 +118,7 @@ describe('billed once in the cache', () => {
     expect(agg.totals).toMatchObject({ records: 4, successQuantity: 705 });
     expect(await billingOf(reopened)).toMatchObject({ 'ev-replay#0': 'replay' });
     await reopened.close();
-    await rm(t.dir, { recursive: true, force: true });
+    await rm(t.dir, { recursive: true, force: true, maxRetries: 3 });
     t = { ...t, close: () => Promise.resolve() };
   });
 });

@@ -325,7 +325,7 @@ describe('the Query tab: refusals, limits, exports and saved queries', () => {
     expect(back.getRowsJson()).toEqual([['50', '1185']]);
     c.closeSync();
     reader.closeSync();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   it('keeps saved queries beside the built-in ones, which cannot be overwritten', () => {

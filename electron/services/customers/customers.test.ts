@@ -138,7 +138,7 @@ function useAppDir(prefix: string): void {
   });
   afterAll(() => {
     expectNoTokenOnDisk();
-    rmSync(appDir, { recursive: true, force: true });
+    rmSync(appDir, { recursive: true, force: true, maxRetries: 3 });
   });
 }
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sb.close();
-  rmSync(work, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true, maxRetries: 3 });
 });
 
 async function setUp(name: string) {

@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sb.close();
-  if (!process.env.KEEP_CRASH) rmSync(work, { recursive: true, force: true });
+  if (!process.env.KEEP_CRASH) rmSync(work, { recursive: true, force: true, maxRetries: 3 });
   else console.log(work);
 });
 

@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb.close();
   for (const file of files) await file.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 afterEach(async () => {
   await sb.admin('POST', '/_sandbox/reset');

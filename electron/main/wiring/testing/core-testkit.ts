@@ -36,7 +36,7 @@ export async function bootCore(
     dataDir,
     close: async (keep = false) => {
       await core.close();
-      if (!keep) rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }

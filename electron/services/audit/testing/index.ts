@@ -87,7 +87,7 @@ export async function openTestCache(accountId = TEST_ACCOUNT, dir?: string): Pro
     dir: folder,
     close: async () => {
       await cache.close();
-      if (dir === undefined) await rm(folder, { recursive: true, force: true });
+      if (dir === undefined) await rm(folder, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
