@@ -2,45 +2,20 @@
 // billed once in the Journal, the audit totals, the per-customer aggregates, the CSV export and
 // the evidence pack, and each CloudTrail event is attributed to the submission and call that
 // sent it (by request id), not to the first one.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelOutput } from '../../../shared/contract';
+import { describe, expect, it } from 'vitest';
 import type { UsageRecord } from '../../../shared/metering';
-import { createMemoryLogger } from '../../core/logger';
-import { createConfStore } from '../../adapters/storage/conf-store';
-import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { unzipEvidence } from '../../services/audit/testing';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
-import { startCore, type Core } from '../core';
+import { adminState, finished, until, useFileCore } from './testing/core-testkit';
 import { pinnedClock } from '../../testing/time';
 
-let dataDir: string;
-let core: Core;
 const clock = pinnedClock();
-
-async function call<C extends Channel>(channel: C, input: unknown): Promise<ChannelOutput<C>> {
-  const result = await core.router.call(channel, input, { host: 'test' });
-  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
-  return result.value as ChannelOutput<C>;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const shared = useFileCore(clock.now, { sandboxHistoryEvents: 20, settings: 'file' });
+const call = shared.call;
 
 /** Three good records of the sandbox's first legacy SaaS product, one per recent hour. */
 function threeRecords(): UsageRecord[] {
-  const state = JSON.parse(
-    readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8'),
-  ) as AdminState;
+  const state = adminState(shared.dataDir);
   const now = clock.now();
   const product = state.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
   const suspended = new Set(state.customers.filter((c) => c.suspended).map((c) => c.awsAccountId));
@@ -68,29 +43,9 @@ function threeRecords(): UsageRecord[] {
 
 async function submit(records: UsageRecord[]): Promise<string> {
   const { submissionId } = await call('metering:submit', { operation: 'BatchMeterUsage', records });
-  await until(async () => {
-    const s = await call('metering:submission-status', { submissionId });
-    return s.state === 'running' ? undefined : s;
-  });
+  await finished(shared.core, submissionId);
   return submissionId;
 }
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-billed-once-'));
-  core = await startCore({
-    host: 'browser',
-    dataDir,
-    settingsStore: createConfStore(dataDir, 'settings'),
-    logger: createMemoryLogger(),
-    sandboxHistoryEvents: 20,
-    now: clock.now,
-  });
-});
-
-afterAll(async () => {
-  await core.close();
-  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
-});
 
 describe('a replayed submission is billed once everywhere', () => {
   it('journal, audit totals, aggregates, export and evidence agree; events go to their own sends', async () => {
@@ -119,7 +74,7 @@ describe('a replayed submission is billed once everywhere', () => {
     await until(async () => {
       const s = await call('audit:sync-status', { taskId });
       return s && s.state !== 'running' ? s : undefined;
-    });
+    }, 60_000);
     const mine = { text: [{ column: 'meteringRecordId', op: 'in', values: [...new Set(ids)] }] };
     const rows = await call('audit:query', { filter: mine, limit: 100 });
     expect(rows.total).toBe(6);

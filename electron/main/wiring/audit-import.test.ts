@@ -2,40 +2,17 @@
 // sent in parts, a truncated event of a call this app sent filled in from the journal by request
 // id, a retry pair billed once, a file imported twice with nothing counted twice, an unreadable
 // file explained, and the events merged with a later sync by event id.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_RETENTION_MS } from '../../../shared/audit';
 import { TRAIL_PART_MAX_CHARS } from '../../../shared/channels/audit';
-import type { Channel, ChannelOutput } from '../../../shared/contract';
-import { createMemoryLogger } from '../../core/logger';
-import { createConfStore } from '../../adapters/storage/conf-store';
-import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
-import { startCore, type Core } from '../core';
+import { adminState, finished, until, useFileCore } from './testing/core-testkit';
 import { pinnedClock } from '../../testing/time';
 
-let dataDir: string;
-let core: Core;
 const clock = pinnedClock();
+const shared = useFileCore(clock.now, { sandboxHistoryEvents: 20, settings: 'file' });
+const call = shared.call;
 const HOUR = 3_600_000;
-
-async function call<C extends Channel>(channel: C, input: unknown): Promise<ChannelOutput<C>> {
-  const result = await core.router.call(channel, input, { host: 'test' });
-  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
-  return result.value as ChannelOutput<C>;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Sends a file's text as the renderer does: parts, then the last one. */
 async function importText(fileName: string, text: string) {
@@ -100,28 +77,9 @@ function trailRecord(id: string, at: number, account: string, extra: Rec): Rec {
   };
 }
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-trail-import-'));
-  core = await startCore({
-    host: 'browser',
-    dataDir,
-    settingsStore: createConfStore(dataDir, 'settings'),
-    logger: createMemoryLogger(),
-    sandboxHistoryEvents: 20,
-    now: clock.now,
-  });
-});
-
-afterAll(async () => {
-  await core.close();
-  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
-});
-
 describe('importing CloudTrail log files', () => {
   it('fills a truncated event of this app’s call from the journal, bills a retry pair once, skips repeats', async () => {
-    const state = JSON.parse(
-      readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8'),
-    ) as AdminState;
+    const state = adminState(shared.dataDir);
     const account = state.sellerAccountId;
     const product = state.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
     const sub = state.subscriptions.find(
@@ -150,10 +108,7 @@ describe('importing CloudTrail log files', () => {
         },
       ],
     });
-    await until(async () => {
-      const s = await call('metering:submission-status', { submissionId });
-      return s.state === 'running' ? undefined : s;
-    });
+    await finished(shared.core, submissionId);
     const sent = await call('journal:submission', { submissionId });
     const requestId = sent.calls[0]?.requestId;
     const mine = sent.rows[0]?.meteringRecordId;
@@ -257,7 +212,7 @@ describe('importing CloudTrail log files', () => {
     await until(async () => {
       const s = await call('audit:sync-status', { taskId });
       return s && s.state !== 'running' ? s : undefined;
-    });
+    }, 60_000);
     const after = await call('audit:query', {
       filter: {
         text: [
@@ -274,9 +229,7 @@ describe('importing CloudTrail log files', () => {
   }, 90_000);
 
   it('holds the files of one import and tells them stored with the last (answers pass the contract)', async () => {
-    const state = JSON.parse(
-      readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8'),
-    ) as AdminState;
+    const state = adminState(shared.dataDir);
     const account = state.sellerAccountId;
     const usage = {
       dimension: 'users',

@@ -1,33 +1,22 @@
 // Upgrading from a version that kept the audit cache as JSONL files: the first use of the audit
 // screen moves it into the account's cache database with a progress bar (task:progress), then
 // the old files go; nothing is touched before that first use.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AnyEvent, Channel, ChannelOutput } from '../../../shared/contract';
-import { createMemoryLogger } from '../../core/logger';
-import { createConfStore } from '../../adapters/storage/conf-store';
 import { SANDBOX_SELLER_ACCOUNT_ID } from '../../sandbox/world';
 import { meteringEvent } from '../../services/audit/testing';
 import { pinnedClock } from '../../testing/time';
-import { startCore, type Core } from '../core';
+import { bootCore, call } from './testing/core-testkit';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-audit-migrate-'));
 const clock = pinnedClock();
-let core: Core | undefined;
+let booted: Awaited<ReturnType<typeof bootCore>> | undefined;
 
 afterAll(async () => {
-  await core?.close();
-  rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  await booted?.close();
 });
-
-async function call<C extends Channel>(channel: C, input: unknown): Promise<ChannelOutput<C>> {
-  if (!core) throw new Error('no core');
-  const result = await core.router.call(channel, input, { host: 'test' });
-  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
-  return result.value as ChannelOutput<C>;
-}
 
 describe('an audit cache from an earlier version', () => {
   it('is moved into the cache database on first use, with progress, and the old files go', async () => {
@@ -48,19 +37,11 @@ describe('an audit cache from an earlier version', () => {
     writeFileSync(join(auditDir, `${prefix}.events.jsonl`), `${lines.join('\n')}\n`);
     writeFileSync(join(auditDir, `${prefix}.sync.json`), JSON.stringify({ coverage: [] }));
 
-    const events: AnyEvent[] = [];
-    core = await startCore({
-      host: 'browser',
-      dataDir,
-      settingsStore: createConfStore(dataDir, 'settings'),
-      logger: createMemoryLogger(),
-      sandboxHistoryEvents: 10,
-      now: () => clock.now(),
-    });
-    core.bus.subscribe((e) => events.push(e));
+    booted = await bootCore(clock.now, dataDir, { sandboxHistoryEvents: 10, settings: 'file' });
+    const { core, events } = booted;
     expect(readdirSync(auditDir).some((n) => n.endsWith('.duckdb'))).toBe(false);
 
-    const info = await call('audit:info', {});
+    const info = await call(core, 'audit:info', {});
     expect(info.events).toBe(300);
     expect(info.rows).toBe(600);
     const progress = events.flatMap((e) =>
@@ -69,7 +50,7 @@ describe('an audit cache from an earlier version', () => {
     expect(progress.at(-1)).toMatchObject({ finished: true });
     expect(existsSync(join(auditDir, `${prefix}.events.jsonl`))).toBe(false);
     expect(existsSync(join(auditDir, `${SANDBOX_SELLER_ACCOUNT_ID}.duckdb`))).toBe(true);
-    const raw = await call('audit:raw', { eventId: 'ev-42' });
+    const raw = await call(core, 'audit:raw', { eventId: 'ev-42' });
     expect(raw.text).toBe(meteringEvent(42, 'us-east-1', 2, base).cloudTrailEvent);
   });
 });

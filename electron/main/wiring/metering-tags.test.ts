@@ -1,47 +1,17 @@
 // Tags as the model allows them, end to end: the model's TagValue pattern ^[a-zA-Z0-9+ -=._:\/@]+$
 // has a space-to-'=' range, so "R&D, EMEA" is valid (AWS-FACTS §0.1). A CSV whose tag column holds
 // it imports as ready, plans, and is billed by the built-in sandbox through the real core.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Channel, ChannelOutput } from '../../../shared/contract';
-import { createMemoryLogger } from '../../core/logger';
-import { createMemoryStore } from '../../adapters/storage/memory-store';
-import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
+import { describe, expect, it } from 'vitest';
 import { pinnedClock } from '../../testing/time';
-import { startCore, type Core } from '../core';
+import { adminState, finished, useFileCore } from './testing/core-testkit';
 
 const clock = pinnedClock();
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function call<C extends Channel>(core: Core, channel: C, input: unknown) {
-  const result = await core.router.call(channel, input, { host: 'test' });
-  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
-  return result.value as ChannelOutput<C>;
-}
+const shared = useFileCore(clock.now);
+const call = shared.call;
 
 describe('tags the model allows are billed', () => {
   it('"R&D, EMEA" in a CSV tag column: ready, planned and billed by the sandbox', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-tags-'));
-    const core = await startCore({
-      host: 'browser',
-      dataDir,
-      settingsStore: createMemoryStore(),
-      logger: createMemoryLogger(),
-      sandboxHistoryEvents: 0,
-      now: clock.now,
-    });
-    cleanups.push(async () => {
-      await core.close();
-      rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
-    });
-    const world = JSON.parse(
-      readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8'),
-    ) as AdminState;
+    const world = adminState(shared.dataDir);
     const product = world.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
     const suspended = new Set(
       world.customers.filter((c) => c.suspended).map((c) => c.awsAccountId),
@@ -65,25 +35,20 @@ describe('tags the model allows are billed', () => {
       'product,customer_identifier,dimension,quantity,timestamp,tag:cost center',
       `${product.productCode},${sub.customerIdentifier},${dimension},7,${hour},"R&D, EMEA"`,
     ].join('\r\n');
-    const imported = await call(core, 'metering:import-csv', { text: csv, aggregate: false });
+    const imported = await call('metering:import-csv', { text: csv, aggregate: false });
     if (imported.status !== 'done') throw new Error('expected the import to finish');
     expect(imported.summary.ready).toBe(1);
     expect(imported.ready[0]?.draft.allocations).toEqual([
       { quantity: '7', tags: [{ key: 'cost center', value: 'R&D, EMEA' }] },
     ]);
 
-    const plan = await call(core, 'metering:plan', {
+    const plan = await call('metering:plan', {
       records: [],
       importHandle: imported.summary.handle,
     });
     expect(plan.errorCount).toBe(0);
-    const { submissionId } = await call(core, 'metering:submit', { planId: plan.planId });
-    const end = performance.now() + 20_000;
-    let status = await call(core, 'metering:submission-status', { submissionId });
-    while (status.state === 'running' && performance.now() < end) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      status = await call(core, 'metering:submission-status', { submissionId });
-    }
+    const { submissionId } = await call('metering:submit', { planId: plan.planId });
+    const status = await finished(shared.core, submissionId);
     expect(status.state).toBe('finished');
     expect(status.outcomes.map((o) => o.status)).toEqual(['Success']);
     expect(status.outcomes[0]?.meteringRecordId).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,20 +1,18 @@
 // The submission and journal channels through the real core (router, engine, disk journal,
 // built-in sandbox): submit → progress events → outcomes; journal query/export/verify/sent-index;
 // an interrupted submission found on start and resumed with exactly its unresolved records.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnyEvent, ChannelOutput, Channel } from '../../../shared/contract';
 import type { UsageRecord } from '../../../shared/metering';
 import { createMemoryLogger } from '../../core/logger';
 import { createMemoryStore } from '../../adapters/storage/memory-store';
 import { createJournalFile } from '../../adapters/storage/journal-file';
 import { createJournal } from '../../services/journal/journal';
-import type { AdminState } from '../../sandbox/testing/sandbox-testkit';
 import { startCore, type Core } from '../core';
-import { SANDBOX_ID_PREFIX } from '../../services/metering/catalog';
 import { pinnedClock } from '../../testing/time';
+import { adminState, bootCore, call, sandboxRecords, until } from './testing/core-testkit';
 
 const clock = pinnedClock();
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,83 +20,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function boot(dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-'))) {
-  const core = await startCore({
-    host: 'browser',
-    dataDir,
-    settingsStore: createMemoryStore(),
-    logger: createMemoryLogger(),
-    sandboxHistoryEvents: 0,
-    now: clock.now,
-  });
-  const events: AnyEvent[] = [];
-  core.bus.subscribe((e) => events.push(e));
-  cleanups.push(async () => {
-    await core.close();
-    rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
-  });
-  return { core, events, dataDir };
-}
-
-async function call<C extends Channel>(core: Core, channel: C, input: unknown) {
-  const result = await core.router.call(channel, input, { host: 'test' });
-  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
-  return result.value as ChannelOutput<C>;
-}
-
-/** Good legacy records for the sandbox's first legacy SaaS product. */
-function records(state: AdminState, count: number, now: number): UsageRecord[] {
-  const product = state.products.find((p) => p.kind === 'saas' && p.identityModel === 'legacy');
-  const suspended = new Set(state.customers.filter((c) => c.suspended).map((c) => c.awsAccountId));
-  const subs = state.subscriptions.filter(
-    (s) =>
-      s.productCode === product?.productCode &&
-      s.status === 'active' &&
-      !suspended.has(s.customerAwsAccountId) &&
-      s.customerIdentifier !== undefined &&
-      s.activatedAt < now - 30 * 3_600_000,
-  );
-  if (!product || subs.length === 0) throw new Error('no fixture');
-  const hour = Math.floor(now / 3_600_000) * 3_600_000;
-  return Array.from({ length: count }, (_, i): UsageRecord => {
-    const sub = subs[i % subs.length];
-    const dimension = product.dimensions[Math.floor(i / subs.length) % product.dimensions.length];
-    return {
-      productId: `${SANDBOX_ID_PREFIX}${product.productCode}`,
-      operation: 'BatchMeterUsage',
-      productCode: product.productCode,
-      ...(sub?.customerIdentifier === undefined
-        ? {}
-        : { customerIdentifier: sub.customerIdentifier }),
-      dimension: dimension?.name ?? '',
-      quantity: 10 + i,
-      timestamp: new Date(
-        hour - (1 + Math.floor(i / (subs.length * product.dimensions.length))) * 3_600_000,
-      ).toISOString(),
-    };
-  });
-}
-
-/** The built-in sandbox's seeded world, as it persisted it in the data folder. */
-function adminState(dataDir: string): AdminState {
-  return JSON.parse(readFileSync(join(dataDir, 'sandbox', 'world.json'), 'utf8')) as AdminState;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+async function boot(dataDir?: string) {
+  const booted = await bootCore(clock.now, dataDir);
+  cleanups.push(() => booted.close());
+  return booted;
 }
 
 describe('metering:submit and the journal channels', () => {
   it('submits, streams outcomes, and the journal shows, exports and verifies them', async () => {
     const { core, events, dataDir } = await boot();
     const state = adminState(dataDir);
-    const recs = records(state, 30, clock.now());
+    const recs = sandboxRecords(state, 30, clock.now());
     const { submissionId, total } = await call(core, 'metering:submit', {
       operation: 'BatchMeterUsage',
       records: recs,
@@ -176,7 +108,7 @@ describe('metering:submit and the journal channels', () => {
     // First run: learn the world, then stop.
     const first = await boot(dataDir);
     const state = adminState(dataDir);
-    const recs = records(state, 6, clock.now());
+    const recs = sandboxRecords(state, 6, clock.now());
     await first.core.close();
     cleanups.length = 0;
 
@@ -281,7 +213,7 @@ describe('one writer per data folder, and a journal that cannot shrink unseen', 
   it('a journal cut off at a line boundary refuses billing with JOURNAL_BROKEN; archived, a new journal starts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-submit-core-'));
     const first = await boot(dataDir);
-    const recs = records(adminState(dataDir), 3, clock.now());
+    const recs = sandboxRecords(adminState(dataDir), 3, clock.now());
     const finish = async (core: Core, submissionId: string) =>
       until(async () => {
         const s = await call(core, 'metering:submission-status', { submissionId });

@@ -5,9 +5,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { AnyEvent, Channel, ChannelOutput } from '../../../../shared/contract';
 import type { Product, UsageRecord } from '../../../../shared/metering';
 import { createMemoryLogger } from '../../../core/logger';
+import { createConfStore } from '../../../adapters/storage/conf-store';
 import { createMemoryStore } from '../../../adapters/storage/memory-store';
 import type { AdminState } from '../../../sandbox/testing/sandbox-testkit';
 import { SANDBOX_ID_PREFIX } from '../../../services/metering/catalog';
@@ -15,17 +17,26 @@ import { startCore, type Core } from '../../core';
 
 export type BootedCore = { core: Core; events: AnyEvent[]; dataDir: string };
 
+export type BootOptions = {
+  /** CloudTrail history the built-in sandbox seeds (none by default). */
+  sandboxHistoryEvents?: number;
+  /** Settings kept in memory (default) or in the data folder's settings file. */
+  settings?: 'memory' | 'file';
+};
+
 /** Starts a core on `dataDir` (a new temporary folder by default); `close` stops and deletes. */
 export async function bootCore(
   now: () => number,
   dataDir = mkdtempSync(join(tmpdir(), 'meterdesk-core-')),
+  options: BootOptions = {},
 ): Promise<BootedCore & { close: (keep?: boolean) => Promise<void> }> {
   const core = await startCore({
     host: 'browser',
     dataDir,
-    settingsStore: createMemoryStore(),
+    settingsStore:
+      options.settings === 'file' ? createConfStore(dataDir, 'settings') : createMemoryStore(),
     logger: createMemoryLogger(),
-    sandboxHistoryEvents: 0,
+    sandboxHistoryEvents: options.sandboxHistoryEvents ?? 0,
     now,
   });
   const events: AnyEvent[] = [];
@@ -38,6 +49,40 @@ export async function bootCore(
       await core.close();
       if (!keep) rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
     },
+  };
+}
+
+export type FileCore = BootedCore & {
+  call: <C extends Channel>(channel: C, input: unknown) => Promise<ChannelOutput<C>>;
+};
+
+/**
+ * One core for all of a test file: booted before its first test, closed (and its folder
+ * deleted) after its last. The fields are read once the core is up, inside tests.
+ */
+export function useFileCore(now: () => number, options: BootOptions = {}): FileCore {
+  let booted: Awaited<ReturnType<typeof bootCore>> | undefined;
+  beforeAll(async () => {
+    booted = await bootCore(now, undefined, options);
+  });
+  afterAll(async () => {
+    await booted?.close();
+  });
+  const current = (): BootedCore => {
+    if (!booted) throw new Error('the core starts in beforeAll: read it inside a test');
+    return booted;
+  };
+  return {
+    get core() {
+      return current().core;
+    },
+    get events() {
+      return current().events;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    call: (channel, input) => call(current().core, channel, input),
   };
 }
 
