@@ -23,7 +23,7 @@ const MAX_TRAIL_FILE_CHARS = 500_000_000;
  * enough that a write's fixed cost is shared by many files, small enough to keep main's memory
  * low (one batch being stored and one filling).
  */
-export const HOLD_MAX = { events: 5_000, chars: 40_000_000 };
+export const HOLD_MAX = { events: 5_000, chars: 16_000_000 };
 
 /** A read file whose events wait to be stored; its summary is completed when they are. */
 export type HeldFile = { summary: TrailFileSummary; events: StoredEvent[] };
@@ -151,7 +151,12 @@ export function createTrailImporter(deps: TrailImporterDeps) {
     if (files.length === 0) return;
     session.storing = storeTrailFiles(session.cache, files).then(() => {
       session.finished.push(...files.map((f) => f.summary));
-      if (files.some((f) => f.summary.added > 0)) deps.emitChanged(session.cache.version());
+      // Only a notice to open windows: the files are stored whether or not it goes out.
+      try {
+        if (files.some((f) => f.summary.added > 0)) deps.emitChanged(session.cache.version());
+      } catch {
+        // Windows refresh on their next question instead.
+      }
     });
   }
 
