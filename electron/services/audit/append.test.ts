@@ -100,4 +100,36 @@ describe('the daily rollup under writes one at a time', () => {
       { billing: 'unknown', n: 2 },
     ]);
   });
+
+  it('adds a write’s Failed records to the failures rollup, and nothing for a write without any', async () => {
+    t = await openTestCache(ACCOUNT);
+    const writes: ParsedAuditEvent[][] = [
+      [
+        event('ev-f1', 5, [
+          { customer: '444455556666', hour: HOUR, status: 'Failed' },
+          { customer: '444455556666', hour: HOUR, status: 'Success', mrid: 'mr-9' },
+        ]),
+      ],
+      [
+        event('ev-ok', 15, [
+          { customer: '777788889999', hour: HOUR, status: 'Success', mrid: 'mr-8' },
+        ]),
+      ],
+      [event('ev-f2', 25, [{ customer: '777788889999', hour: null, status: 'Failed' }])],
+    ];
+    for (const write of writes) await t.cache.store(storedEvents(write));
+    const test = t;
+    const failures = () =>
+      test.cache.db.all(
+        `SELECT usage_day, event_day, party_code, status::VARCHAR AS status, event_seq, records
+         FROM ${test.cache.tables.failures} ORDER BY ALL`,
+      );
+    const kept = await failures();
+    expect(kept.map((r) => [r.event_seq, r.records])).toEqual([
+      [0, 1],
+      [2, 1],
+    ]);
+    await test.cache.db.write((tx) => rebuildDaily(tx, test.cache.tables));
+    expect(kept).toEqual(await failures());
+  });
 });

@@ -198,7 +198,9 @@ export async function storeRows(
     // New rows only add to their groups; a stored row that changed standing moves between
     // groups, so its days are summed again.
     if (replays.nowReplay.length + replays.nowBilled.length === 0) {
-      await addToDaily(tx, T, options.firstSeq);
+      await addToDaily(tx, T, options.firstSeq, {
+        failed: fresh.some((e) => e.parsed.rows.some((r) => r.status === 'Failed')),
+      });
     } else {
       await refreshDaily(tx, T, touchedDays(fresh));
     }

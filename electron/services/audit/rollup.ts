@@ -82,20 +82,25 @@ const DAILY_KEYS = [
 /**
  * Adds the records a write appended (event_seq from `firstSeq` on) to the rollups: their sums
  * merged into the daily rows of their groups, new groups inserted, their failures added (keyed
- * by event, so always new). Exact only when the write changed no stored record's standing;
- * otherwise `refreshDaily` redoes the touched days.
+ * by event, so always new; a write without Failed records has none to add). Exact only when the
+ * write changed no stored record's standing; otherwise `refreshDaily` redoes the touched days.
  */
-export async function addToDaily(tx: SqlSession, T: Tables, firstSeq: number): Promise<void> {
+export async function addToDaily(
+  tx: SqlSession,
+  T: Tables,
+  firstSeq: number,
+  appended: { failed: boolean },
+): Promise<void> {
   const on = DAILY_KEYS.map((k) => `d.${k} IS NOT DISTINCT FROM n.${k}`).join(' AND ');
-  const appended = `event_seq >= ${String(firstSeq)}`;
+  const newRows = `event_seq >= ${String(firstSeq)}`;
   await tx.run(
     `MERGE INTO ${T.daily} AS d
-     USING (${selectDaily(T, appended)}) AS n
+     USING (${selectDaily(T, newRows)}) AS n
      ON ${on}
      WHEN MATCHED THEN UPDATE SET records = d.records + n.records, quantity = d.quantity + n.quantity
      WHEN NOT MATCHED THEN INSERT BY NAME`,
   );
-  await tx.run(insertFailures(T, appended));
+  if (appended.failed) await tx.run(insertFailures(T, newRows));
 }
 
 /** Rebuilds both rollups (after a bulk load, a region cleared, or an older schema). */
