@@ -9,11 +9,14 @@ import { chmod, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BIGINT,
+  BLOB,
   BOOLEAN,
   DOUBLE,
   DuckDBConnection,
+  DuckDBBlobValue,
   DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBScalarFunction,
   DuckDBTypeId,
   ENUM,
   INTEGER,
@@ -29,6 +32,7 @@ import {
 import {
   SqlRefused,
   SqlStopped,
+  UNPACK_TEXT_SQL,
   type AppendColumn,
   type AppendType,
   type AuditDb,
@@ -41,6 +45,7 @@ import {
   type SqlSession,
 } from '../../services/audit/db';
 import { fillColumn } from './duckdb-append';
+import { createTextPacker, unpackText } from './text-packer';
 
 export type DuckDbAuditOptions = {
   /** The folder holding one `<account>.duckdb` per account. */
@@ -119,6 +124,9 @@ export async function openDuckDbAuditDb(
   setup.closeSync();
 
   const writer = await instance.connect();
+  // In the instance's catalog: every connection made after this one, the read-only ones too.
+  writer.registerScalarFunction(unpackTextFunction());
+  const packer = createTextPacker();
   let writeQueue: Promise<unknown> = Promise.resolve();
   const idle: DuckDBConnection[] = [];
   const waiting: ((c: DuckDBConnection) => void)[] = [];
@@ -280,6 +288,7 @@ export async function openDuckDbAuditDb(
     write,
     readOnly,
     exportFile,
+    packText: (texts) => packer.pack(texts),
     async sizeOnDisk() {
       let total = 0;
       for (const file of [path, `${path}.wal`]) {
@@ -298,8 +307,26 @@ export async function openDuckDbAuditDb(
       for (const c of [...idle, writer]) c.closeSync();
       idle.length = 0;
       instance.closeSync();
+      await packer.close();
     },
   };
+}
+
+/** `inflate_text(BLOB) → VARCHAR`: a text packed by `packText`, read back (NULL stays NULL). */
+function unpackTextFunction(): DuckDBScalarFunction {
+  return DuckDBScalarFunction.create({
+    name: UNPACK_TEXT_SQL,
+    returnType: VARCHAR,
+    parameterTypes: [BLOB],
+    mainFunction: (_info, input, output) => {
+      const packed = input.getColumnVector(0);
+      for (let i = 0; i < input.rowCount; i++) {
+        const value = packed.getItem(i);
+        output.setItem(i, value instanceof DuckDBBlobValue ? unpackText(value.bytes) : null);
+      }
+      output.flush();
+    },
+  });
 }
 
 function refused(error: unknown): SqlRefused {
@@ -399,6 +426,8 @@ function duckType(type: AppendType): DuckDBType {
       return BOOLEAN;
     case 'VARCHAR':
       return VARCHAR;
+    case 'BLOB':
+      return BLOB;
   }
 }
 

@@ -16,7 +16,15 @@ import {
 import { storeRows, type StoredEvent } from './append';
 import { clusterDue, clusterRecords } from './cluster';
 import { rebuildDaily } from './rollup';
-import { SCHEMA_VERSION, storeStatements, tables, viewStatements, type Tables } from './schema';
+import {
+  SCHEMA_VERSION,
+  packedRawStatements,
+  rawTextSql,
+  storeStatements,
+  tables,
+  viewStatements,
+  type Tables,
+} from './schema';
 
 export type AccountCache = {
   accountId: string;
@@ -90,11 +98,13 @@ async function writeMeta(tx: SqlSession, T: Tables, key: string, value: string):
   await tx.run(`INSERT INTO ${T.meta} VALUES ($1, $2)`, [key, value]);
 }
 
-/** Tables, views and bookkeeping; refuses a cache a newer schema wrote. */
+/**
+ * Tables, views and bookkeeping, an older cache's tables brought up to date; refuses a cache a
+ * newer schema wrote.
+ */
 async function prepare(db: AuditDb, T: Tables, accountId: string): Promise<void> {
   await db.write(async (tx) => {
     for (const sql of storeStatements(db.catalog)) await tx.run(sql);
-    for (const sql of viewStatements(db.catalog, accountId)) await tx.run(sql);
   });
   const version = await readMeta(db, T, 'schema_version');
   if (version !== undefined && Number(version) > SCHEMA_VERSION) {
@@ -106,6 +116,12 @@ async function prepare(db: AuditDb, T: Tables, accountId: string): Promise<void>
     // Version 1 had no failures rollup: the table was just made, empty; the rollups are
     // rebuilt from the records with the new version.
     if (version !== undefined && Number(version) < 2) await rebuildDaily(tx, T);
+    // Before version 3 the raw text was the only form; it stays where it is.
+    if (version !== undefined && Number(version) < 3) {
+      for (const sql of packedRawStatements(db.catalog)) await tx.run(sql);
+    }
+    // The views name the current columns, so they come after the tables are up to date.
+    for (const sql of viewStatements(db.catalog, accountId)) await tx.run(sql);
     await writeMeta(tx, T, 'schema_version', String(SCHEMA_VERSION));
     await writeMeta(tx, T, 'account_id', accountId);
   });
@@ -138,12 +154,17 @@ async function createStorer(
   // next one hands out more.
   let storing: Promise<unknown> = Promise.resolve();
 
-  async function storeNow(events: readonly StoredEvent[], options: StoreOptions): Promise<number> {
+  async function storeNow(
+    events: readonly StoredEvent[],
+    packing: Promise<Uint8Array[]>,
+    options: StoreOptions,
+  ): Promise<number> {
     if (events.length === 0) return 0;
+    const packed = await packing;
     let added: { events: number; rows: number; newIds: readonly string[] };
     try {
       added = await db.write(async (tx) => {
-        const result = await storeRows(tx, T, dicts, events, {
+        const result = await storeRows(tx, T, dicts, events, packed, {
           firstSeq: nextSeq,
           settleDaily: options.bulk !== true,
         });
@@ -186,7 +207,11 @@ async function createStorer(
 
   return {
     store(events, options = {}) {
-      const run = () => storeNow(events, options);
+      // Packing starts now, while earlier stores are still writing.
+      const packing = db.packText(events.map((e) => e.raw));
+      // Awaited in its turn; a failure is reported there, not as an unhandled rejection.
+      packing.catch(() => undefined);
+      const run = () => storeNow(events, packing, options);
       const next = storing.then(run, run);
       storing = next.catch(() => undefined);
       return next;
@@ -194,6 +219,9 @@ async function createStorer(
     async finishBulk() {
       if ((await readMeta(db, T, 'daily_stale')) !== '1') return;
       await settleBulk(db, T);
+      // The load's log is folded into the database file now rather than left for the next open;
+      // skipped while another transaction is open (the engine checkpoints later by itself).
+      await db.run('CHECKPOINT').catch(() => undefined);
       stale = false;
       changed();
     },
@@ -287,9 +315,10 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
     readSyncState: (region) => readSyncState(db, T, region),
     writeSyncState: (region, state) => writeSyncState(db, T, region, state),
     async readRaw(eventId) {
-      const rows = await db.all(`SELECT region, raw FROM ${T.events} WHERE event_id = $1`, [
-        eventId,
-      ]);
+      const rows = await db.all(
+        `SELECT region, ${rawTextSql()} AS raw FROM ${T.events} WHERE event_id = $1`,
+        [eventId],
+      );
       const row = rows[0];
       return row ? { region: String(row.region), text: String(row.raw) } : null;
     },

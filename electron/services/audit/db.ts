@@ -20,13 +20,28 @@ export type AppendType =
   | 'DOUBLE'
   | 'VARCHAR'
   | 'BOOLEAN'
+  /** Bytes (Uint8Array values). */
+  | 'BLOB'
   | { enum: readonly string[] };
+
+/**
+ * A column of numbers without nulls, in a typed array: Int32Array for INTEGER, Int16Array for
+ * SMALLINT, Float64Array for BIGINT (whole numbers) and DOUBLE, Uint8Array for BOOLEAN (0 or 1)
+ * and for an enum (each value's place in the enum). A large batch skips a value-by-value pass.
+ */
+export type TypedValues = Int32Array | Int16Array | Float64Array | Uint8Array;
 
 /** One column of a batch to append: every column of a batch holds the same number of values. */
 export type AppendColumn = {
   type: AppendType;
-  values: readonly (string | number | boolean | null)[];
+  values: readonly (string | number | boolean | Uint8Array | null)[] | TypedValues;
 };
+
+/**
+ * The SQL function (BLOB → VARCHAR) that gives back a text `packText` packed: the views show
+ * the raw record as text with it.
+ */
+export const UNPACK_TEXT_SQL = 'inflate_text';
 
 export type SqlSession = {
   all: (sql: string, params?: readonly SqlParam[]) => Promise<SqlRow[]>;
@@ -95,6 +110,11 @@ export type AuditDb = SqlSession & {
     params: readonly SqlParam[],
     options: { format: 'parquet' | 'csv'; readOnly?: Omit<ReadOnlyOptions, 'maxRows'> },
   ) => Promise<Uint8Array>;
+  /**
+   * Each text compressed on its own, off the main thread when there are many (a bulk load's raw
+   * records); `${UNPACK_TEXT_SQL}(bytes)` in SQL gives it back.
+   */
+  packText: (texts: readonly string[]) => Promise<Uint8Array[]>;
   /** Bytes on disk (database file and its write-ahead log). */
   sizeOnDisk: () => Promise<number>;
   close: () => Promise<void>;

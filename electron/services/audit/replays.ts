@@ -94,7 +94,7 @@ async function storedHours(tx: SqlSession, T: Tables, hours: Set<number>): Promi
   const rows = await tx.all(
     `SELECT DISTINCT usage_time // ${String(HOUR_MS)} * ${String(HOUR_MS)} AS hour FROM ${T.records}
      WHERE usage_time >= ${String(from)} AND usage_time < ${String(to)}
-       AND status = 'Success' AND metering_record_id IS NOT NULL`,
+       AND status = 'Success'::${T.status} AND metering_record_id IS NOT NULL`,
   );
   return new Set(rows.map((r) => Number(r.hour)).filter((h) => hours.has(h)));
 }
@@ -119,7 +119,7 @@ async function storedAppearances(
   const rows = await tx.all(
     `SELECT rowid AS rid, metering_record_id AS id, event_time, event_seq, record_index, replay
      FROM ${T.records}
-     WHERE status = 'Success' ${within} AND metering_record_id IN (SELECT unnest(${list.sql}))`,
+     WHERE status = 'Success'::${T.status} ${within} AND metering_record_id IN (SELECT unnest(${list.sql}))`,
     [list.param],
   );
   const byId = new Map<string, Appearance[]>();

@@ -3,11 +3,16 @@
 // shared/audit-sql.ts). One usage record is one row with typed columns; low-cardinality text
 // (customer, dimension, region) is kept as small integer codes, so a filter or a group over
 // 20 million rows reads a few bits per row. Times are epoch milliseconds in the tables and
-// TIMESTAMPs (UTC) in the views. The raw CloudTrail record is kept verbatim, ZSTD-compressed.
+// TIMESTAMPs (UTC) in the views. The raw CloudTrail record is kept verbatim, compressed.
 import { auditStatuses } from '../../../shared/audit';
+import { UNPACK_TEXT_SQL } from './db';
 
-/** 2: the `failures` rollup (built from the records when a version-1 cache opens). */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: the `failures` rollup (built from the records when a version-1 cache opens).
+ * 3: the raw record packed by the app (`raw_packed`); events stored before keep their text in
+ * `raw` (see `rawTextSql`).
+ */
+export const SCHEMA_VERSION = 3;
 
 /**
  * Every status the cache can hold. A superset of today's `auditStatuses`: `Unknown` (AWS's
@@ -93,6 +98,25 @@ export function recordsTable(name: string, T: Tables): string {
       filled_from VARCHAR)`;
 }
 
+/**
+ * The raw record's text. Packed by the app since schema 3 (a bulk load's records are compressed
+ * on a worker thread, and the database writes a ninth of the bytes); events stored before keep
+ * their text, ZSTD-compressed by the database, in `raw`.
+ */
+export function rawTextSql(alias = ''): string {
+  const a = alias === '' ? '' : `${alias}.`;
+  return `coalesce(${a}raw, ${UNPACK_TEXT_SQL}(${a}raw_packed))`;
+}
+
+/** A schema-2 cache's events table made ready for packed raw records (no row is rewritten). */
+export function packedRawStatements(catalog: string): string[] {
+  const T = tables(catalog);
+  return [
+    `ALTER TABLE ${T.events} ALTER COLUMN raw DROP NOT NULL`,
+    `ALTER TABLE ${T.events} ADD COLUMN IF NOT EXISTS raw_packed BLOB`,
+  ];
+}
+
 /** Tables and types, created when missing. */
 export function storeStatements(catalog: string): string[] {
   const T = tables(catalog);
@@ -119,7 +143,8 @@ export function storeStatements(catalog: string): string[] {
       truncated VARCHAR,
       origin VARCHAR NOT NULL,
       record_count INTEGER NOT NULL,
-      raw VARCHAR NOT NULL USING COMPRESSION zstd)`,
+      raw VARCHAR USING COMPRESSION zstd,
+      raw_packed BLOB)`,
     recordsTable(T.records, T),
     `CREATE TABLE IF NOT EXISTS ${T.parties} (
       code INTEGER NOT NULL,
@@ -240,7 +265,7 @@ export function viewStatements(catalog: string, accountId: string): string[] {
       truncated,
       origin,
       record_count AS records,
-      raw
+      ${rawTextSql()} AS raw
     FROM ${T.events}`,
     `CREATE OR REPLACE VIEW ${view('journal_records')} AS
     SELECT submission_id, record_key, epoch_ms(journaled_at) AS journaled_at, operation,
