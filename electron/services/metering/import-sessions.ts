@@ -4,6 +4,7 @@
 // finishes is freed after ten minutes.
 import { IMPORT_IDLE_MS } from '../../../shared/channels/metering';
 import { AppError } from '../../../shared/errors';
+import { createPartUploads } from '../part-uploads';
 import type { ImportResult } from './csv-import';
 
 /** The file an import read and how, so a saved draft can read it again after a restart. */
@@ -31,25 +32,22 @@ export const UPLOAD_IDLE_MS = 10 * 60_000;
 /** An import no screen has kept alive for IMPORT_IDLE_MS was closed without saying so. */
 export { IMPORT_IDLE_MS };
 
-type Upload = { parts: string[]; chars: number; touchedAt: number };
-
 export function createImportSessions(deps: { newId: () => string; now: () => number }) {
-  const uploads = new Map<string, Upload>();
+  const uploads = createPartUploads({
+    newId: deps.newId,
+    maxChars: MAX_UPLOAD_CHARS,
+    tooLargeHint: 'Split it into files of at most a million rows.',
+    // Only idleness ends an upload here: several large files may be on their way at once.
+    maxOpen: Number.POSITIVE_INFINITY,
+    idle: { ms: UPLOAD_IDLE_MS, now: deps.now },
+  });
   const imports = new Map<string, ImportSession>();
-
-  const uploadGone = (): AppError =>
-    new AppError('NOT_FOUND', 'This upload is no longer open.', { hint: 'Choose the file again.' });
 
   /** Frees abandoned uploads and imports no screen keeps alive; returns how many of each. */
   function sweep(): { uploads: number; imports: number } {
     const now = deps.now();
-    let freedUploads = 0;
+    const freedUploads = uploads.sweep();
     let freedImports = 0;
-    for (const [id, upload] of uploads) {
-      if (now - upload.touchedAt < UPLOAD_IDLE_MS) continue;
-      uploads.delete(id);
-      freedUploads += 1;
-    }
     for (const [handle, session] of imports) {
       if (now - session.usedAt < IMPORT_IDLE_MS) continue;
       imports.delete(handle);
@@ -74,22 +72,7 @@ export function createImportSessions(deps: { newId: () => string; now: () => num
     /** Buffers one part; returns the upload id and the characters received so far. */
     append(uploadId: string | undefined, text: string): { uploadId: string; chars: number } {
       sweep();
-      const id = uploadId ?? deps.newId();
-      const upload =
-        uploads.get(id) ??
-        (uploadId === undefined ? { parts: [], chars: 0, touchedAt: deps.now() } : null);
-      if (!upload) throw uploadGone();
-      upload.parts.push(text);
-      upload.chars += text.length;
-      upload.touchedAt = deps.now();
-      if (upload.chars > MAX_UPLOAD_CHARS) {
-        uploads.delete(id);
-        throw new AppError('VALIDATION', 'The file is too large to import.', {
-          hint: 'Split it into files of at most a million rows.',
-        });
-      }
-      uploads.set(id, upload);
-      return { uploadId: id, chars: upload.chars };
+      return uploads.append(uploadId, text);
     },
     /**
      * The whole text of an upload, as the parts it arrived in (and forgets it). Kept in parts so
@@ -97,11 +80,7 @@ export function createImportSessions(deps: { newId: () => string; now: () => num
      */
     take(uploadId: string | undefined, last: string): string[] {
       sweep();
-      if (uploadId === undefined) return [last];
-      const upload = uploads.get(uploadId);
-      if (!upload) throw uploadGone();
-      uploads.delete(uploadId);
-      return [...upload.parts, last];
+      return uploads.takeParts(uploadId, last);
     },
     keep(result: ImportResult, source?: ImportSource): ImportSession {
       sweep();
@@ -163,7 +142,7 @@ export function createImportSessions(deps: { newId: () => string; now: () => num
     sweep,
     /** What is held now (for tests and the log). */
     held(): { uploads: number; imports: number } {
-      return { uploads: uploads.size, imports: imports.size };
+      return { uploads: uploads.size(), imports: imports.size };
     },
   };
 }
