@@ -9,7 +9,7 @@ import type { AuditImportTrailInput } from '../../../shared/channels/audit';
 import type { AccountCache } from './account-cache';
 import { openTestCache, type TestCache } from './testing';
 import { TRAIL_ACCOUNT, trailFile, trailRecord } from './testing/trail-records';
-import { createTrailImporter } from './trail-importer';
+import { createTrailImporter, HOLD_MAX, type HoldLimits } from './trail-importer';
 
 const NOW = Date.UTC(2026, 6, 10, 12);
 
@@ -28,7 +28,7 @@ type Fixture = {
   failNext: () => void;
 };
 
-async function fixture(holdMax?: { events: number; chars: number }): Promise<Fixture> {
+async function fixture(limits: Partial<HoldLimits> = {}, clock = () => NOW): Promise<Fixture> {
   t = await openTestCache(TRAIL_ACCOUNT);
   const cache = t.cache;
   const writes: string[][] = [];
@@ -45,16 +45,38 @@ async function fixture(holdMax?: { events: number; chars: number }): Promise<Fix
   let id = 0;
   const importPart = createTrailImporter({
     cache: () => Promise.resolve(counted),
-    now: () => NOW,
+    now: clock,
     newId: () => `id-${String((id += 1))}`,
     emitChanged: () => undefined,
-    ...(holdMax ? { holdMax } : {}),
+    holdMax: { ...HOLD_MAX, ...limits },
   });
   return { cache, importPart, writes, failNext: () => (fail = true) };
 }
 
 function part(fileName: string, text: string, extra: Partial<AuditImportTrailInput> = {}) {
   return { fileName, text, ...extra };
+}
+
+/** Imports the named one-event files as one import; returns every summary told. */
+async function importAll(f: Fixture, names: readonly string[]): Promise<TrailFileSummary[]> {
+  const reported: TrailFileSummary[] = [];
+  let holdId: string | undefined;
+  for (const [i, name] of names.entries()) {
+    const last = i === names.length - 1;
+    const answer = await f.importPart(
+      part(`${name}.json`, trailFile(trailRecord(`ev-${name}`)), {
+        ...(last ? {} : { hold: true }),
+        ...(holdId === undefined ? {} : { holdId }),
+      }),
+    );
+    if (answer.status === 'held') {
+      holdId = answer.holdId;
+      reported.push(...answer.stored);
+    } else if (answer.status === 'done') {
+      reported.push(...(answer.stored ?? []), answer.file);
+    }
+  }
+  return reported;
 }
 
 const told = (files: readonly TrailFileSummary[]) =>
@@ -148,28 +170,25 @@ describe('an import of several trail files', () => {
   });
 
   it('stores a batch once it is full while the next files are read, telling each file once', async () => {
-    const f = await fixture({ events: 2, chars: Number.MAX_SAFE_INTEGER });
-    const names = ['a', 'b', 'c', 'd', 'e'];
-    const reported: TrailFileSummary[] = [];
-    let holdId: string | undefined;
-    for (const [i, name] of names.entries()) {
-      const last = i === names.length - 1;
-      const answer = await f.importPart(
-        part(`${name}.json`, trailFile(trailRecord(`ev-${name}`)), {
-          ...(last ? {} : { hold: true }),
-          ...(holdId === undefined ? {} : { holdId }),
-        }),
-      );
-      if (answer.status === 'held') {
-        holdId = answer.holdId;
-        reported.push(...answer.stored);
-      } else if (answer.status === 'done') {
-        reported.push(...(answer.stored ?? []), answer.file);
-      }
-    }
+    const f = await fixture({ events: 2 });
+    const reported = await importAll(f, ['a', 'b', 'c', 'd', 'e']);
     expect(f.writes).toEqual([['ev-a', 'ev-b'], ['ev-c', 'ev-d'], ['ev-e']]);
-    expect(told(reported).sort()).toEqual(names.map((n) => [`${n}.json`, 1, 0, null]));
+    expect(told(reported).sort()).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => [`${n}.json`, 1, 0, null]),
+    );
     expect(await f.cache.counts()).toEqual({ events: 5, rows: 5 });
+  });
+
+  it('stores held files after so many files, or once the first has waited long enough', async () => {
+    const byFiles = await fixture({ files: 3 });
+    await importAll(byFiles, ['a', 'b', 'c', 'd']);
+    expect(byFiles.writes).toEqual([['ev-a', 'ev-b', 'ev-c'], ['ev-d']]);
+    await t?.close();
+    let now = NOW;
+    const byTime = await fixture({ ms: 2_000 }, () => (now += 900));
+    await importAll(byTime, ['a', 'b', 'c', 'd', 'e']);
+    // Files arrive 0.9 s apart: when d arrives, a has waited 2.7 s, so a to d are stored.
+    expect(byTime.writes).toEqual([['ev-a', 'ev-b', 'ev-c', 'ev-d'], ['ev-e']]);
   });
 
   it('tells a file without events to store at once, holding nothing', async () => {

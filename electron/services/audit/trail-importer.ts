@@ -21,9 +21,13 @@ const MAX_TRAIL_FILE_CHARS = 500_000_000;
 /**
  * Held files are stored once they hold this many events or characters of record text: large
  * enough that a write's fixed cost is shared by many files, small enough to keep main's memory
- * low (one batch being stored and one filling).
+ * low (one batch being stored and one filling). Trail files often hold few metering events, so
+ * a batch is also stored after this many files or once its first file has waited this long:
+ * the progress a window shows never lags far behind what was read.
  */
-export const HOLD_MAX = { events: 5_000, chars: 16_000_000 };
+export const HOLD_MAX = { events: 5_000, chars: 16_000_000, files: 50, ms: 2_000 };
+
+export type HoldLimits = typeof HOLD_MAX;
 
 /** A read file whose events wait to be stored; its summary is completed when they are. */
 export type HeldFile = { summary: TrailFileSummary; events: StoredEvent[] };
@@ -68,7 +72,7 @@ export type TrailImporterDeps = {
   newId: () => string;
   emitChanged: (version: number) => void;
   /** When held files are stored (HOLD_MAX unless a test says otherwise). */
-  holdMax?: { events: number; chars: number };
+  holdMax?: HoldLimits;
 };
 
 /** One import of several files: the files read and held, the batch being stored, the told. */
@@ -78,6 +82,8 @@ type ImportSession = {
   filling: HeldFile[];
   events: number;
   chars: number;
+  /** When the first file of `filling` arrived. */
+  since: number;
   /** The batch being stored (never rejects). */
   storing: Promise<void>;
   /** Files whose summaries are complete but not yet told. */
@@ -135,6 +141,7 @@ export function createTrailImporter(deps: TrailImporterDeps) {
       filling: [],
       events: 0,
       chars: 0,
+      since: Infinity,
       storing: Promise.resolve(),
       finished: [],
     };
@@ -148,6 +155,7 @@ export function createTrailImporter(deps: TrailImporterDeps) {
     session.filling = [];
     session.events = 0;
     session.chars = 0;
+    session.since = Infinity;
     if (files.length === 0) return;
     session.storing = storeTrailFiles(session.cache, files).then(() => {
       session.finished.push(...files.map((f) => f.summary));
@@ -173,11 +181,13 @@ export function createTrailImporter(deps: TrailImporterDeps) {
     const cache = await deps.cache();
     const session = sessionFor(part.holdId, cache);
     const journal = deps.journal ? await deps.journal() : undefined;
-    const file = readHeld(part, text, cache, deps.now(), journal);
+    const now = deps.now();
+    const file = readHeld(part, text, cache, now, journal);
     if (file.events.length === 0) {
       session.finished.push(file.summary);
     } else {
       session.filling.push(file);
+      session.since = Math.min(session.since, now);
       session.events += file.events.length;
       for (const event of file.events) session.chars += event.raw.length;
     }
@@ -188,7 +198,12 @@ export function createTrailImporter(deps: TrailImporterDeps) {
       const stored = tell(session).filter((s) => s !== file.summary);
       return { status: 'done', file: file.summary, ...(stored.length > 0 ? { stored } : {}) };
     }
-    if (session.events >= holdMax.events || session.chars >= holdMax.chars) {
+    if (
+      session.events >= holdMax.events ||
+      session.chars >= holdMax.chars ||
+      session.filling.length >= holdMax.files ||
+      now - session.since >= holdMax.ms
+    ) {
       await storeHeld(session);
     }
     return { status: 'held', holdId: session.id, stored: tell(session) };
