@@ -562,6 +562,31 @@ describe('under-billing', () => {
     }
   });
 
+  it('a top-up AWS refuses fails with a note on the case saying why; its units stay owed', async () => {
+    const h = await boot();
+    await meter(h, [{ hour: h.hour(6), quantity: 10 }]);
+    const opened = await openCase(h, 6, 5);
+    const view = await setUsage(h, opened.caseId, [{ hour: h.hour(6), quantity: 15 }]);
+    expect(view.proposal?.topUp?.units).toBe(5);
+    expect(view.notes.filter((n) => n.includes('top-up'))).toEqual([]);
+    await h.t.admin('PUT', '/_sandbox/behaviour', {
+      disabledApis: { 'us-east-1': ['BatchMeterUsage'] },
+    });
+    await call(h, 'corrections:send', {
+      caseId: opened.caseId,
+      proposalId: view.proposal?.proposalId,
+    });
+    const failed = await until(h, opened.caseId, (v) =>
+      v.entries.some((e) => e.kind === 'top-up' && e.status === 'failed'),
+    );
+    const notes = failed.notes.filter((n) => n.includes('top-up'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^The top-up sent \S+ failed for 1 of 1 record\(s\): /);
+    expect(notes[0]).toContain('This API is not enabled for the product in us-east-1. The units');
+    expect(failed.state).toBe('failed');
+    expect(failed.proposal?.topUp?.units).toBe(5);
+  });
+
   it('skips an open hour billed outside Meterdesk, known only from CloudTrail', async () => {
     const h = await boot();
     const now = h.clock.now();

@@ -129,3 +129,18 @@ export function refreshTopUps(
     }
   }
 }
+
+/**
+ * One case-level line per failed top-up, so the failure is read where the case is, not only in
+ * its records' outcomes: how many records failed and why. Units it did not bill stay owed.
+ */
+export function failedTopUpNotes(entries: readonly CaseEntry[]): string[] {
+  return entries.flatMap((entry) => {
+    if (entry.kind !== 'top-up' || entry.status !== 'failed') return [];
+    const failed = entry.outcomes.filter((o) => o.status !== 'Success');
+    const reasons = [...new Set(failed.map((o) => (o.error ?? o.status).replace(/\.+$/, '')))];
+    return [
+      `The top-up sent ${entry.sentAt} failed for ${String(failed.length)} of ${String(entry.records.length)} record(s): ${reasons.join('; ')}. The units it did not bill are still owed.`,
+    ];
+  });
+}

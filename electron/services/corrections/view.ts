@@ -12,6 +12,7 @@ import { buildHours, usageIndex, type CaseSources } from './hours';
 import { HOUR_MS, isoHour } from './period';
 import { propose } from './proposal';
 import type { CorrectionsDeps, StoredCase } from './ports';
+import { failedTopUpNotes } from './topups';
 
 const DAY_MS = 24 * HOUR_MS;
 /** Top-ups look back over AWS's whole 24-hour window, and a little more. */
@@ -161,7 +162,7 @@ export function buildView(
           stored.agreement.currencyCode,
         );
   const mismatches = hours.filter((h) => h.mismatch !== undefined).length;
-  const notes = [...gathered.notes];
+  const notes = [...gathered.notes, ...failedTopUpNotes(stored.entries)];
   if (mismatches > 0) {
     notes.push(
       `The journal and CloudTrail disagree about ${String(mismatches)} hour(s); each record is counted once, and the hours say which.`,
