@@ -1,4 +1,4 @@
-// One correction case: who, what and under which agreement; notes about the sources; the hours;
+// One correction case: who, what and under which agreement; notes on the case (its sources, a failed top-up); the hours;
 // what should have been billed; the proposed fix; what was sent; and the proof to export.
 import type { CaseView } from '../../../../shared/channels/corrections';
 import { useCase, useClosePeriod, useExportRecord, useRefreshCase } from '../../api/corrections';
@@ -143,7 +143,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       <CaseFacts view={view} />
       <Toolbar view={view} />
       {view.notes.length > 0 && (
-        <ul className="corrections-notes" aria-label="Notes about the sources">
+        <ul className="corrections-notes" aria-label="Notes on this case">
           {view.notes.map((n) => (
             <li key={n}>{n}</li>
           ))}
