@@ -76,6 +76,15 @@ function partyCode(dicts: Dictionaries, row: AuditRow): number {
   );
 }
 
+function sameParty(a: AuditRow, b: AuditRow): boolean {
+  return (
+    a.customerIdentifier === b.customerIdentifier &&
+    a.customerAwsAccountId === b.customerAwsAccountId &&
+    a.licenseArn === b.licenseArn &&
+    a.productCode === b.productCode
+  );
+}
+
 const STATUS_CODES = new Map(STORED_STATUSES.map((status, i) => [status, i]));
 
 function statusCode(status: string): number {
@@ -110,6 +119,9 @@ function recordColumns(
   const errorMessage = text();
   const filledFrom = text();
   let k = 0;
+  // A call's records come customer by customer: a row for the last row's party reuses its code.
+  let last: AuditRow | undefined;
+  let lastParty = 0;
   for (let i = 0; i < events.length; i++) {
     const parsed = (events[i] as StoredEvent).parsed;
     const regionCode = dicts.regions.code(parsed.region);
@@ -118,7 +130,9 @@ function recordColumns(
       index[k] = row.recordIndex;
       eventTime[k] = parsed.eventTime;
       usageTime[k] = row.usageTime;
-      party[k] = partyCode(dicts, row);
+      if (last === undefined || !sameParty(last, row)) lastParty = partyCode(dicts, row);
+      last = row;
+      party[k] = lastParty;
       dimension[k] = dicts.dimensions.code(row.dimension);
       region[k] = regionCode;
       quantity[k] = row.quantity;

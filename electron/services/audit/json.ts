@@ -14,8 +14,9 @@ export function isObj(value: unknown): value is Obj {
 export function get(obj: Obj, name: string): unknown {
   if (Object.hasOwn(obj, name)) return obj[name];
   let lower: string | undefined;
-  for (const key of Object.keys(obj)) {
-    if (key.length !== name.length) continue;
+  // for…in rather than Object.keys: no array made for each key that is absent.
+  for (const key in obj) {
+    if (key.length !== name.length || !Object.hasOwn(obj, key)) continue;
     lower ??= name.toLowerCase();
     if (key.toLowerCase() === lower) return obj[key];
   }

@@ -79,6 +79,38 @@ function licenseAgrees(request: UsageRecord, echo: UsageRecord): boolean {
   );
 }
 
+/**
+ * The echo names the request's record (the same keys as `pairKeys` builds), with the same
+ * quantity and a license that agrees.
+ */
+function sameRecord(request: UsageRecord, echo: UsageRecord): boolean {
+  return (
+    request.dimension === echo.dimension &&
+    request.customerIdentifier === echo.customerIdentifier &&
+    request.customerAwsAccountId === echo.customerAwsAccountId &&
+    request.quantity === echo.quantity &&
+    (hourOf(request.usageTime) ?? request.rawTime) === (hourOf(echo.usageTime) ?? echo.rawTime) &&
+    licenseAgrees(request, echo)
+  );
+}
+
+/**
+ * Every answer echoes the request record in its own place: the pairing below would give each
+ * answer that record (earlier ones are taken by their own answers), so it is not searched.
+ */
+function inRequestOrder(
+  requested: readonly (UsageRecord | null)[],
+  answers: readonly (UsageRecord | null)[],
+): boolean {
+  if (answers.length !== requested.length) return false;
+  for (let i = 0; i < requested.length; i++) {
+    const request = requested[i];
+    const echo = answers[i];
+    if (!request || !echo || !sameRecord(request, echo)) return false;
+  }
+  return true;
+}
+
 export type Pairing = {
   /** For each request record: the index of the answer paired with it, if any. */
   answerOf: (number | undefined)[];
@@ -94,6 +126,9 @@ export function pairAnswers(
   requested: readonly (UsageRecord | null)[],
   answers: readonly (UsageRecord | null)[],
 ): Pairing {
+  if (inRequestOrder(requested, answers)) {
+    return { answerOf: requested.map((_, i) => i), unpaired: [] };
+  }
   const byKey = new Map<string, number[]>();
   requested.forEach((record, i) => {
     if (!record) return;
