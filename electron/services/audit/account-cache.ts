@@ -137,6 +137,26 @@ async function settleBulk(db: AuditDb, T: Tables): Promise<void> {
   });
 }
 
+/**
+ * Raw records shorter than this stay text (the engine compresses that column when it
+ * checkpoints): packing one record costs a compressor's setup, about 20 µs, which is what
+ * compressing several KB costs, so a short record (a trail file's call of a few usage records)
+ * would cost more to pack than its bytes cost to write.
+ */
+export const PACK_MIN_CHARS = 4_096;
+
+/** Each event's packed raw record, or null where it stays text; in the events' order. */
+async function packLong(
+  db: AuditDb,
+  events: readonly StoredEvent[],
+): Promise<(Uint8Array | null)[]> {
+  const long = events.filter((e) => e.raw.length >= PACK_MIN_CHARS);
+  if (long.length === 0) return events.map(() => null);
+  const packed = await db.packText(long.map((e) => e.raw));
+  let next = 0;
+  return events.map((e) => (e.raw.length >= PACK_MIN_CHARS ? (packed[next++] ?? null) : null));
+}
+
 type Storer = Pick<AccountCache, 'store' | 'finishBulk' | 'rollupReady' | 'cluster'>;
 
 /** Storing events one write after another, codes and event numbers handed out in order. */
@@ -156,7 +176,7 @@ async function createStorer(
 
   async function storeNow(
     events: readonly StoredEvent[],
-    packing: Promise<Uint8Array[]>,
+    packing: Promise<(Uint8Array | null)[]>,
     options: StoreOptions,
   ): Promise<number> {
     if (events.length === 0) return 0;
@@ -208,7 +228,7 @@ async function createStorer(
   return {
     store(events, options = {}) {
       // Packing starts now, while earlier stores are still writing.
-      const packing = db.packText(events.map((e) => e.raw));
+      const packing = packLong(db, events);
       // Awaited in its turn; a failure is reported there, not as an unhandled rejection.
       packing.catch(() => undefined);
       const run = () => storeNow(events, packing, options);

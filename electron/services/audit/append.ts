@@ -20,8 +20,8 @@ export type StoredEvent = {
   origin: EventOrigin;
 };
 
-/** An event to store, with its raw record packed (AuditDb.packText). */
-type FreshEvent = StoredEvent & { packed: Uint8Array };
+/** An event to store, with its raw record packed (AuditDb.packText), or null if kept as text. */
+type FreshEvent = StoredEvent & { packed: Uint8Array | null };
 
 type Cell = string | number | boolean | Uint8Array | null;
 
@@ -51,8 +51,8 @@ function eventColumns(events: readonly FreshEvent[], firstSeq: number): AppendCo
     col('VARCHAR', (e) => opt(e.parsed.truncated)),
     col('VARCHAR', (e) => e.origin),
     col('INTEGER', (e) => e.parsed.rows.length),
-    // The text column holds only records stored before schema 3 (schema.ts rawTextSql).
-    col('VARCHAR', () => null),
+    // Text: records stored before schema 3 and records too short to pack (schema.ts rawTextSql).
+    col('VARCHAR', (e) => (e.packed === null ? e.raw : null)),
     col('BLOB', (e) => e.packed),
   ];
 }
@@ -201,20 +201,20 @@ function touchedDays(events: readonly StoredEvent[]): { days: number[]; unknown:
   return { days: [...days].sort((a, b) => a - b), unknown };
 }
 
-/** Stores `events`, whose raw records `packed` holds packed, in the same order. */
+/** Stores `events`, whose raw records `packed` holds packed (null: kept as text), in order. */
 export async function storeRows(
   tx: SqlSession,
   T: Tables,
   dicts: Dictionaries,
   events: readonly StoredEvent[],
-  packed: readonly Uint8Array[],
+  packed: readonly (Uint8Array | null)[],
   options: { firstSeq: number; settleDaily: boolean },
 ): Promise<{ events: number; rows: number; newIds: readonly string[] }> {
   if (packed.length !== events.length) throw new Error('Every event needs its packed record.');
   const unique = new Map<string, FreshEvent>();
   events.forEach((event, i) => {
     if (!unique.has(event.parsed.eventId)) {
-      unique.set(event.parsed.eventId, { ...event, packed: packed[i] as Uint8Array });
+      unique.set(event.parsed.eventId, { ...event, packed: packed[i] ?? null });
     }
   });
   const ids = textList([...unique.keys()]);

@@ -1,7 +1,9 @@
-// The raw CloudTrail record is kept packed (compressed by the app) and reads back byte for byte,
-// whatever characters it holds: through the raw view's read, the Query tab's `events` view, and
-// from a cache written before records were packed (schema 2), which opens without rewriting them.
+// The raw CloudTrail record is kept packed (compressed by the app) when it is long enough to be
+// worth it, as text when short, and reads back byte for byte either way, whatever characters it
+// holds: through the raw view's read, the Query tab's `events` view, and from a cache written
+// before records were packed (schema 2), which opens without rewriting them.
 import { describe, expect, it } from 'vitest';
+import { PACK_MIN_CHARS } from './account-cache';
 import { ident } from './schema';
 import { appendEvents } from './sink';
 import type { LookupEvent } from './sync';
@@ -9,11 +11,15 @@ import { meteringEvent, openTestCache, TEST_ACCOUNT } from './testing';
 
 const scope = { accountId: TEST_ACCOUNT, region: 'us-east-1' };
 
-/** An event whose record carries text far from ASCII, as a user agent or an error may. */
+/**
+ * An event whose record carries text far from ASCII, as a user agent or an error may, long
+ * enough to be packed.
+ */
 function unusualEvent(i: number): LookupEvent {
   const event = meteringEvent(i);
   const record = JSON.parse(event.cloudTrailEvent) as Record<string, unknown>;
   record.userAgent = `aws-cli/2 Grüße 価格 😀 \u202f\u00a0 "quoted" \\ back\nline ${String(i)}`;
+  record.sourceIPAddress = 'metering.example.com '.repeat(PACK_MIN_CHARS / 20);
   // Spacing and key order exactly as received, not as JSON.stringify would make them.
   return { ...event, cloudTrailEvent: JSON.stringify(record, null, i % 3).replace('{', '{ ') };
 }
@@ -55,6 +61,18 @@ describe('the raw record', () => {
       0,
     );
     expect(Number(stored[0]?.bytes)).toBeLessThan(textBytes / 2);
+    // A short record (a call of a few usage records) stays text, and reads back the same.
+    const short = meteringEvent(500);
+    expect(short.cloudTrailEvent.length).toBeLessThan(PACK_MIN_CHARS);
+    expect(await appendEvents(t.cache, scope, [short])).toBe(1);
+    expect((await t.cache.readRaw(short.eventId))?.text).toBe(short.cloudTrailEvent);
+    expect(await viewRaw(t.cache, short.eventId)).toBe(short.cloudTrailEvent);
+    const kept = await t.cache.db.all(
+      `SELECT raw IS NOT NULL AS text, raw_packed IS NOT NULL AS packed
+       FROM ${t.cache.tables.events} WHERE event_id = $1`,
+      [short.eventId],
+    );
+    expect(kept).toEqual([{ text: true, packed: false }]);
     await t.close();
   });
 
@@ -67,7 +85,7 @@ describe('the raw record', () => {
     // One statement a transaction: the engine alters no table with changes outstanding.
     for (const sql of [
       `DROP VIEW ${ident(t.cache.db.catalog)}.main.events`,
-      `UPDATE ${T.events} SET raw = inflate_text(raw_packed)`,
+      `UPDATE ${T.events} SET raw = coalesce(raw, inflate_text(raw_packed))`,
       `ALTER TABLE ${T.events} DROP COLUMN raw_packed`,
       `ALTER TABLE ${T.events} ALTER COLUMN raw SET NOT NULL`,
       `UPDATE ${T.meta} SET value = '2' WHERE key = 'schema_version'`,
