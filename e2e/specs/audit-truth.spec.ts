@@ -234,9 +234,14 @@ test('a replay and an imported retry pair are billed once everywhere; a truncate
   await expect(summary).toContainText(
     'Imported 1 of 1 files: 4 events read, 4 metering events kept (4 new, 0 duplicates skipped) · 1 older than CloudTrail’s 90 days · 1 truncated by CloudTrail',
   );
-  // The same file again: merged by event id, nothing counted twice.
-  await importPanel.getByLabel('Import files').setInputFiles(file);
-  await expect(summary).toContainText('(0 new, 4 duplicates skipped)');
+  // The same file again, with a copy of it beside: one import of two files (main holds the
+  // first and stores both together), merged by event id, nothing counted twice.
+  const copy = file.replace('_trail.json.gz', '_trail-copy.json.gz');
+  await writeFile(copy, gzipSync(JSON.stringify(trail)));
+  await importPanel.getByLabel('Import files').setInputFiles([file, copy]);
+  await expect(summary).toContainText(
+    'Imported 2 of 2 files: 8 events read, 8 metering events kept (0 new, 8 duplicates skipped)',
+  );
 
   // The truncated event: counted on the day strip and in a banner, and one filter away.
   await expect(page.getByLabel('Days synced per region')).toContainText(
