@@ -1,8 +1,15 @@
-// Packed texts read back byte for byte, whether packed in place (a few) or on the worker (many),
-// and the packed form is what DEFLATE makes of the text's UTF-8 bytes.
-import { inflateRawSync } from 'node:zlib';
+// Packed texts read back byte for byte, whether packed in place (a few) or on the worker (many);
+// the packed form is DEFLATE of the text's UTF-8 bytes with the v1 dictionary, and texts packed
+// before the dictionary, or with it by an earlier build, still read back.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTextPacker, packTextSync, unpackText } from './text-packer';
+import {
+  DICTIONARY_V1,
+  RAW_DICTIONARY_V1,
+  createTextPacker,
+  packTextSync,
+  unpackText,
+} from './text-packer';
 
 const packer = createTextPacker();
 afterAll(() => packer.close());
@@ -23,9 +30,13 @@ describe('packing texts', () => {
     for (const texts of [samples, many]) {
       const packed = await packer.pack(texts);
       expect(packed.map(unpackText)).toEqual(texts);
-      packed.forEach((bytes, i) =>
-        expect(inflateRawSync(bytes)).toEqual(Buffer.from(texts[i] ?? '', 'utf8')),
-      );
+      packed.forEach((bytes, i) => {
+        expect(bytes[0]).toBe(DICTIONARY_V1);
+        const body = inflateRawSync(bytes.subarray(1), {
+          dictionary: Buffer.from(RAW_DICTIONARY_V1),
+        });
+        expect(body).toEqual(Buffer.from(texts[i] ?? '', 'utf8'));
+      });
     }
     expect(unpackText(packTextSync(samples[2] ?? ''))).toBe(samples[2]);
   });
@@ -36,6 +47,17 @@ describe('packing texts', () => {
     );
     const packed = await Promise.all(batches.map((texts) => packer.pack(texts)));
     expect(packed.map((list) => list.map(unpackText))).toEqual(batches);
+  });
+
+  it('reads texts packed without the dictionary, and with it by an earlier build', () => {
+    const text = samples[2] ?? '';
+    expect(unpackText(deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 }))).toBe(text);
+    // Bytes an earlier build stored: a change to the dictionary fails here, not in a user's cache.
+    const stored = Buffer.from('BquGyFIzz2KECGrOdC86vOfw/FSFD/NnNCjVAgA=', 'base64');
+    expect(unpackText(stored)).toBe(
+      '{"eventSource":"metering-marketplace.amazonaws.com","eventName":"BatchMeterUsage",' +
+        '"status":"Success","userAgent":"Grüße 😀"}',
+    );
   });
 
   it('refuses bytes that are not a packed text', () => {
