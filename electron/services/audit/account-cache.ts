@@ -13,8 +13,9 @@ import {
   type Dictionaries,
   type Party,
 } from './dictionaries';
-import { storeRows, type StoredEvent } from './append';
+import { latestUsageOf, storeRows, type StoredEvent } from './append';
 import { clusterDue, clusterRecords } from './cluster';
+import type { StoredUntil } from './replays';
 import { rebuildDaily } from './rollup';
 import {
   SCHEMA_VERSION,
@@ -157,6 +158,18 @@ async function packLong(
   return events.map((e) => (e.raw.length >= PACK_MIN_CHARS ? (packed[next++] ?? null) : null));
 }
 
+async function latestStoredUsage(tx: SqlSession, T: Tables): Promise<number | null> {
+  const rows = await tx.all(`SELECT max(usage_time) AS latest FROM ${T.records}`);
+  const latest = rows[0]?.latest;
+  return latest === null || latest === undefined ? null : Number(latest);
+}
+
+/** The bound after a write that may have stored records up to `latest`. */
+function raisedBound(bound: StoredUntil, latest: number | null): StoredUntil {
+  if (bound === undefined || latest === null) return bound;
+  return bound === null ? latest : Math.max(bound, latest);
+}
+
 type Storer = Pick<AccountCache, 'store' | 'finishBulk' | 'rollupReady' | 'cluster'>;
 
 /** Storing events one write after another, codes and event numbers handed out in order. */
@@ -169,6 +182,8 @@ async function createStorer(
   const seqRows = await db.all(`SELECT coalesce(max(event_seq) + 1, 0) AS next FROM ${T.events}`);
   let nextSeq = Number(seqRows[0]?.next ?? 0);
   let unclustered = Number((await readMeta(db, T, 'unclustered_rows')) ?? 0);
+  // The latest usage time stored, as an upper bound (replays.ts): read at the first store.
+  let storedUntil: StoredUntil;
   let stale = false;
   // Stores run one after another, so codes a failed one handed out are taken back before the
   // next one hands out more.
@@ -184,9 +199,11 @@ async function createStorer(
     let added: { events: number; rows: number; newIds: readonly string[] };
     try {
       added = await db.write(async (tx) => {
+        storedUntil ??= await latestStoredUsage(tx, T);
         const result = await storeRows(tx, T, dicts, events, packed, {
           firstSeq: nextSeq,
           settleDaily: options.bulk !== true,
+          storedUntil,
         });
         if (result.events > 0 && options.bulk === true) {
           await writeMeta(tx, T, 'daily_stale', '1');
@@ -205,6 +222,9 @@ async function createStorer(
     } catch (error) {
       rollbackAll(dicts);
       throw error;
+    } finally {
+      // Raised whether or not the write went through: it stays an upper bound either way.
+      storedUntil = raisedBound(storedUntil, latestUsageOf(events));
     }
     // Stored either way; the sort only makes later questions cheaper.
     if (options.bulk !== true) await cluster();

@@ -8,7 +8,7 @@ import { DAY_MS, type AuditRow } from '../../../shared/audit';
 import type { AppendColumn, SqlSession } from './db';
 import { partyKeyOf, type Dictionaries, type Party } from './dictionaries';
 import type { ParsedAuditEvent } from './parse';
-import { applyReplayPlan, planReplays } from './replays';
+import { applyReplayPlan, planReplays, type StoredUntil } from './replays';
 import { addToDaily, refreshDaily } from './rollup';
 import { STORED_STATUSES, type EventOrigin, type Tables } from './schema';
 import { textList } from './text-list';
@@ -189,6 +189,19 @@ async function appendNewCodes(tx: SqlSession, dicts: Dictionaries): Promise<void
   }
 }
 
+/** The latest usage time among the events' records, or null when none has one. */
+export function latestUsageOf(events: readonly StoredEvent[]): number | null {
+  let latest: number | null = null;
+  for (const event of events) {
+    for (const row of event.parsed.rows) {
+      if (row.usageTime !== null && (latest === null || row.usageTime > latest)) {
+        latest = row.usageTime;
+      }
+    }
+  }
+  return latest;
+}
+
 function touchedDays(events: readonly StoredEvent[]): { days: number[]; unknown: boolean } {
   const days = new Set<number>();
   let unknown = false;
@@ -208,7 +221,7 @@ export async function storeRows(
   dicts: Dictionaries,
   events: readonly StoredEvent[],
   packed: readonly (Uint8Array | null)[],
-  options: { firstSeq: number; settleDaily: boolean },
+  options: { firstSeq: number; settleDaily: boolean; storedUntil?: StoredUntil },
 ): Promise<{ events: number; rows: number; newIds: readonly string[] }> {
   if (packed.length !== events.length) throw new Error('Every event needs its packed record.');
   const unique = new Map<string, FreshEvent>();
@@ -226,7 +239,7 @@ export async function storeRows(
   const fresh = [...unique.values()];
   if (fresh.length === 0) return { events: 0, rows: 0, newIds: [] };
 
-  const replays = await planReplays(tx, T, fresh);
+  const replays = await planReplays(tx, T, fresh, options.storedUntil);
   const records = recordColumns(fresh, options.firstSeq, dicts, replays.replays);
   await appendNewCodes(tx, dicts);
   await tx.append('store', 'events', eventColumns(fresh, options.firstSeq));

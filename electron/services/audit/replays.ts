@@ -152,8 +152,16 @@ async function idsToLookUp(
   tx: SqlSession,
   T: Tables,
   batch: Map<string, AuditRow | AuditRow[]>,
+  storedUntil: StoredUntil,
 ): Promise<{ ids: string[]; hours: Set<number> | null }> {
   const hours = candidateHours(batch);
+  // Every candidate's hour starts after the latest usage time stored (a load in time order):
+  // none of their ids can have been seen, so nothing is asked.
+  if (hours !== null && storedUntil !== undefined) {
+    if (storedUntil === null || [...hours].every((h) => h > storedUntil)) {
+      return { ids: [], hours: new Set() };
+    }
+  }
   // A small batch (a file, a page) is looked up at once; a bulk load first asks which hours
   // the cache holds, so a million new ids are not matched against nothing.
   if (hours === null || batch.size <= DIRECT_LOOKUP_MAX) return { ids: [...batch.keys()], hours };
@@ -167,16 +175,23 @@ async function idsToLookUp(
   return { ids, hours: held };
 }
 
+/**
+ * No stored record has a usage time after this (an upper bound; null: none has one), or
+ * undefined when not known.
+ */
+export type StoredUntil = number | null | undefined;
+
 /** Which of the batch's rows are replays, and which stored rows change standing. */
 export async function planReplays(
   tx: SqlSession,
   T: Tables,
   events: readonly StoredEvent[],
+  storedUntil?: StoredUntil,
 ): Promise<ReplayPlan> {
   const plan: ReplayPlan = { replays: new Set(), nowReplay: [], nowBilled: [] };
   const batch = batchAppearances(events);
   if (batch.size === 0) return plan;
-  const lookUp = await idsToLookUp(tx, T, batch);
+  const lookUp = await idsToLookUp(tx, T, batch, storedUntil);
   const stored =
     lookUp.ids.length === 0
       ? new Map<string, Appearance[]>()
