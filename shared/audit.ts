@@ -359,6 +359,22 @@ export const trailFileSummarySchema = z.object({
 });
 export type TrailFileSummary = z.infer<typeof trailFileSummarySchema>;
 
+/** A file's summary before anything in it was read. */
+export function emptyTrailSummary(fileName: string): TrailFileSummary {
+  return {
+    fileName,
+    events: 0,
+    meteringEvents: 0,
+    added: 0,
+    duplicates: 0,
+    otherAccounts: 0,
+    unplaceable: 0,
+    truncated: 0,
+    beyondLookup: 0,
+    regions: [],
+  };
+}
+
 export const METERING_EVENT_SOURCES = [
   'metering-marketplace.amazonaws.com',
   // The Smithy trait's spelling (AWS-FACTS §2.6 CONFLICT): accepted in case it ever appears.

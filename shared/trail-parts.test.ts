@@ -7,25 +7,12 @@ import {
   type AuditImportTrailInput,
   type AuditImportTrailOutput,
 } from './channels/audit';
-import type { TrailFileSummary } from './audit';
+import { emptyTrailSummary } from './audit';
 import { createTrailSender, sendTrailParts } from './trail-parts';
 
 const text = JSON.stringify({ Records: [] });
 
-function summary(fileName: string): TrailFileSummary {
-  return {
-    fileName,
-    events: 0,
-    meteringEvents: 0,
-    added: 0,
-    duplicates: 0,
-    otherAccounts: 0,
-    unplaceable: 0,
-    truncated: 0,
-    beyondLookup: 0,
-    regions: [],
-  };
-}
+const summary = emptyTrailSummary;
 
 describe('sending a trail file in parts', () => {
   it('sends a long file in parts under the cap and main gets exactly its text', async () => {

@@ -7,6 +7,7 @@
 // cannot reach.
 import {
   CLOUDTRAIL_RETENTION_MS,
+  emptyTrailSummary,
   METERING_EVENT_SOURCES,
   type TrailFileSummary,
 } from '../../../shared/audit';
@@ -108,21 +109,6 @@ function accountOf(record: Obj): string | undefined {
     getStr(record, 'recipientAccountId') ??
     (isObj(identity) ? getStr(identity, 'accountId') : undefined)
   );
-}
-
-export function emptyTrailSummary(fileName: string): TrailFileSummary {
-  return {
-    fileName,
-    events: 0,
-    meteringEvents: 0,
-    added: 0,
-    duplicates: 0,
-    otherAccounts: 0,
-    unplaceable: 0,
-    truncated: 0,
-    beyondLookup: 0,
-    regions: [],
-  };
 }
 
 /** A read file: its summary so far (nothing stored yet) and its kept events by region. */
