@@ -108,12 +108,13 @@ export function createTextPacker(): TextPacker {
       eval: true,
       workerData: { dictionary: RAW_DICTIONARY_V1, level: PACK_LEVEL, first: DICTIONARY_V1 },
     });
-    // An idle packer does not keep the process alive.
+    // An idle packer does not keep the process alive; one with work to answer does.
     w.unref();
     w.on('message', (reply: Reply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
+      if (pending.size === 0) w.unref();
       if (reply.packed) waiting.resolve(reply.packed);
       else waiting.reject(new Error(`Packing raw records failed: ${reply.error ?? 'no answer'}`));
     });
@@ -132,7 +133,9 @@ export function createTextPacker(): TextPacker {
       const id = nextId++;
       const onWorker = new Promise<Uint8Array[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        started().postMessage({ id, texts });
+        const w = started();
+        w.ref();
+        w.postMessage({ id, texts });
       });
       // A worker that failed (or could not start) costs speed, never the records.
       return onWorker.catch(() => texts.map(packTextSync));
