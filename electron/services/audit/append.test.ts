@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR_MS, type AuditRow } from '../../../shared/audit';
 import type { ParsedAuditEvent } from './parse';
 import { rebuildDaily } from './rollup';
-import { openTestCache, storedEvents, type TestCache } from './testing';
+import { openTestCache, parsedCall, storedEvents, type TestCache } from './testing';
 
 const HOUR = Date.UTC(2026, 6, 1, 22);
 const ACCOUNT = '111122223333';
@@ -14,30 +14,19 @@ const ACCOUNT = '111122223333';
 type Rec = { customer: string; hour: number | null; status: AuditRow['status']; mrid?: string };
 
 function event(id: string, minutes: number, records: Rec[]): ParsedAuditEvent {
-  const eventTime = HOUR + minutes * 60_000;
-  return {
-    eventId: id,
-    eventTime,
-    eventName: 'BatchMeterUsage',
-    eventSource: 'metering-marketplace.amazonaws.com',
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    rows: records.map((r, i): AuditRow => ({
-      eventId: id,
-      recordIndex: i,
-      eventTime,
-      eventName: 'BatchMeterUsage',
+  return parsedCall(
+    id,
+    HOUR + minutes * 60_000,
+    records.map((r, i) => ({
       usageHour: r.hour,
       usageTime: r.hour === null ? null : r.hour + 60_000,
       customerAwsAccountId: r.customer,
-      dimension: 'users',
       quantity: 10 + i,
       status: r.status,
       ...(r.mrid === undefined ? {} : { meteringRecordId: r.mrid }),
-      region: 'us-east-1',
-      accountId: ACCOUNT,
     })),
-  };
+    { accountId: ACCOUNT },
+  );
 }
 
 const ROLLUP = `SELECT usage_day, event_day, party_code, dimension_code, region_code,

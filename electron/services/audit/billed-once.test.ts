@@ -5,10 +5,10 @@
 // Success with the same MeteringRecordId, each send its own CloudTrail event.
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOUR_MS, type AuditRow, type AuditStatus } from '../../../shared/audit';
+import { HOUR_MS, type AuditStatus } from '../../../shared/audit';
 import { aggregate } from './aggregate';
 import type { ParsedAuditEvent } from './parse';
-import { openTestCache, storedEvents, type TestCache } from './testing';
+import { openTestCache, parsedCall, storedEvents, type TestCache } from './testing';
 
 const HOUR = Date.UTC(2026, 6, 1, 14);
 const ACCOUNT = '111122223333';
@@ -18,30 +18,19 @@ function event(
   minutesAfterHour: number,
   records: { customer: string; quantity: number; status: AuditStatus; mrid?: string }[],
 ): ParsedAuditEvent {
-  const eventTime = HOUR + HOUR_MS + minutesAfterHour * 60_000;
-  return {
-    eventId: id,
-    eventTime,
-    eventName: 'BatchMeterUsage',
-    eventSource: 'metering-marketplace.amazonaws.com',
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    rows: records.map((r, i): AuditRow => ({
-      eventId: id,
-      recordIndex: i,
-      eventTime,
-      eventName: 'BatchMeterUsage',
+  return parsedCall(
+    id,
+    HOUR + HOUR_MS + minutesAfterHour * 60_000,
+    records.map((r) => ({
       usageHour: HOUR,
       usageTime: HOUR + 60_000,
       customerAwsAccountId: r.customer,
-      dimension: 'users',
       quantity: r.quantity,
       status: r.status,
       ...(r.mrid === undefined ? {} : { meteringRecordId: r.mrid }),
-      region: 'us-east-1',
-      accountId: ACCOUNT,
     })),
-  };
+    { accountId: ACCOUNT },
+  );
 }
 
 const first = event('ev-first', 2, [

@@ -14,7 +14,7 @@ import { createPlanChecks } from '../metering/plan-checks';
 import type { BillingGuardPort } from '../metering/submissions';
 import { createBilledLookup } from './billed';
 import type { ParsedAuditEvent } from './parse';
-import { openTestCache, storedEvents, type TestCache } from './testing';
+import { openTestCache, parsedCall, storedEvents, type TestCache } from './testing';
 
 const NOW = testInstant();
 const ACCOUNT = '111122223333';
@@ -51,19 +51,10 @@ function call(id: string, minutes: number, records: Sent[]): ParsedAuditEvent {
     person: 'metering-service',
     requestId: `req-${id}`,
   };
-  return {
-    eventId: id,
+  return parsedCall(
+    id,
     eventTime,
-    eventName: 'BatchMeterUsage',
-    eventSource: 'metering-marketplace.amazonaws.com',
-    region: REGION,
-    accountId: ACCOUNT,
-    ...caller,
-    rows: records.map((r, i): AuditRow => ({
-      eventId: id,
-      recordIndex: i,
-      eventTime,
-      eventName: 'BatchMeterUsage',
+    records.map((r) => ({
       usageHour: HOUR,
       usageTime: HOUR + 60_000,
       customerIdentifier: r.customer,
@@ -72,11 +63,9 @@ function call(id: string, minutes: number, records: Sent[]): ParsedAuditEvent {
       quantity: r.quantity,
       status: r.status,
       ...(r.mrid === undefined ? {} : { meteringRecordId: r.mrid }),
-      region: REGION,
-      accountId: ACCOUNT,
-      ...caller,
     })),
-  };
+    { region: REGION, accountId: ACCOUNT, caller },
+  );
 }
 
 const record = (customerIdentifier: string, quantity: number): UsageRecord => ({

@@ -2,38 +2,26 @@
 // earlier sends (replays.ts StoredUntil); a send of an hour the cache already holds is still
 // found and marked a replay: after a reopen, after a load in time order, and in a large batch.
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, type AuditRow } from '../../../shared/audit';
+import { HOUR_MS } from '../../../shared/audit';
 import type { ParsedAuditEvent } from './parse';
-import { openTestCache, storedEvents, TEST_ACCOUNT } from './testing';
+import { openTestCache, parsedCall, storedEvents, TEST_ACCOUNT } from './testing';
 
 const H0 = Date.UTC(2026, 6, 1);
 
 /** One call in usage hour `hour`, sent `minute` minutes after it, its records' ids as given. */
 function call(id: string, hour: number, minute: number, mrids: string[]): ParsedAuditEvent {
-  const eventTime = H0 + hour * HOUR_MS + minute * 60_000;
-  return {
-    eventId: id,
-    eventTime,
-    eventName: 'BatchMeterUsage',
-    eventSource: 'metering-marketplace.amazonaws.com',
-    region: 'us-east-1',
-    accountId: TEST_ACCOUNT,
-    rows: mrids.map((mrid, i): AuditRow => ({
-      eventId: id,
-      recordIndex: i,
-      eventTime,
-      eventName: 'BatchMeterUsage',
+  return parsedCall(
+    id,
+    H0 + hour * HOUR_MS + minute * 60_000,
+    mrids.map((mrid) => ({
       usageHour: H0 + hour * HOUR_MS,
       usageTime: H0 + hour * HOUR_MS,
       customerIdentifier: `c-${mrid}`,
-      dimension: 'users',
       quantity: 1,
       status: 'Success',
       meteringRecordId: mrid,
-      region: 'us-east-1',
-      accountId: TEST_ACCOUNT,
     })),
-  };
+  );
 }
 
 async function replayed(cache: Awaited<ReturnType<typeof openTestCache>>['cache']) {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AuditRow } from '../../../../shared/audit';
 import { createDuckDbAuditOpener } from '../../../adapters/storage/duckdb';
 import { openAccountCache, type AccountCache } from '../account-cache';
 import type { StoredEvent } from '../append';
@@ -61,6 +62,52 @@ export function meteringEvent(
     eventSource: overrides.eventSource ?? 'metering-marketplace.amazonaws.com',
     username: 'meter',
     cloudTrailEvent: JSON.stringify(record),
+  };
+}
+
+/** What a test says about one usage record; `parsedCall` fills in what a call's records share. */
+export type TestUsageRow = Omit<
+  AuditRow,
+  'eventId' | 'recordIndex' | 'eventTime' | 'eventName' | 'region' | 'accountId' | 'dimension'
+> & { dimension?: string };
+
+type Caller = Pick<
+  ParsedAuditEvent,
+  'callerArn' | 'userName' | 'identityType' | 'person' | 'requestId'
+>;
+
+/**
+ * A parsed BatchMeterUsage call at `eventTime` holding these records (dimension "users" unless
+ * a row names one); `caller` names who sent it, on the event and on each row.
+ */
+export function parsedCall(
+  id: string,
+  eventTime: number,
+  rows: readonly TestUsageRow[],
+  where: { region?: string; accountId?: string; caller?: Caller } = {},
+): ParsedAuditEvent {
+  const region = where.region ?? 'us-east-1';
+  const accountId = where.accountId ?? TEST_ACCOUNT;
+  const caller = where.caller ?? {};
+  return {
+    eventId: id,
+    eventTime,
+    eventName: 'BatchMeterUsage',
+    eventSource: 'metering-marketplace.amazonaws.com',
+    region,
+    accountId,
+    ...caller,
+    rows: rows.map((row, i): AuditRow => ({
+      eventId: id,
+      recordIndex: i,
+      eventTime,
+      eventName: 'BatchMeterUsage',
+      dimension: 'users',
+      region,
+      accountId,
+      ...caller,
+      ...row,
+    })),
   };
 }
 
