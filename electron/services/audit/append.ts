@@ -25,6 +25,9 @@ type FreshEvent = StoredEvent & { packed: Uint8Array | null };
 
 const opt = (v: string | undefined): string | null => v ?? null;
 
+/** An empty text column of n rows. */
+const textColumn = (n: number): (string | null)[] => new Array<string | null>(n);
+
 /**
  * Column batches in the tables' own column order, filled in one pass over the events (a pass
  * per column read every event nineteen times, which cost more than the engine's append).
@@ -32,25 +35,24 @@ const opt = (v: string | undefined): string | null => v ?? null;
 function eventColumns(events: readonly FreshEvent[], firstSeq: number): AppendColumn[] {
   const n = events.length;
   const numbers = (): number[] => new Array<number>(n);
-  const texts = (): (string | null)[] => new Array<string | null>(n);
   const seq = numbers();
   const time = numbers();
   const rowCount = numbers();
-  const id = texts();
-  const name = texts();
-  const source = texts();
-  const region = texts();
-  const requestId = texts();
-  const callerArn = texts();
-  const userName = texts();
-  const accessKeyId = texts();
-  const identityType = texts();
-  const person = texts();
-  const errorCode = texts();
-  const errorMessage = texts();
-  const truncated = texts();
-  const origin = texts();
-  const rawText = texts();
+  const id = textColumn(n);
+  const name = textColumn(n);
+  const source = textColumn(n);
+  const region = textColumn(n);
+  const requestId = textColumn(n);
+  const callerArn = textColumn(n);
+  const userName = textColumn(n);
+  const accessKeyId = textColumn(n);
+  const identityType = textColumn(n);
+  const person = textColumn(n);
+  const errorCode = textColumn(n);
+  const errorMessage = textColumn(n);
+  const truncated = textColumn(n);
+  const origin = textColumn(n);
+  const rawText = textColumn(n);
   const rawPacked = new Array<Uint8Array | null>(n);
   for (let i = 0; i < n; i++) {
     const e = events[i] as FreshEvent;
@@ -155,12 +157,11 @@ function recordColumns(
   const quantity = new Float64Array(n);
   const status = new Uint8Array(n);
   const replay = new Uint8Array(n);
-  const text = (): (string | null)[] => new Array<string | null>(n);
-  const mrid = text();
-  const allocations = text();
-  const errorCode = text();
-  const errorMessage = text();
-  const filledFrom = text();
+  const mrid = textColumn(n);
+  const allocations = textColumn(n);
+  const errorCode = textColumn(n);
+  const errorMessage = textColumn(n);
+  const filledFrom = textColumn(n);
   let k = 0;
   // A call's records come customer by customer: a row for the last row's party reuses its code.
   let last: AuditRow | undefined;
