@@ -13,7 +13,15 @@ import {
 } from '../../../shared/audit';
 import { aggregate } from './aggregate';
 import type { ParsedAuditEvent } from './parse';
-import { openTestCache, storedEvents, T0, TEST_ACCOUNT, type TestCache } from './testing';
+import {
+  openTestCache,
+  parsedCall,
+  storedEvents,
+  T0,
+  TEST_ACCOUNT,
+  type TestCache,
+  type TestUsageRow,
+} from './testing';
 
 type Who = Pick<
   AuditRow,
@@ -38,35 +46,21 @@ function events(): ParsedAuditEvent[] {
   for (let day = 0; day < 3; day++) {
     const eventTime = T0 + day * DAY_MS + 2 * HOUR_MS;
     const eventId = `ev-${String(day)}`;
-    const rows: AuditRow[] = [];
+    const rows: TestUsageRow[] = [];
     WHO.forEach((who, w) => {
       DIMENSIONS.forEach((dimension, d) => {
         rows.push({
           ...who,
-          eventId,
-          recordIndex: rows.length,
-          eventTime,
-          eventName: 'BatchMeterUsage',
           usageHour: eventTime - HOUR_MS,
           usageTime: eventTime - HOUR_MS,
           dimension,
           quantity: 1 + w * 10 + d + day * 100,
           status: 'Success',
           meteringRecordId: `mr-${String(day)}-${String(w)}-${String(d)}`,
-          region: 'us-east-1',
-          accountId: '111122223333',
         });
       });
     });
-    out.push({
-      eventId,
-      eventTime,
-      eventName: 'BatchMeterUsage',
-      eventSource: 'metering-marketplace.amazonaws.com',
-      region: 'us-east-1',
-      accountId: '111122223333',
-      rows,
-    });
+    out.push(parsedCall(eventId, eventTime, rows));
   }
   return out;
 }
@@ -128,32 +122,16 @@ function call(
   status: AuditStatus,
   extra: { errorCode?: string; truncated?: TruncatedPart } = {},
 ): ParsedAuditEvent {
-  const eventTime = T0 + HOUR_MS;
-  return {
-    eventId,
-    eventTime,
-    eventName: 'BatchMeterUsage',
-    eventSource: 'metering-marketplace.amazonaws.com',
-    region: 'us-east-1',
-    accountId: '111122223333',
-    ...extra,
-    rows: customers.map((customerIdentifier, recordIndex) => ({
-      eventId,
-      recordIndex,
-      eventTime,
-      eventName: 'BatchMeterUsage',
-      usageHour: T0,
-      usageTime: T0,
-      customerIdentifier,
-      dimension: 'users',
-      quantity: 1,
-      status,
-      ...(status === 'Success' ? { meteringRecordId: `mr-${eventId}-${String(recordIndex)}` } : {}),
-      ...(extra.errorCode === undefined ? {} : { errorCode: extra.errorCode }),
-      region: 'us-east-1',
-      accountId: '111122223333',
-    })),
-  };
+  const rows = customers.map((customerIdentifier, recordIndex) => ({
+    usageHour: T0,
+    usageTime: T0,
+    customerIdentifier,
+    quantity: 1,
+    status,
+    ...(status === 'Success' ? { meteringRecordId: `mr-${eventId}-${String(recordIndex)}` } : {}),
+    ...(extra.errorCode === undefined ? {} : { errorCode: extra.errorCode }),
+  }));
+  return { ...parsedCall(eventId, T0 + HOUR_MS, rows), ...extra };
 }
 
 describe('the aggregate’s calls and error codes', () => {
