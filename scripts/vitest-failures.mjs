@@ -15,8 +15,13 @@ const defaultReportPath = join(
 
 /** The first lines of an error: enough to tell which and where. */
 function describeError(error) {
-  const text = String(error?.stack ?? error?.message ?? error);
-  return text.split('\n').slice(0, 6).join('\n');
+  const text = String(error?.stack ?? error?.message ?? error)
+    .split('\n')
+    .slice(0, 6)
+    .join('\n');
+  // vitest names the test file that was running when an unhandled error arrived.
+  const file = error?.VITEST_TEST_PATH;
+  return typeof file === 'string' ? `${text}\n    (while ${file} ran)` : text;
 }
 
 function suiteErrors(entity, where) {

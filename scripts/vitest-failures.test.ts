@@ -32,4 +32,5 @@ it('names a failed test, a throwing afterAll and an unhandled rejection', () => 
   expect(report.outsideTests[0]?.error).toContain('afterAll could not clean up');
   expect(report.unhandled).toHaveLength(1);
   expect(report.unhandled[0]).toContain('a rejection nobody handled');
+  expect(report.unhandled[0]).toMatch(/\(while \S*broken\.check\.ts ran\)$/);
 }, 60_000);

@@ -110,16 +110,27 @@ export function useMeteringDraft(
     latest.current = state;
   });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The last save is sent as the screen goes; its answer then has no screen to update.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   const flush = useCallback((forConnection: string): void => {
     if (timer.current === null) return;
     clearTimeout(timer.current);
     timer.current = null;
     saveDraft(payload(forConnection, latest.current)).then(
       (answer) => {
+        if (!mounted.current) return;
         setSavedAt(answer.savedAt);
         setProblem(null);
       },
-      (error: unknown) => setProblem(`The draft could not be saved: ${String(error)}`),
+      (error: unknown) => {
+        if (mounted.current) setProblem(`The draft could not be saved: ${String(error)}`);
+      },
     );
   }, []);
   useEffect(() => {
