@@ -31,6 +31,11 @@ export default defineConfig({
             import.meta.dirname,
             'electron/adapters/workers/import-worker.ts',
           ),
+          // CloudTrail events are parsed for the audit cache in worker threads started from here.
+          'ingest-worker': resolve(
+            import.meta.dirname,
+            'electron/adapters/workers/ingest-worker.ts',
+          ),
         },
       },
     },

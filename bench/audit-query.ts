@@ -27,6 +27,10 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { HOUR_MS, type AuditFilter } from '../shared/audit';
 import { createDuckDbAuditOpener } from '../electron/adapters/storage/duckdb';
+import {
+  createWorkerEventIngester,
+  defaultIngestThreads,
+} from '../electron/adapters/workers/ingest-runner';
 import { openAccountCache, type AccountCache } from '../electron/services/audit/account-cache';
 import { aggregate } from '../electron/services/audit/aggregate';
 import { queryWindow } from '../electron/services/audit/explorer';
@@ -199,6 +203,7 @@ function hourEvents(hour: number, customers: number): { events: LookupEvent[]; r
 /** Events generated ahead of each timed round, and events per store (one transaction). */
 const ROUND_EVENTS = 16_000;
 const BATCH_EVENTS = 2_000;
+const AHEAD = 1;
 
 async function ingest(
   cache: AccountCache,
@@ -219,23 +224,22 @@ async function ingest(
   let storeCpuUs = 0;
   let peakRss = 0;
   let round: LookupEvent[] = [];
-  // A round's events are made first (not timed), then stored batch after batch with one store
-  // in flight: each batch is parsed (synchronously, in appendEvents) while the database writes
-  // the one before, as a sync parses a page while the last is stored. Stores still run one at a
+  // A round's events are made first (not timed), then stored batch after batch, as the app's
+  // bulk loads store them: each batch is parsed on an ingest worker (the app's, ingest-runner.ts)
+  // while the batches before it are stored, up to AHEAD batches ahead. Stores still run one at a
   // time, in order (the cache queues them).
   const storeRound = async (): Promise<void> => {
     const started = performance.now();
     const cpu = process.cpuUsage();
-    let inFlight: Promise<number> | null = null;
+    const inFlight: Promise<number>[] = [];
     for (let i = 0; i < round.length; i += BATCH_EVENTS) {
       const batch = round.slice(i, i + BATCH_EVENTS);
-      const next = appendEvents(cache, { accountId: ACCOUNT, region: REGION }, batch, {
-        bulk: true,
-      });
-      if (inFlight) await inFlight;
-      inFlight = next;
+      inFlight.push(
+        appendEvents(cache, { accountId: ACCOUNT, region: REGION }, batch, { bulk: true }),
+      );
+      if (inFlight.length > AHEAD) await inFlight.shift();
     }
-    if (inFlight) await inFlight;
+    await Promise.all(inFlight);
     storeMs += performance.now() - started;
     storeCpuUs += cpuOf(process.cpuUsage(cpu));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -412,7 +416,15 @@ async function main(): Promise<void> {
   if (keep) await mkdir(keep, { recursive: true });
   try {
     const db = await createDuckDbAuditOpener({ dir })(ACCOUNT);
-    const cache = await openAccountCache(db, ACCOUNT);
+    // The app's ingest workers, as core.ts starts them (from their source here).
+    const ingester = createWorkerEventIngester(
+      {
+        url: new URL('../electron/adapters/workers/ingest-worker.ts', import.meta.url),
+        typescript: true,
+      },
+      { threads: defaultIngestThreads() },
+    );
+    const cache = await openAccountCache(db, ACCOUNT, { ingest: ingester.ingest });
     const built = reuse === undefined ? await ingest(cache, rows) : null;
     const customers = built?.customers ?? cache.dicts.parties.size;
     const ingestedSize = await db.sizeOnDisk();
@@ -425,6 +437,7 @@ async function main(): Promise<void> {
     const clusterSeconds = (performance.now() - clusterStarted) / 1000;
     const onDisk = Math.max(ingestedSize, await db.sizeOnDisk());
     await cache.close();
+    await ingester.close();
     const closedSize = (await stat(join(dir, `${ACCOUNT}.duckdb`))).size;
     if (built) {
       process.stderr.write(

@@ -65,6 +65,8 @@ describe('electron-builder.yml', () => {
       '.env.production',
       'out/main/index.js',
       'out/main/index.js.map',
+      'out/main/import-worker.js',
+      'out/main/ingest-worker.js',
       'out/preload/index.cjs',
       'out/renderer/index.html',
       'out/renderer/assets/index.js',
@@ -73,7 +75,9 @@ describe('electron-builder.yml', () => {
     ];
     const selected = candidates.filter(packed).sort();
     expect(selected).toEqual([
+      'out/main/import-worker.js',
       'out/main/index.js',
+      'out/main/ingest-worker.js',
       'out/preload/index.cjs',
       'out/renderer/assets/index.js',
       'out/renderer/index.html',
@@ -139,6 +143,23 @@ describe('electron-builder.yml', () => {
       const granted = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]);
       expect(granted, file ?? '<unset>').toEqual(['com.apple.security.cs.allow-jit']);
       expect(plist).not.toMatch(/<key>com\.apple\.security\.cs\.disable-library-validation</);
+    }
+  });
+});
+
+describe('electron.vite.config.ts', () => {
+  it('builds, beside the entries, every worker file the entries start', async () => {
+    const mod = (await import('../electron.vite.config')) as {
+      default: { main?: { build?: { rolldownOptions?: { input?: Record<string, string> } } } };
+    };
+    const inputs = Object.keys(mod.default.main?.build?.rolldownOptions?.input ?? {});
+    for (const entry of ['electron/main/index.ts', 'electron/main/browser.ts']) {
+      const source = readFileSync(join(root, entry), 'utf8');
+      const started = [...source.matchAll(/new URL\('\.\/([\w-]+)\.js', import\.meta\.url\)/g)].map(
+        (m) => m[1],
+      );
+      expect(started, entry).toEqual(expect.arrayContaining(['import-worker', 'ingest-worker']));
+      for (const name of started) expect(inputs, `${entry} starts ${String(name)}`).toContain(name);
     }
   });
 });

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     now,
     notices: settingsNotice ? [settingsNotice] : [],
     importWorker: { url: new URL('./import-worker.js', import.meta.url) },
+    ingestWorker: { url: new URL('./ingest-worker.js', import.meta.url) },
     ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
   });
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));

@@ -23,7 +23,8 @@ import { logFilePath } from '../adapters/file-logger';
 import { ensurePrivateDir } from '../adapters/private-files';
 import { acquireDataFolderLock } from '../adapters/storage/data-folder-lock';
 import { wireAppHealth } from './wiring/app-health';
-import { createWorkerCsvImporter, type WorkerEntry } from '../adapters/workers/import-runner';
+import { createWorkerCsvImporter } from '../adapters/workers/import-runner';
+import type { WorkerEntry } from '../adapters/workers/start-worker';
 import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
 import { wireContainers } from './wiring/containers';
@@ -39,6 +40,8 @@ import type { CoreDeps } from './wiring/types';
 export type CoreOptions = {
   /** The CSV import worker's code (built beside the entry); absent, imports run in-process. */
   importWorker?: WorkerEntry;
+  /** The CloudTrail ingest worker's code (built beside the entry); absent, audit writes parse in-process. */
+  ingestWorker?: WorkerEntry;
   host: 'electron' | 'browser';
   dataDir: string;
   settingsStore: KeyValueStore;
@@ -164,6 +167,7 @@ async function startCoreHolding(
     aws: createAwsClientFactory(),
     pacer: createPacer(realTime),
     ...(options.importWorker ? { csvImporter: createWorkerCsvImporter(options.importWorker) } : {}),
+    ...(options.ingestWorker ? { ingestWorker: options.ingestWorker } : {}),
     sandbox,
     osUser: currentOsUser(),
     now,

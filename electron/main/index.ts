@@ -158,6 +158,7 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         now,
         notices: settingsNotice ? [settingsNotice] : [],
         importWorker: { url: new URL('./import-worker.js', import.meta.url) },
+        ingestWorker: { url: new URL('./ingest-worker.js', import.meta.url) },
         ...(sandboxHistoryEvents === undefined ? {} : { sandboxHistoryEvents }),
         // safeStorage is usable only once the app is ready, which it is here.
         secrets: createSafeStorageSecretStore({

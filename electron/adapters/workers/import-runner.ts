@@ -1,21 +1,11 @@
 // Runs CSV imports in worker threads, so parsing and validating a 200,000-row file never holds
 // the core (every other request keeps answering meanwhile). One worker per import: its memory is
 // returned when the import ends, and two imports run side by side.
-import { Worker } from 'node:worker_threads';
 import type { ImportRow } from '../../../shared/channels/metering';
 import { AppError } from '../../../shared/errors';
 import type { CsvImporter, ImportResult } from '../../services/metering/csv-import';
 import { TEXT_CHARS_PER_MESSAGE, type FromWorker, type ToWorker } from './import-protocol';
-
-/** Where the worker's code is: the built file, or (tests, benchmarks) its TypeScript source. */
-export type WorkerEntry = { url: URL; typescript?: boolean };
-
-function startWorker(entry: WorkerEntry): Worker {
-  if (!entry.typescript) return new Worker(entry.url);
-  // TypeScript sources run through tsx, registered inside the thread before the entry loads.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.url.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
-}
+import { startWorker, type WorkerEntry } from './start-worker';
 
 /** The file in pieces of at most TEXT_CHARS_PER_MESSAGE characters, in order. */
 function pieces(parts: readonly string[]): string[] {

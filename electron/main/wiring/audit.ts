@@ -14,6 +14,10 @@ import { mapAwsError } from '../../adapters/aws/error-map';
 import { realTime } from '../../adapters/aws/pacer';
 import { createLegacyCacheFiles } from '../../adapters/storage/audit-cache-files';
 import { createDuckDbAuditOpener } from '../../adapters/storage/duckdb';
+import {
+  createWorkerEventIngester,
+  defaultIngestThreads,
+} from '../../adapters/workers/ingest-runner';
 import { migrateLegacyCache } from '../../services/audit/legacy-cache';
 import {
   createAuditService,
@@ -103,8 +107,16 @@ export function wireAudit(
   }
 
   const journalCalls = journalCallLookup(deps);
+  const ingester = deps.ingestWorker
+    ? createWorkerEventIngester(deps.ingestWorker, {
+        threads: defaultIngestThreads(),
+        onFallback: (reason) =>
+          deps.logger.warn('audit: ingest worker failed; parsing in place', { reason }),
+      })
+    : null;
   const service = createAuditService({
     openDb,
+    ...(ingester ? { ingest: ingester.ingest } : {}),
     savedQueries: deps.store,
     journalCalls,
     prepare: async (cache) => {
@@ -191,7 +203,10 @@ export function wireAudit(
       'audit:sql-save': (input) => service.sql.save(input),
       'audit:sql-delete': (input) => service.sql.remove(input.id),
     },
-    close: () => service.close(),
+    close: async () => {
+      await service.close();
+      await ingester?.close();
+    },
     billed: service.billed,
   };
 }

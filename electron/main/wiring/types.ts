@@ -9,6 +9,7 @@ import type { ConnectionsService } from '../../services/connections';
 import type { Pacer } from '../../services/pacing';
 import type { KeyValueStore } from '../../services/ports';
 import type { SettingsService } from '../../services/settings';
+import type { WorkerEntry } from '../../adapters/workers/start-worker';
 import type { CsvImporter } from '../../services/metering/csv-import';
 import type { SubmissionService } from '../../services/metering/submissions';
 
@@ -34,6 +35,11 @@ export type CoreDeps = {
    * in-process (unit tests).
    */
   csvImporter?: CsvImporter;
+  /**
+   * The CloudTrail ingest worker's code (built beside the entry): audit writes parse there.
+   * Absent, they parse in-process (unit tests).
+   */
+  ingestWorker?: WorkerEntry;
   /** The OS user name, written into the journal with every submission. */
   osUser: string;
   now: () => number;

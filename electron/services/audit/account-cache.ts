@@ -13,8 +13,11 @@ import {
   type Dictionaries,
   type Party,
 } from './dictionaries';
-import { latestUsageOf, storeRows, type StoredEvent } from './append';
+import { batchOf, latestUsageOf, storeRows, type EventBatch, type StoredEvent } from './append';
 import { clusterDue, clusterRecords } from './cluster';
+import { parseForScope, type EventIngester } from './ingest';
+import { columnsBuilder } from './parsed-columns';
+import { packsRaw } from './raw-pack';
 import type { StoredUntil } from './replays';
 import { rebuildDaily } from './rollup';
 import {
@@ -39,6 +42,13 @@ export type AccountCache = {
    * the daily totals to `finishBulk` (many batches in a row: migration, imports, benches).
    */
   store: (events: readonly StoredEvent[], options?: StoreOptions) => Promise<number>;
+  /**
+   * The same for events still being parsed and packed (appendEvents): queued now, in call
+   * order, and written once they are ready.
+   */
+  storePrepared: (prepared: Promise<EventBatch>, options?: StoreOptions) => Promise<number>;
+  /** Parses and packs events for this cache: on worker threads where the app has them. */
+  ingest: EventIngester;
   finishBulk: () => Promise<void>;
   /** Whether the daily totals match the records (not in the middle of a bulk load). */
   rollupReady: () => boolean;
@@ -138,24 +148,16 @@ async function settleBulk(db: AuditDb, T: Tables): Promise<void> {
   });
 }
 
-/**
- * Raw records shorter than this stay text (the engine compresses that column when it
- * checkpoints): packing one record costs a compressor's setup, about 20 µs, which is what
- * compressing several KB costs, so a short record (a trail file's call of a few usage records)
- * would cost more to pack than its bytes cost to write.
- */
-export const PACK_MIN_CHARS = 4_096;
-
 /** Each event's packed raw record, or null where it stays text; in the events' order. */
 async function packLong(
   db: AuditDb,
-  events: readonly StoredEvent[],
+  events: readonly Pick<StoredEvent, 'raw'>[],
 ): Promise<(Uint8Array | null)[]> {
-  const long = events.filter((e) => e.raw.length >= PACK_MIN_CHARS);
+  const long = events.filter((e) => packsRaw(e.raw));
   if (long.length === 0) return events.map(() => null);
   const packed = await db.packText(long.map((e) => e.raw));
   let next = 0;
-  return events.map((e) => (e.raw.length >= PACK_MIN_CHARS ? (packed[next++] ?? null) : null));
+  return events.map((e) => (packsRaw(e.raw) ? (packed[next++] ?? null) : null));
 }
 
 async function latestStoredUsage(tx: SqlSession, T: Tables): Promise<number | null> {
@@ -170,7 +172,10 @@ function raisedBound(bound: StoredUntil, latest: number | null): StoredUntil {
   return bound === null ? latest : Math.max(bound, latest);
 }
 
-type Storer = Pick<AccountCache, 'store' | 'finishBulk' | 'rollupReady' | 'cluster'>;
+type Storer = Pick<
+  AccountCache,
+  'store' | 'storePrepared' | 'finishBulk' | 'rollupReady' | 'cluster'
+>;
 
 /** Storing events one write after another, codes and event numbers handed out in order. */
 async function createStorer(
@@ -189,18 +194,14 @@ async function createStorer(
   // next one hands out more.
   let storing: Promise<unknown> = Promise.resolve();
 
-  async function storeNow(
-    events: readonly StoredEvent[],
-    packing: Promise<(Uint8Array | null)[]>,
-    options: StoreOptions,
-  ): Promise<number> {
-    if (events.length === 0) return 0;
-    const packed = await packing;
+  async function storeNow(prepared: Promise<EventBatch>, options: StoreOptions): Promise<number> {
+    const batch = await prepared;
+    if (batch.columns.events.length === 0) return 0;
     let added: { events: number; rows: number; newIds: readonly string[] };
     try {
       added = await db.write(async (tx) => {
         storedUntil ??= await latestStoredUsage(tx, T);
-        const result = await storeRows(tx, T, dicts, events, packed, {
+        const result = await storeRows(tx, T, dicts, batch, {
           firstSeq: nextSeq,
           settleDaily: options.bulk !== true,
           storedUntil,
@@ -224,7 +225,7 @@ async function createStorer(
       throw error;
     } finally {
       // Raised whether or not the write went through: it stays an upper bound either way.
-      storedUntil = raisedBound(storedUntil, latestUsageOf(events));
+      storedUntil = raisedBound(storedUntil, latestUsageOf(batch.columns));
     }
     // Stored either way; the sort only makes later questions cheaper.
     if (options.bulk !== true) await cluster();
@@ -245,17 +246,24 @@ async function createStorer(
     return true;
   }
 
+  function storePrepared(prepared: Promise<EventBatch>, options: StoreOptions = {}) {
+    // Awaited in its turn; a failure is reported there, not as an unhandled rejection.
+    prepared.catch(() => undefined);
+    const run = () => storeNow(prepared, options);
+    const next = storing.then(run, run);
+    storing = next.catch(() => undefined);
+    return next;
+  }
+
   return {
     store(events, options = {}) {
       // Packing starts now, while earlier stores are still writing.
-      const packing = packLong(db, events);
-      // Awaited in its turn; a failure is reported there, not as an unhandled rejection.
-      packing.catch(() => undefined);
-      const run = () => storeNow(events, packing, options);
-      const next = storing.then(run, run);
-      storing = next.catch(() => undefined);
-      return next;
+      return storePrepared(
+        packLong(db, events).then((packed) => batchOf(events, packed)),
+        options,
+      );
     },
+    storePrepared,
     async finishBulk() {
       if ((await readMeta(db, T, 'daily_stale')) !== '1') return;
       await settleBulk(db, T);
@@ -325,7 +333,24 @@ async function clearRegions(
   });
 }
 
-export async function openAccountCache(db: AuditDb, accountId: string): Promise<AccountCache> {
+/** Parses in place and packs on the database's packer: for caches opened without workers. */
+function ingestInPlace(db: AuditDb): EventIngester {
+  return async (events, scope) => {
+    const builder = columnsBuilder();
+    for (const event of events) builder.add(parseForScope(event, scope));
+    const packed = await packLong(
+      db,
+      events.map((event) => ({ raw: event.cloudTrailEvent })),
+    );
+    return { columns: builder.finish(), packed };
+  };
+}
+
+export async function openAccountCache(
+  db: AuditDb,
+  accountId: string,
+  options: { ingest?: EventIngester } = {},
+): Promise<AccountCache> {
   const T = tables(db.catalog);
   await prepare(db, T, accountId);
   const dicts = await loadDictionaries(db, T);
@@ -340,6 +365,7 @@ export async function openAccountCache(db: AuditDb, accountId: string): Promise<
     dicts,
     version: () => changes,
     ...storer,
+    ingest: options.ingest ?? ingestInPlace(db),
     async regions() {
       const rows = await db.all(
         `SELECT DISTINCT region FROM ${T.events} UNION SELECT region FROM ${T.syncState} ORDER BY 1`,

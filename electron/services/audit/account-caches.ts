@@ -15,7 +15,7 @@ export function createAccountCaches(deps: AuditServiceDeps) {
     const db = await deps.openDb(accountId);
     let cache: AccountCache;
     try {
-      cache = await openAccountCache(db, accountId);
+      cache = await openAccountCache(db, accountId, deps.ingest ? { ingest: deps.ingest } : {});
       await deps.prepare?.(cache);
     } catch (error) {
       await db.close();

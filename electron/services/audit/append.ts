@@ -4,10 +4,18 @@
 // (replays.ts, decided before the rows are appended); then, in the same transaction, the new
 // rows are added to the daily totals (or the touched days summed again when a stored row
 // changed standing).
-import { DAY_MS, type AuditRow } from '../../../shared/audit';
+import { auditStatuses, DAY_MS } from '../../../shared/audit';
 import type { AppendColumn, SqlSession } from './db';
 import { partyKeyOf, type Dictionaries, type Party } from './dictionaries';
 import type { ParsedAuditEvent } from './parse';
+import {
+  encodeParsed,
+  FAILED_STATUS,
+  pickEvents,
+  usageTimeOf,
+  type EventHead,
+  type ParsedColumns,
+} from './parsed-columns';
 import { applyReplayPlan, planReplays, type StoredUntil } from './replays';
 import { addToDaily, refreshDaily } from './rollup';
 import { STORED_STATUSES, type EventOrigin, type Tables } from './schema';
@@ -20,8 +28,29 @@ export type StoredEvent = {
   origin: EventOrigin;
 };
 
-/** An event to store, with its raw record packed (AuditDb.packText), or null if kept as text. */
-type FreshEvent = StoredEvent & { packed: Uint8Array | null };
+/**
+ * Events to store, parsed into columns, with each one's record as received, where it came
+ * from and its raw record packed (AuditDb.packText; null where it is kept as text).
+ */
+export type EventBatch = {
+  columns: ParsedColumns;
+  raw: readonly string[];
+  origins: readonly EventOrigin[];
+  packed: readonly (Uint8Array | null)[];
+};
+
+/** The batch of events given as objects (tests, imported files): the same columns. */
+export function batchOf(
+  events: readonly StoredEvent[],
+  packed: readonly (Uint8Array | null)[],
+): EventBatch {
+  return {
+    columns: encodeParsed(events.map((e) => ({ parsed: e.parsed, json: true }))),
+    raw: events.map((e) => e.raw),
+    origins: events.map((e) => e.origin),
+    packed,
+  };
+}
 
 const opt = (v: string | undefined): string | null => v ?? null;
 
@@ -32,7 +61,8 @@ const textColumn = (n: number): (string | null)[] => new Array<string | null>(n)
  * Column batches in the tables' own column order, filled in one pass over the events (a pass
  * per column read every event nineteen times, which cost more than the engine's append).
  */
-function eventColumns(events: readonly FreshEvent[], firstSeq: number): AppendColumn[] {
+function eventColumns(batch: EventBatch, firstSeq: number): AppendColumn[] {
+  const events = batch.columns.events;
   const n = events.length;
   const numbers = (): number[] => new Array<number>(n);
   const seq = numbers();
@@ -55,8 +85,7 @@ function eventColumns(events: readonly FreshEvent[], firstSeq: number): AppendCo
   const rawText = textColumn(n);
   const rawPacked = new Array<Uint8Array | null>(n);
   for (let i = 0; i < n; i++) {
-    const e = events[i] as FreshEvent;
-    const p = e.parsed;
+    const p = events[i] as EventHead;
     seq[i] = firstSeq + i;
     id[i] = p.eventId;
     time[i] = p.eventTime;
@@ -72,11 +101,12 @@ function eventColumns(events: readonly FreshEvent[], firstSeq: number): AppendCo
     errorCode[i] = opt(p.errorCode);
     errorMessage[i] = opt(p.errorMessage);
     truncated[i] = opt(p.truncated);
-    origin[i] = e.origin;
-    rowCount[i] = p.rows.length;
+    origin[i] = batch.origins[i] ?? null;
+    rowCount[i] = p.rowCount;
+    const packed = batch.packed[i] ?? null;
     // Text: records stored before schema 3 and records too short to pack (schema.ts rawTextSql).
-    rawText[i] = e.packed === null ? e.raw : null;
-    rawPacked[i] = e.packed;
+    rawText[i] = packed === null ? (batch.raw[i] ?? null) : null;
+    rawPacked[i] = packed;
   }
   const columns: [AppendColumn['type'], AppendColumn['values']][] = [
     ['INTEGER', seq],
@@ -104,107 +134,94 @@ function eventColumns(events: readonly FreshEvent[], firstSeq: number): AppendCo
 
 type RecordBatch = { columns: AppendColumn[]; rows: number };
 
-/** The party code of a row, its key built without an intermediate object. */
-function partyCode(dicts: Dictionaries, row: AuditRow): number {
-  return dicts.parties.codeOfKey(
-    partyKeyOf(row.customerIdentifier, row.customerAwsAccountId, row.licenseArn, row.productCode),
-    () => {
-      const party: Party = {};
-      if (row.customerIdentifier !== undefined) party.customerIdentifier = row.customerIdentifier;
-      if (row.customerAwsAccountId !== undefined) {
-        party.customerAwsAccountId = row.customerAwsAccountId;
-      }
-      if (row.licenseArn !== undefined) party.licenseArn = row.licenseArn;
-      if (row.productCode !== undefined) party.productCode = row.productCode;
-      return party;
+/** The cache's codes of the batch's own party and dimension codes. */
+function cacheCodes(
+  dicts: Dictionaries,
+  columns: ParsedColumns,
+): { party: Int32Array; dimension: Int32Array } {
+  const party = new Int32Array(columns.parties.length);
+  columns.parties.forEach(
+    ([customerIdentifier, customerAwsAccountId, licenseArn, productCode], i) => {
+      party[i] = dicts.parties.codeOfKey(
+        partyKeyOf(customerIdentifier, customerAwsAccountId, licenseArn, productCode),
+        () => {
+          const named: Party = {};
+          if (customerIdentifier !== undefined) named.customerIdentifier = customerIdentifier;
+          if (customerAwsAccountId !== undefined) named.customerAwsAccountId = customerAwsAccountId;
+          if (licenseArn !== undefined) named.licenseArn = licenseArn;
+          if (productCode !== undefined) named.productCode = productCode;
+          return named;
+        },
+      );
     },
   );
+  const dimension = new Int32Array(columns.dimensions.length);
+  columns.dimensions.forEach((name, i) => (dimension[i] = dicts.dimensions.code(name)));
+  return { party, dimension };
 }
 
-function sameParty(a: AuditRow, b: AuditRow): boolean {
-  return (
-    a.customerIdentifier === b.customerIdentifier &&
-    a.customerAwsAccountId === b.customerAwsAccountId &&
-    a.licenseArn === b.licenseArn &&
-    a.productCode === b.productCode
-  );
-}
-
-const STATUS_CODES = new Map(STORED_STATUSES.map((status, i) => [status, i]));
-
-function statusCode(status: string): number {
-  const code = STATUS_CODES.get(status);
-  if (code === undefined) throw new Error(`Not a status the cache holds: ${status}`);
+/** The stored status code of each of the batch's statuses (auditStatuses order). */
+const STORED_STATUS_OF = Uint8Array.from(auditStatuses, (status) => {
+  const code = STORED_STATUSES.indexOf(status);
+  if (code < 0) throw new Error(`Not a status the cache holds: ${status}`);
   return code;
+});
+
+/** A sparse text column made whole. */
+function spread(n: number, entries: readonly [number, string][]): (string | null)[] {
+  const out = textColumn(n).fill(null);
+  for (const [row, text] of entries) out[row] = text;
+  return out;
 }
 
 /** The records' columns; numbers straight into typed arrays (a batch is ~50,000 rows). */
 function recordColumns(
-  events: readonly StoredEvent[],
+  batch: ParsedColumns,
   firstSeq: number,
   dicts: Dictionaries,
-  replays: ReadonlySet<AuditRow>,
+  replay: Uint8Array,
 ): RecordBatch {
-  let n = 0;
-  for (const e of events) n += e.parsed.rows.length;
+  const n = batch.rows;
+  const codes = cacheCodes(dicts, batch);
   const seq = new Int32Array(n);
-  const index = new Int32Array(n);
   const eventTime = new Float64Array(n);
   const usageTime: (number | null)[] = new Array<number | null>(n);
   const party = new Int32Array(n);
   const dimension = new Int32Array(n);
   const region = new Int16Array(n);
-  const quantity = new Float64Array(n);
   const status = new Uint8Array(n);
-  const replay = new Uint8Array(n);
   const mrid = textColumn(n);
-  const allocations = textColumn(n);
-  const errorCode = textColumn(n);
-  const errorMessage = textColumn(n);
-  const filledFrom = textColumn(n);
   let k = 0;
-  // A call's records come customer by customer: a row for the last row's party reuses its code.
-  let last: AuditRow | undefined;
-  let lastParty = 0;
-  for (let i = 0; i < events.length; i++) {
-    const parsed = (events[i] as StoredEvent).parsed;
-    const regionCode = dicts.regions.code(parsed.region);
-    for (const row of parsed.rows) {
+  batch.events.forEach((event, i) => {
+    const regionCode = dicts.regions.code(event.region);
+    for (let r = 0; r < event.rowCount; r++, k++) {
       seq[k] = firstSeq + i;
-      index[k] = row.recordIndex;
-      eventTime[k] = parsed.eventTime;
-      usageTime[k] = row.usageTime;
-      if (last === undefined || !sameParty(last, row)) lastParty = partyCode(dicts, row);
-      last = row;
-      party[k] = lastParty;
-      dimension[k] = dicts.dimensions.code(row.dimension);
+      eventTime[k] = event.eventTime;
       region[k] = regionCode;
-      quantity[k] = row.quantity;
-      status[k] = statusCode(row.status);
-      replay[k] = replays.has(row) ? 1 : 0;
-      mrid[k] = opt(row.meteringRecordId);
-      allocations[k] = opt(row.allocations);
-      errorCode[k] = opt(row.errorCode);
-      errorMessage[k] = opt(row.errorMessage);
-      filledFrom[k] = opt(row.filledFrom);
-      k++;
+      usageTime[k] = usageTimeOf(batch, k);
+      party[k] = codes.party[batch.party[k] ?? -1] ?? 0;
+      dimension[k] = codes.dimension[batch.dimension[k] ?? -1] ?? 0;
+      status[k] = STORED_STATUS_OF[batch.status[k] ?? -1] ?? 0;
+      mrid[k] = opt(batch.meteringRecordId[k]);
     }
-  }
+  });
+  const filledFrom = textColumn(n).fill(null);
+  for (const row of batch.filled) filledFrom[row] = 'journal';
   const columns: AppendColumn[] = [
     { type: 'INTEGER', values: seq },
-    { type: 'INTEGER', values: index },
+    { type: 'INTEGER', values: batch.recordIndex.subarray(0, n) },
     { type: 'BIGINT', values: eventTime },
     { type: 'BIGINT', values: usageTime },
     { type: 'INTEGER', values: party },
     { type: 'INTEGER', values: dimension },
     { type: 'SMALLINT', values: region },
-    { type: 'BIGINT', values: quantity },
+    { type: 'BIGINT', values: batch.quantity.subarray(0, n) },
     { type: { enum: STORED_STATUSES }, values: status },
     { type: 'BOOLEAN', values: replay },
     { type: 'VARCHAR', values: mrid },
-    { type: 'VARCHAR', values: allocations },
-    { type: 'VARCHAR', values: errorCode },
-    { type: 'VARCHAR', values: errorMessage },
+    { type: 'VARCHAR', values: spread(n, batch.allocations) },
+    { type: 'VARCHAR', values: spread(n, batch.errorCode) },
+    { type: 'VARCHAR', values: spread(n, batch.errorMessage) },
     { type: 'VARCHAR', values: filledFrom },
   ];
   return { columns, rows: n };
@@ -233,72 +250,97 @@ async function appendNewCodes(tx: SqlSession, dicts: Dictionaries): Promise<void
   }
 }
 
-/** The latest usage time among the events' records, or null when none has one. */
-export function latestUsageOf(events: readonly StoredEvent[]): number | null {
+/** The latest usage time among the batch's records, or null when none has one. */
+export function latestUsageOf(columns: ParsedColumns): number | null {
   let latest: number | null = null;
-  for (const event of events) {
-    for (const row of event.parsed.rows) {
-      if (row.usageTime !== null && (latest === null || row.usageTime > latest)) {
-        latest = row.usageTime;
-      }
-    }
+  for (let k = 0; k < columns.rows; k++) {
+    const time = columns.usageTime[k] ?? NaN;
+    if (!Number.isNaN(time) && (latest === null || time > latest)) latest = time;
   }
   return latest;
 }
 
-function touchedDays(events: readonly StoredEvent[]): { days: number[]; unknown: boolean } {
+function touchedDays(columns: ParsedColumns): { days: number[]; unknown: boolean } {
   const days = new Set<number>();
   let unknown = false;
-  for (const event of events) {
-    for (const row of event.parsed.rows) {
-      if (row.usageTime === null) unknown = true;
-      else days.add(Math.floor(row.usageTime / DAY_MS));
-    }
+  for (let k = 0; k < columns.rows; k++) {
+    const time = columns.usageTime[k] ?? NaN;
+    if (Number.isNaN(time)) unknown = true;
+    else days.add(Math.floor(time / DAY_MS));
   }
   return { days: [...days].sort((a, b) => a - b), unknown };
 }
 
-/** Stores `events`, whose raw records `packed` holds packed (null: kept as text), in order. */
-export async function storeRows(
+function hasFailed(columns: ParsedColumns): boolean {
+  return columns.status.subarray(0, columns.rows).includes(FAILED_STATUS);
+}
+
+/** The batch less the events seen before: earlier in the batch, or stored (by event id). */
+async function freshEvents(
   tx: SqlSession,
   T: Tables,
-  dicts: Dictionaries,
-  events: readonly StoredEvent[],
-  packed: readonly (Uint8Array | null)[],
-  options: { firstSeq: number; settleDaily: boolean; storedUntil?: StoredUntil },
-): Promise<{ events: number; rows: number; newIds: readonly string[] }> {
-  if (packed.length !== events.length) throw new Error('Every event needs its packed record.');
-  const unique = new Map<string, FreshEvent>();
+  batch: EventBatch,
+): Promise<{ batch: EventBatch; newIds: string[] }> {
+  const { events } = batch.columns;
+  const keep = events.map(() => false);
+  const firstOf = new Map<string, number>();
   events.forEach((event, i) => {
-    if (!unique.has(event.parsed.eventId)) {
-      unique.set(event.parsed.eventId, { ...event, packed: packed[i] ?? null });
-    }
+    if (!firstOf.has(event.eventId)) firstOf.set(event.eventId, i);
   });
-  const ids = textList([...unique.keys()]);
+  const ids = textList([...firstOf.keys()]);
   const known = await tx.all(
     `SELECT event_id FROM ${T.events} WHERE event_id IN (SELECT unnest(${ids.sql}))`,
     [ids.param],
   );
-  for (const row of known) unique.delete(String(row.event_id));
-  const fresh = [...unique.values()];
-  if (fresh.length === 0) return { events: 0, rows: 0, newIds: [] };
+  for (const row of known) firstOf.delete(String(row.event_id));
+  for (const i of firstOf.values()) keep[i] = true;
+  const newIds = [...firstOf.keys()];
+  if (newIds.length === events.length) return { batch, newIds };
+  const pick = <T>(list: readonly T[]): T[] => list.filter((_, i) => keep[i]);
+  return {
+    batch: {
+      columns: pickEvents(batch.columns, keep),
+      raw: pick(batch.raw),
+      origins: pick(batch.origins),
+      packed: pick(batch.packed),
+    },
+    newIds,
+  };
+}
+
+/** Stores the batch's events not seen before, in order. */
+export async function storeRows(
+  tx: SqlSession,
+  T: Tables,
+  dicts: Dictionaries,
+  offered: EventBatch,
+  options: { firstSeq: number; settleDaily: boolean; storedUntil?: StoredUntil },
+): Promise<{ events: number; rows: number; newIds: readonly string[] }> {
+  const { columns } = offered;
+  if (
+    offered.raw.length !== columns.events.length ||
+    offered.packed.length !== columns.events.length
+  ) {
+    throw new Error('Every event needs its record and its packed record.');
+  }
+  const { batch, newIds } = await freshEvents(tx, T, offered);
+  const fresh = batch.columns;
+  if (fresh.events.length === 0) return { events: 0, rows: 0, newIds: [] };
 
   const replays = await planReplays(tx, T, fresh, options.storedUntil);
-  const records = recordColumns(fresh, options.firstSeq, dicts, replays.replays);
+  const records = recordColumns(fresh, options.firstSeq, dicts, replays.replay);
   await appendNewCodes(tx, dicts);
-  await tx.append('store', 'events', eventColumns(fresh, options.firstSeq));
+  await tx.append('store', 'events', eventColumns(batch, options.firstSeq));
   await tx.append('store', 'records', records.columns);
   await applyReplayPlan(tx, T, replays);
   if (options.settleDaily) {
     // New rows only add to their groups; a stored row that changed standing moves between
     // groups, so its days are summed again.
     if (replays.nowReplay.length + replays.nowBilled.length === 0) {
-      await addToDaily(tx, T, options.firstSeq, {
-        failed: fresh.some((e) => e.parsed.rows.some((r) => r.status === 'Failed')),
-      });
+      await addToDaily(tx, T, options.firstSeq, { failed: hasFailed(fresh) });
     } else {
       await refreshDaily(tx, T, touchedDays(fresh));
     }
   }
-  return { events: fresh.length, rows: records.rows, newIds: [...unique.keys()] };
+  return { events: fresh.events.length, rows: records.rows, newIds };
 }

@@ -3,6 +3,7 @@
 // when CloudTrail truncated a call this app sent — filled in from the journal by request id.
 // Storing it, deduplicated by event id, is the cache's job (AuditSyncSink.appendEvents).
 import { fillFromJournal, type JournalCallLookup } from './journal-fill';
+import type { ParsedColumns } from './parsed-columns';
 import { parseCloudTrailEvent, parseCloudTrailRecord, type ParsedAuditEvent } from './parse';
 import type { AuditScope } from './scope';
 import type { LookupEvent } from './sync';
@@ -13,11 +14,33 @@ export type IngestedEvent = {
   json: boolean;
 };
 
+/**
+ * Parses events into columns and packs their raw records (AuditDb.packText's form; null where
+ * the record stays text), in their order: on worker threads in the app
+ * (adapters/workers/ingest-runner.ts), in place otherwise. The journal fill is main's, after.
+ */
+export type EventIngester = (
+  events: readonly LookupEvent[],
+  scope: AuditScope,
+) => Promise<{ columns: ParsedColumns; packed: (Uint8Array | null)[] }>;
+
 export function ingestEvent(
   event: LookupEvent,
   scope: AuditScope,
   journal?: JournalCallLookup,
 ): IngestedEvent {
+  const ingested = parseForScope(event, scope);
+  if (journal) fillIngested(ingested, journal);
+  return ingested;
+}
+
+/** Fills in from the journal what CloudTrail truncated (records that parsed as JSON only). */
+export function fillIngested(ingested: IngestedEvent, journal: JournalCallLookup): void {
+  if (ingested.json) fillFromJournal(ingested.parsed, journal);
+}
+
+/** The event parsed, scoped to the account and region it was fetched for. */
+export function parseForScope(event: LookupEvent, scope: AuditScope): IngestedEvent {
   const fallback = {
     eventId: event.eventId,
     eventTime: event.eventTime,
@@ -56,6 +79,5 @@ export function ingestEvent(
       row.accountId = scope.accountId;
     }
   }
-  if (journal) fillFromJournal(parsed, journal);
   return { parsed, json: true };
 }

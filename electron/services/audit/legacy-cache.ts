@@ -184,9 +184,18 @@ async function migrateRegion(
   const ids = new Set<string>();
   let skippedLines = 0;
   let batch: LookupEvent[] = [];
+  // One batch is parsed (on a worker, where the app has them) while the one before is stored.
+  let storing: Promise<unknown> = Promise.resolve();
   const flush = async (): Promise<void> => {
     if (batch.length > 0) {
-      await appendEvents(cache, scope, batch, { bulk: true, ...(journal ? { journal } : {}) });
+      const next = appendEvents(cache, scope, batch, {
+        bulk: true,
+        ...(journal ? { journal } : {}),
+      });
+      // Awaited in its turn below; a failure before then ends the migration anyway.
+      next.catch(() => undefined);
+      await storing;
+      storing = next;
     }
     batch = [];
   };
@@ -205,6 +214,7 @@ async function migrateRegion(
     }
   }
   await flush();
+  await storing;
   await carrySyncState(files, cache, region, names.sync);
   await verify(cache, region, [...ids]);
   for (const name of [names.events, names.snapshot, names.sync]) await files.remove(name);

@@ -14,7 +14,14 @@ import {
 import { parseUsageTimestamp } from './cloudtrail-time';
 import { readIdentity } from './identity';
 import { asArray, get, getStr, isObj, isOmitted, type Obj } from './json';
-import { hourOf, pairAnswers, quantityOf, readUsageRecord, type UsageRecord } from './usage-record';
+import {
+  hourOf,
+  pairAnswers,
+  quantityOf,
+  readUsageRecord,
+  type UsageFields,
+  type UsageRecord,
+} from './usage-record';
 
 export { parseUsageTimestamp } from './cloudtrail-time';
 
@@ -65,7 +72,7 @@ const KNOWN_STATUSES = new Set<string>(['Success', 'CustomerNotSubscribed', 'Dup
 export function makeRow(
   event: ParsedAuditEvent,
   recordIndex: number,
-  usage: UsageRecord | null,
+  usage: UsageFields | null,
   outcome: Outcome,
   productCode: string | undefined,
 ): AuditRow {

@@ -3,7 +3,7 @@
 // holds: through the raw view's read, the Query tab's `events` view, and from a cache written
 // before records were packed (schema 2), which opens without rewriting them.
 import { describe, expect, it } from 'vitest';
-import { PACK_MIN_CHARS } from './account-cache';
+import { PACK_MIN_CHARS } from './raw-pack';
 import { ident } from './schema';
 import { appendEvents } from './sink';
 import type { LookupEvent } from './sync';

@@ -4,17 +4,19 @@
 // for the stored appearances of the batch's ids; a stored row changes only when the batch brings
 // an earlier appearance than the one stored as billed. AWS gives the same id only to the same
 // record (customer, dimension, hour), so the search stays within the batch's usage hours.
-import { HOUR_MS, type AuditRow } from '../../../shared/audit';
+import { HOUR_MS } from '../../../shared/audit';
 import type { SqlSession } from './db';
-import type { StoredEvent } from './append';
+import { eventOfRows, SUCCESS_STATUS, usageHourOf, type ParsedColumns } from './parsed-columns';
 import type { Tables } from './schema';
 import { textList } from './text-list';
 
-/** Where a record appeared: a batch row (which carries its event's time and id) or a stored one. */
+/** Where a record appeared: one of the batch's rows or a stored one. */
 type Appearance = {
   eventTime: number;
   eventId: string;
   recordIndex: number;
+  /** The batch's row; absent for stored ones. */
+  row?: number;
   /** A stored row's rowid and standing; absent for the batch's own rows. */
   stored?: { rowid: number; replay: boolean };
 };
@@ -23,8 +25,8 @@ type Appearance = {
 const DIRECT_LOOKUP_MAX = 5_000;
 
 export type ReplayPlan = {
-  /** The batch's rows to store as replays. */
-  replays: Set<AuditRow>;
+  /** For each of the batch's rows, 1 where it is stored as a replay. */
+  replay: Uint8Array;
   /** Stored rows whose standing changes. */
   nowReplay: number[];
   nowBilled: number[];
@@ -53,28 +55,32 @@ function earlier(a: Appearance, b: Appearance): boolean {
 }
 
 /** The batch's billed candidates (Success with an id), by id: one row, or several. */
-function batchAppearances(events: readonly StoredEvent[]): Map<string, AuditRow | AuditRow[]> {
-  const byId = new Map<string, AuditRow | AuditRow[]>();
-  for (const { parsed } of events) {
-    for (const row of parsed.rows) {
-      const id = row.meteringRecordId;
-      if (row.status !== 'Success' || id === undefined) continue;
-      const known = byId.get(id);
-      if (known === undefined) byId.set(id, row);
-      else if (Array.isArray(known)) known.push(row);
-      else byId.set(id, [known, row]);
-    }
+function batchAppearances(columns: ParsedColumns): Map<string, number | number[]> {
+  const byId = new Map<string, number | number[]>();
+  for (let k = 0; k < columns.rows; k++) {
+    const id = columns.meteringRecordId[k];
+    if (columns.status[k] !== SUCCESS_STATUS || id === undefined) continue;
+    const known = byId.get(id);
+    if (known === undefined) byId.set(id, k);
+    else if (Array.isArray(known)) known.push(k);
+    else byId.set(id, [known, k]);
   }
   return byId;
 }
 
+const rowsOf = (rows: number | number[]): number[] => (Array.isArray(rows) ? rows : [rows]);
+
 /** The usage hours of the batch's candidates, or null when one has no usage time. */
-function candidateHours(batch: Map<string, AuditRow | AuditRow[]>): Set<number> | null {
+function candidateHours(
+  columns: ParsedColumns,
+  batch: Map<string, number | number[]>,
+): Set<number> | null {
   const hours = new Set<number>();
   for (const rows of batch.values()) {
-    for (const row of Array.isArray(rows) ? rows : [rows]) {
-      if (row.usageHour === null) return null;
-      hours.add(row.usageHour);
+    for (const row of rowsOf(rows)) {
+      const hour = usageHourOf(columns, row);
+      if (hour === null) return null;
+      hours.add(hour);
     }
   }
   return hours;
@@ -151,10 +157,11 @@ async function storedAppearances(
 async function idsToLookUp(
   tx: SqlSession,
   T: Tables,
-  batch: Map<string, AuditRow | AuditRow[]>,
+  columns: ParsedColumns,
+  batch: Map<string, number | number[]>,
   storedUntil: StoredUntil,
 ): Promise<{ ids: string[]; hours: Set<number> | null }> {
-  const hours = candidateHours(batch);
+  const hours = candidateHours(columns, batch);
   // Every candidate's hour starts after the latest usage time stored (a load in time order):
   // none of their ids can have been seen, so nothing is asked.
   if (hours !== null && storedUntil !== undefined) {
@@ -169,8 +176,11 @@ async function idsToLookUp(
   const ids: string[] = [];
   if (held.size === 0) return { ids, hours: held };
   for (const [id, rows] of batch) {
-    const list = Array.isArray(rows) ? rows : [rows];
-    if (list.some((row) => row.usageHour !== null && held.has(row.usageHour))) ids.push(id);
+    const inHeld = (row: number): boolean => {
+      const hour = usageHourOf(columns, row);
+      return hour !== null && held.has(hour);
+    };
+    if (rowsOf(rows).some(inHeld)) ids.push(id);
   }
   return { ids, hours: held };
 }
@@ -185,28 +195,38 @@ export type StoredUntil = number | null | undefined;
 export async function planReplays(
   tx: SqlSession,
   T: Tables,
-  events: readonly StoredEvent[],
+  columns: ParsedColumns,
   storedUntil?: StoredUntil,
 ): Promise<ReplayPlan> {
-  const plan: ReplayPlan = { replays: new Set(), nowReplay: [], nowBilled: [] };
-  const batch = batchAppearances(events);
+  const plan: ReplayPlan = { replay: new Uint8Array(columns.rows), nowReplay: [], nowBilled: [] };
+  const batch = batchAppearances(columns);
   if (batch.size === 0) return plan;
-  const lookUp = await idsToLookUp(tx, T, batch, storedUntil);
+  const lookUp = await idsToLookUp(tx, T, columns, batch, storedUntil);
   const stored =
     lookUp.ids.length === 0
       ? new Map<string, Appearance[]>()
       : await storedAppearances(tx, T, lookUp.ids, lookUp.hours);
+  const eventOf = eventOfRows(columns);
+  const appearanceOf = (row: number): Appearance => {
+    const event = columns.events[eventOf[row] ?? -1];
+    return {
+      eventTime: event?.eventTime ?? 0,
+      eventId: event?.eventId ?? '',
+      recordIndex: columns.recordIndex[row] ?? 0,
+      row,
+    };
+  };
   for (const [id, fresh] of batch) {
-    const rows = Array.isArray(fresh) ? fresh : [fresh];
+    const rows = rowsOf(fresh);
     const before = stored.get(id) ?? [];
     if (rows.length === 1 && before.length === 0) continue;
-    const all: Appearance[] = [...before, ...rows];
+    const all: Appearance[] = [...before, ...rows.map(appearanceOf)];
     let first = all[0] as Appearance;
     for (const a of all) if (earlier(a, first)) first = a;
     for (const a of all) {
       const replay = a !== first;
       if (a.stored === undefined) {
-        if (replay) plan.replays.add(a as AuditRow);
+        if (replay && a.row !== undefined) plan.replay[a.row] = 1;
       } else if (a.stored.replay !== replay) {
         (replay ? plan.nowReplay : plan.nowBilled).push(a.stored.rowid);
       }

@@ -11,6 +11,7 @@ import type { Pacer, Sleep } from '../pacing';
 import type { KeyValueStore } from '../ports';
 import type { AccountCache } from './account-cache';
 import { createAccountCaches } from './account-caches';
+import type { EventIngester } from './ingest';
 import { createBilledLookup } from './billed';
 import { createCacheReads } from './cache-reads';
 import type { AuditDbOpener } from './db';
@@ -35,6 +36,8 @@ export type AuditTarget = {
 export type AuditServiceDeps = {
   /** Opens an account's cache database (created when missing). */
   openDb: AuditDbOpener;
+  /** Parses and packs events for the caches (worker threads); absent, in place. */
+  ingest?: EventIngester;
   /** Runs once per account after its database opens (e.g. moving an older cache into it). */
   prepare?: (cache: AccountCache) => Promise<void>;
   /** This app's journal calls by request id, to fill in events CloudTrail truncated. */

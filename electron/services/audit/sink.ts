@@ -4,8 +4,9 @@
 // truncated it) and is stored with its raw record, deduplicated by event id.
 import type { AccountCache } from './account-cache';
 import type { StoredEvent } from './append';
-import { ingestEvent } from './ingest';
+import { fillIngested, ingestEvent } from './ingest';
 import type { JournalCallLookup } from './journal-fill';
+import { decodeParsed, encodeParsed, type ParsedColumns } from './parsed-columns';
 import type { EventOrigin } from './schema';
 import type { AuditScope } from './scope';
 import type { AuditSyncSink, LookupEvent } from './sync';
@@ -41,13 +42,26 @@ export async function appendEvents(
   if (scope.accountId !== cache.accountId) {
     throw new Error(`Events of ${scope.accountId} offered to the cache of ${cache.accountId}.`);
   }
-  const stored = toStoredEvents(
-    events,
-    scope,
-    options.origin ?? 'cloudtrail-lookup',
-    options.journal,
-  );
-  return cache.store(stored, options.bulk === undefined ? {} : { bulk: options.bulk });
+  const origin = options.origin ?? 'cloudtrail-lookup';
+  const { journal } = options;
+  const prepared = cache.ingest(events, scope).then(({ columns, packed }) => ({
+    columns: journal ? filledFromJournal(columns, journal) : columns,
+    raw: events.map((event) => event.cloudTrailEvent),
+    origins: events.map(() => origin),
+    packed,
+  }));
+  return cache.storePrepared(prepared, options.bulk === undefined ? {} : { bulk: options.bulk });
+}
+
+/**
+ * The columns with what CloudTrail truncated filled in from the journal; only a batch holding
+ * a truncated record is taken apart for it.
+ */
+function filledFromJournal(columns: ParsedColumns, journal: JournalCallLookup): ParsedColumns {
+  if (!columns.events.some((event) => event.json && event.truncated !== undefined)) return columns;
+  const ingested = decodeParsed(columns);
+  for (const item of ingested) fillIngested(item, journal);
+  return encodeParsed(ingested);
 }
 
 /** The cache as the sync engine's sink, for caches opened by account. */

@@ -24,6 +24,9 @@ export type UsageRecord = {
   allocations?: string;
 };
 
+/** What a row takes from its usage record. */
+export type UsageFields = Omit<UsageRecord, 'rawTime'>;
+
 /** Whole, non-negative quantities; strings of digits count (some echoes write them so). */
 export function quantityOf(value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AuditRow } from '../../../../shared/audit';
 import { createDuckDbAuditOpener } from '../../../adapters/storage/duckdb';
 import { openAccountCache, type AccountCache } from '../account-cache';
+import type { EventIngester } from '../ingest';
 import type { StoredEvent } from '../append';
 import type { ParsedAuditEvent } from '../parse';
 import type { AuditScope } from '../scope';
@@ -123,12 +124,16 @@ export function storedEvents(events: readonly ParsedAuditEvent[]): StoredEvent[]
 export type TestCache = { cache: AccountCache; dir: string; close: () => Promise<void> };
 
 /** A fresh cache database for one account in a temporary folder. */
-export async function openTestCache(accountId = TEST_ACCOUNT, dir?: string): Promise<TestCache> {
+export async function openTestCache(
+  accountId = TEST_ACCOUNT,
+  dir?: string,
+  options: { ingest?: EventIngester } = {},
+): Promise<TestCache> {
   const folder = dir ?? (await mkdtemp(join(tmpdir(), 'meterdesk-audit-test-')));
   const db = await createDuckDbAuditOpener({ dir: folder, memoryLimit: '128MB', threads: 1 })(
     accountId,
   );
-  const cache = await openAccountCache(db, accountId);
+  const cache = await openAccountCache(db, accountId, options);
   return {
     cache,
     dir: folder,

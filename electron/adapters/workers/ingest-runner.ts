@@ -1,0 +1,143 @@
+// Parses and packs CloudTrail events on worker threads (ingest-worker.ts), so a bulk load's JSON
+// is read on the other core while main stores the batch before. Batches go to the worker with the
+// fewest waiting; an idle pool does not keep the process alive. A worker that fails costs speed,
+// never the events: its batches are parsed and packed in place instead.
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { parseForScope, type EventIngester } from '../../services/audit/ingest';
+import { columnsBuilder, type ParsedColumns } from '../../services/audit/parsed-columns';
+import { packsRaw } from '../../services/audit/raw-pack';
+import type { AuditScope } from '../../services/audit/scope';
+import type { LookupEvent } from '../../services/audit/sync';
+import { packTextSync } from '../storage/text-packer';
+import type { IngestReply, IngestRequest } from './ingest-protocol';
+import { startWorker, type WorkerEntry } from './start-worker';
+
+type Answer = { columns: ParsedColumns; packed: (Uint8Array | null)[] };
+type Pending = { resolve: (answer: Answer) => void; reject: (error: Error) => void };
+type Slot = { worker: Worker; pending: Map<number, Pending> };
+
+/** Batches this small are done in place: a round trip to a worker costs more. */
+const IN_PLACE_MAX = 8;
+
+/**
+ * A young generation this large lets a worker's short-lived JSON trees die without a copy; the
+ * default (16 MB) collects several times per batch.
+ */
+const YOUNG_GENERATION_MB = 64;
+
+/** One worker per core the app does not run on, at most two. */
+export const defaultIngestThreads = (): number =>
+  Math.min(2, Math.max(1, availableParallelism() - 1));
+
+export type WorkerEventIngester = { ingest: EventIngester; close: () => Promise<void> };
+
+function inPlace(events: readonly LookupEvent[], scope: AuditScope): Answer {
+  const builder = columnsBuilder();
+  for (const event of events) builder.add(parseForScope(event, scope));
+  return {
+    columns: builder.finish(),
+    packed: events.map((e) =>
+      packsRaw(e.cloudTrailEvent) ? packTextSync(e.cloudTrailEvent) : null,
+    ),
+  };
+}
+
+/** Events a worker can take: their record as text only (imported files come parsed already). */
+const textOnly = (events: readonly LookupEvent[]): LookupEvent[] | null => {
+  const out: LookupEvent[] = [];
+  for (const { parsedRecord, ...event } of events) {
+    if (parsedRecord !== undefined) return null;
+    out.push(event);
+  }
+  return out;
+};
+
+export function createWorkerEventIngester(
+  entry: WorkerEntry,
+  options: {
+    threads: number;
+    /** Told why, each time a batch is parsed in place because a worker failed. */
+    onFallback?: (reason: string) => void;
+  },
+): WorkerEventIngester {
+  const slots: (Slot | null)[] = Array.from({ length: options.threads }, () => null);
+  let nextId = 0;
+  let closed = false;
+
+  function drop(index: number, error: Error): void {
+    const slot = slots[index];
+    if (!slot) return;
+    slots[index] = null;
+    for (const p of slot.pending.values()) p.reject(error);
+    slot.pending.clear();
+  }
+
+  function start(index: number): Slot {
+    const worker = startWorker(entry, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.unref();
+    worker.on('message', (reply: IngestReply) => {
+      const waiting = slot.pending.get(reply.id);
+      if (!waiting) return;
+      slot.pending.delete(reply.id);
+      if (slot.pending.size === 0) worker.unref();
+      if ('error' in reply) waiting.reject(new Error(`Ingesting events failed: ${reply.error}`));
+      else waiting.resolve({ columns: reply.columns, packed: reply.packed });
+    });
+    worker.on('error', (error) => drop(index, error));
+    worker.on('exit', (code) => {
+      if (slots[index] === slot) {
+        drop(index, new Error(`An ingest worker stopped (exit code ${String(code)}).`));
+      }
+    });
+    slots[index] = slot;
+    return slot;
+  }
+
+  /** The slot with the fewest batches waiting, started if it is not running. */
+  function leastBusy(): Slot {
+    let best = 0;
+    let fewest = Infinity;
+    slots.forEach((slot, i) => {
+      const waiting = slot?.pending.size ?? 0;
+      if (waiting < fewest) {
+        fewest = waiting;
+        best = i;
+      }
+    });
+    return slots[best] ?? start(best);
+  }
+
+  const ingest: EventIngester = async (events, scope) => {
+    const sendable = textOnly(events);
+    if (closed || sendable === null || events.length <= IN_PLACE_MAX) return inPlace(events, scope);
+    const id = nextId++;
+    const request: IngestRequest = { id, scope, events: sendable };
+    try {
+      return await new Promise<Answer>((resolve, reject) => {
+        const slot = leastBusy();
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.ref();
+        slot.worker.postMessage(request);
+      });
+    } catch (error) {
+      options.onFallback?.(error instanceof Error ? error.message : String(error));
+      return inPlace(events, scope);
+    }
+  };
+
+  return {
+    ingest,
+    async close() {
+      closed = true;
+      const running = slots.filter((slot): slot is Slot => slot !== null);
+      slots.fill(null);
+      await Promise.all(running.map((slot) => slot.worker.terminate()));
+      for (const slot of running) {
+        for (const p of slot.pending.values())
+          p.reject(new Error('The ingest workers are closed.'));
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Parsed events as columns (what a worker sends and a write takes) give back exactly the rows
+// parsing made, for every kind of record the parser reads (testing/trail-records.ts
+// variedEvents), and rows filled in from the journal.
+import { describe, expect, it } from 'vitest';
+import { fillIngested, parseForScope, type IngestedEvent } from './ingest';
+import type { JournalCall } from './journal-fill';
+import { decodeParsed, encodeParsed, pickEvents } from './parsed-columns';
+import { TRAIL_ACCOUNT, variedEvents } from './testing/trail-records';
+
+const scope = { accountId: TRAIL_ACCOUNT, region: 'us-east-1' };
+const events = variedEvents();
+
+const parsedAll = (): IngestedEvent[] => events.map((event) => parseForScope(event, scope));
+
+describe('parsed events as columns', () => {
+  it('give back exactly the events and rows parsing made', () => {
+    const parsed = parsedAll();
+    // The fixture reaches what it is meant to: every status, a null usage time, a license.
+    const rows = parsed.flatMap((p) => p.parsed.rows);
+    expect(new Set(rows.map((r) => r.status))).toEqual(
+      new Set([
+        'Success',
+        'DuplicateRecord',
+        'CustomerNotSubscribed',
+        'Failed',
+        'Unknown',
+        'Unprocessed',
+      ]),
+    );
+    expect(rows.some((r) => r.usageTime === null)).toBe(true);
+    expect(rows.some((r) => r.allocations !== undefined && r.licenseArn === undefined)).toBe(true);
+    expect(parsed.some((p) => !p.json)).toBe(true);
+
+    const columns = encodeParsed(parsed);
+    expect(columns.rows).toBe(rows.length);
+    expect(decodeParsed(columns)).toStrictEqual(parsed);
+  });
+
+  it('keep rows filled in from the journal as filled', () => {
+    const call: JournalCall = {
+      submissionId: 'sub-1',
+      callId: 'sub-1.1',
+      productCode: 'prod-1',
+      records: [
+        {
+          key: 'a',
+          record: {
+            Timestamp: '2026-07-10T10:00:00.000Z',
+            Dimension: 'users',
+            Quantity: 3,
+            CustomerIdentifier: 'c-1',
+          },
+          status: 'Success',
+          meteringRecordId: 'mr-journal',
+        },
+      ],
+    };
+    const parsed = parsedAll();
+    for (const item of parsed)
+      fillIngested(item, (id) => (id === 'req-both-omitted' ? call : undefined));
+    const filled = parsed.flatMap((p) => p.parsed.rows).filter((r) => r.filledFrom === 'journal');
+    expect(filled).toHaveLength(1);
+    expect(decodeParsed(encodeParsed(parsed))).toStrictEqual(parsed);
+  });
+
+  it('pick events with their own rows, texts and all', () => {
+    const parsed = parsedAll();
+    const keep = parsed.map((_, i) => i % 2 === 1);
+    const picked = pickEvents(encodeParsed(parsed), keep);
+    expect(decodeParsed(picked)).toStrictEqual(parsed.filter((_, i) => keep[i]));
+    expect(
+      decodeParsed(
+        pickEvents(
+          encodeParsed(parsed),
+          keep.map(() => false),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('are built whole across many events (the arrays grow)', () => {
+    const many = Array.from(
+      { length: 1_200 },
+      (_, i) => parsedAll()[i % events.length] as IngestedEvent,
+    );
+    const columns = encodeParsed(many);
+    expect(columns.recordIndex.length).toBeGreaterThan(1_024);
+    expect(decodeParsed(columns)).toStrictEqual(many);
+  });
+});
