@@ -20,11 +20,8 @@ type Slot = { worker: Worker; pending: Map<number, Pending> };
 /** Batches this small are done in place: a round trip to a worker costs more. */
 const IN_PLACE_MAX = 8;
 
-/**
- * A young generation this large lets a worker's short-lived JSON trees die without a copy; the
- * default (16 MB) collects several times per batch.
- */
-const YOUNG_GENERATION_MB = 64;
+/** After this many failed batches the workers are not tried again (each try costs a start). */
+const MAX_FAILURES = 3;
 
 /** One worker per core the app does not run on, at most two. */
 export const defaultIngestThreads = (): number =>
@@ -64,6 +61,7 @@ export function createWorkerEventIngester(
   const slots: (Slot | null)[] = Array.from({ length: options.threads }, () => null);
   let nextId = 0;
   let closed = false;
+  let failures = 0;
 
   function drop(index: number, error: Error): void {
     const slot = slots[index];
@@ -74,7 +72,7 @@ export function createWorkerEventIngester(
   }
 
   function start(index: number): Slot {
-    const worker = startWorker(entry, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    const worker = startWorker(entry);
     const slot: Slot = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: IngestReply) => {
@@ -111,7 +109,9 @@ export function createWorkerEventIngester(
 
   const ingest: EventIngester = async (events, scope) => {
     const sendable = textOnly(events);
-    if (closed || sendable === null || events.length <= IN_PLACE_MAX) return inPlace(events, scope);
+    if (closed || failures >= MAX_FAILURES || sendable === null || events.length <= IN_PLACE_MAX) {
+      return inPlace(events, scope);
+    }
     const id = nextId++;
     const request: IngestRequest = { id, scope, events: sendable };
     try {
@@ -122,7 +122,11 @@ export function createWorkerEventIngester(
         slot.worker.postMessage(request);
       });
     } catch (error) {
-      options.onFallback?.(error instanceof Error ? error.message : String(error));
+      failures++;
+      const reason = error instanceof Error ? error.message : String(error);
+      options.onFallback?.(
+        failures >= MAX_FAILURES ? `${reason} (parsing in place from now on)` : reason,
+      );
       return inPlace(events, scope);
     }
   };
