@@ -175,13 +175,11 @@ async function idsToLookUp(
   const held = await storedHours(tx, T, hours);
   const ids: string[] = [];
   if (held.size === 0) return { ids, hours: held };
-  for (const [id, rows] of batch) {
-    const inHeld = (row: number): boolean => {
-      const hour = usageHourOf(columns, row);
-      return hour !== null && held.has(hour);
-    };
-    if (rowsOf(rows).some(inHeld)) ids.push(id);
-  }
+  const inHeld = (row: number): boolean => {
+    const hour = usageHourOf(columns, row);
+    return hour !== null && held.has(hour);
+  };
+  for (const [id, rows] of batch) if (rowsOf(rows).some(inHeld)) ids.push(id);
   return { ids, hours: held };
 }
 
