@@ -3,30 +3,12 @@
 // CloudTrail events written from the documented sample's layout.
 import { describe, expect, it } from 'vitest';
 import { ingestEvent } from './ingest';
-import type { JournalCall } from './journal-fill';
+import { JOURNAL_HOUR_ISO, journalCall } from './testing/journal-call';
 
 const scope = { accountId: '123456789012', region: 'us-east-1' };
-const HOUR_ISO = '2026-07-10T11:00:00.000Z';
+const HOUR_ISO = JOURNAL_HOUR_ISO;
 const HOUR_JAVA = 'Jul 10, 2026 11:00:00 AM';
-
-const call: JournalCall = {
-  submissionId: 'sub-1',
-  callId: 'sub-1.1',
-  productCode: 'prod-1',
-  records: [
-    {
-      key: 'a',
-      record: { Timestamp: HOUR_ISO, Dimension: 'users', Quantity: 3, CustomerIdentifier: 'c-1' },
-      status: 'Success',
-      meteringRecordId: 'mr-a',
-    },
-    {
-      key: 'b',
-      record: { Timestamp: HOUR_ISO, Dimension: 'users', Quantity: 4, CustomerIdentifier: 'c-2' },
-      status: 'DuplicateRecord',
-    },
-  ],
-};
+const call = journalCall;
 
 function event(request: unknown, response: unknown, requestID = 'req-1') {
   return {

@@ -3,8 +3,8 @@
 // variedEvents), and rows filled in from the journal.
 import { describe, expect, it } from 'vitest';
 import { fillIngested, parseForScope, type IngestedEvent } from './ingest';
-import type { JournalCall } from './journal-fill';
 import { decodeParsed, encodeParsed, pickEvents } from './parsed-columns';
+import { journalCall } from './testing/journal-call';
 import { TRAIL_ACCOUNT, variedEvents } from './testing/trail-records';
 
 const scope = { accountId: TRAIL_ACCOUNT, region: 'us-east-1' };
@@ -37,29 +37,11 @@ describe('parsed events as columns', () => {
   });
 
   it('keep rows filled in from the journal as filled', () => {
-    const call: JournalCall = {
-      submissionId: 'sub-1',
-      callId: 'sub-1.1',
-      productCode: 'prod-1',
-      records: [
-        {
-          key: 'a',
-          record: {
-            Timestamp: '2026-07-10T10:00:00.000Z',
-            Dimension: 'users',
-            Quantity: 3,
-            CustomerIdentifier: 'c-1',
-          },
-          status: 'Success',
-          meteringRecordId: 'mr-journal',
-        },
-      ],
-    };
     const parsed = parsedAll();
     for (const item of parsed)
-      fillIngested(item, (id) => (id === 'req-both-omitted' ? call : undefined));
+      fillIngested(item, (id) => (id === 'req-both-omitted' ? journalCall : undefined));
     const filled = parsed.flatMap((p) => p.parsed.rows).filter((r) => r.filledFrom === 'journal');
-    expect(filled).toHaveLength(1);
+    expect(filled).toHaveLength(2);
     expect(decodeParsed(encodeParsed(parsed))).toStrictEqual(parsed);
   });
 
