@@ -2,8 +2,8 @@
 // 10 dimensions, metered every hour for 90 days, 25 records a BatchMeterUsage call, plus
 // replays (the same record re-sent in the hour: same MeteringRecordId), DuplicateRecords,
 // CustomerNotSubscribed and failed calls — scaled to --rows by the number of customers. It is
-// ingested through the real path (parse + store in the DuckDB cache), then a fresh process opens
-// the cache and asks the explorer's questions:
+// ingested through the real path (parsed on the app's ingest workers, stored in the DuckDB cache),
+// then a fresh process opens the cache and asks the explorer's questions:
 //   ingest_records_per_s   records parsed and stored per second (raw record kept, compressed)
 //   cache_mb_on_disk       the database file after the ingest
 //   first_rows_ms          cold process: open the cache → first 100 rows, newest first, and count
