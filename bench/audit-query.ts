@@ -12,6 +12,9 @@
 //   main_rss_mb            resident memory of that process after the questions
 //   ingest_records_per_cpu_s  the same ingest per CPU-second (all threads), and load_average_1m
 //                          at the end: on a shared machine, how far wall times are the engine's
+//   ingest_main_loop_delay_{max,p99}_ms  how late main's event loop ran while storing (what
+//                          the core's other requests would wait): the longest, and the worst
+//                          round's 99th percentile
 // and, at up to 2,000,000 rows, the same questions asked of DuckDB directly (one plain table,
 // a copy of usage_records in the cache's storage order, plain SQL) in the same run, as
 // *_duckdb_ms and the ratio.
@@ -22,6 +25,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -215,6 +219,8 @@ async function ingest(
   customers: number;
   peakRss: number;
   cpuSeconds: number;
+  /** How late main's event loop ran while storing: the longest wait, and the worst round's p99. */
+  loopDelayMs: { max: number; p99: number };
 }> {
   // Customers so that 90 days of hourly records, plus replays, come to the rows asked for.
   const customers = Math.max(1, Math.round(rows / (HOURS * DIMENSIONS * 1.02)));
@@ -224,6 +230,9 @@ async function ingest(
   let storeCpuUs = 0;
   let peakRss = 0;
   let round: LookupEvent[] = [];
+  // Sampled only while storing (making a round's events holds main on purpose), by a monitor per
+  // round: one monitor enabled again reports the time it was off as one long delay.
+  const loopDelayMs = { max: 0, p99: 0 };
   // A round's events are made first (not timed), then stored batch after batch, as the app's
   // bulk loads store them: each batch is parsed on an ingest worker (the app's, ingest-runner.ts)
   // while the batches before it are stored, up to AHEAD batches ahead. Stores still run one at a
@@ -231,6 +240,8 @@ async function ingest(
   const storeRound = async (): Promise<void> => {
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const inFlight: Promise<number>[] = [];
     for (let i = 0; i < round.length; i += BATCH_EVENTS) {
       const batch = round.slice(i, i + BATCH_EVENTS);
@@ -240,6 +251,9 @@ async function ingest(
       if (inFlight.length > AHEAD) await inFlight.shift();
     }
     await Promise.all(inFlight);
+    loop.disable();
+    loopDelayMs.max = Math.max(loopDelayMs.max, loop.max / 1e6);
+    loopDelayMs.p99 = Math.max(loopDelayMs.p99, loop.percentile(99) / 1e6);
     storeMs += performance.now() - started;
     storeCpuUs += cpuOf(process.cpuUsage(cpu));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -270,6 +284,7 @@ async function ingest(
     customers,
     peakRss,
     cpuSeconds: storeCpuUs / 1e6,
+    loopDelayMs,
   };
 }
 
@@ -484,6 +499,9 @@ async function main(): Promise<void> {
       // of this process's threads) and the load it ran under say how far the figures are the
       // engine's.
       figure('ingest_records_per_cpu_s', built.records / built.cpuSeconds, 'records/s');
+      // What the app's other requests wait for meanwhile (the core answers on this thread).
+      figure('ingest_main_loop_delay_max_ms', built.loopDelayMs.max, 'ms');
+      figure('ingest_main_loop_delay_p99_ms', built.loopDelayMs.p99, 'ms');
     }
     figure(
       'load_average_1m',
