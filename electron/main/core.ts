@@ -24,6 +24,7 @@ import { ensurePrivateDir } from '../adapters/private-files';
 import { acquireDataFolderLock } from '../adapters/storage/data-folder-lock';
 import { wireAppHealth } from './wiring/app-health';
 import { createWorkerCsvImporter } from '../adapters/workers/import-runner';
+import { importUsageCsvParts } from '../services/metering/csv-import';
 import type { WorkerEntry } from '../adapters/workers/start-worker';
 import { wireAudit, type AuditWiringOptions } from './wiring/audit';
 import { wireConnections } from './wiring/connections';
@@ -166,7 +167,17 @@ async function startCoreHolding(
     connections,
     aws: createAwsClientFactory(),
     pacer: createPacer(realTime),
-    ...(options.importWorker ? { csvImporter: createWorkerCsvImporter(options.importWorker) } : {}),
+    ...(options.importWorker
+      ? {
+          csvImporter: createWorkerCsvImporter(options.importWorker, {
+            fallback: importUsageCsvParts,
+            onFallback: (reason) =>
+              logger.warn('metering: import worker could not start; importing in-process', {
+                reason,
+              }),
+          }),
+        }
+      : {}),
     ...(options.ingestWorker ? { ingestWorker: options.ingestWorker } : {}),
     sandbox,
     osUser: currentOsUser(),

@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
 import { recordKey, type Product } from '../../../shared/metering';
-import { importUsageCsv, type ImportOptions } from '../../services/metering/csv-import';
+import {
+  importUsageCsv,
+  importUsageCsvParts,
+  type ImportOptions,
+} from '../../services/metering/csv-import';
 import { emptySentIndex, type SentRecordsIndex } from '../../services/metering/validate';
 import { LOOKUP_KEYS_PER_MESSAGE, TEXT_CHARS_PER_MESSAGE } from './import-protocol';
 import { createWorkerCsvImporter } from './import-runner';
@@ -134,5 +138,31 @@ describe('CSV import in a worker thread', () => {
     // In-process the parse and the validation each hold the thread from start to end; in the
     // worker the core's event loop keeps turning the whole time.
     expect(turns).toBeGreaterThan(100);
+  });
+
+  it('imports in-process, and says why, when the worker cannot be loaded', async () => {
+    const reasons: string[] = [];
+    const broken = createWorkerCsvImporter(
+      { url: new URL('./no-such-worker.ts', import.meta.url), typescript: true },
+      { fallback: importUsageCsvParts, onFallback: (reason) => reasons.push(reason) },
+    );
+    const text = csv(50);
+    const [fellBack, inProcess] = await Promise.all([
+      broken([text], options()),
+      importUsageCsv(text, options()),
+    ]);
+    expect(fellBack.rows).toEqual(inProcess.rows);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/no-such-worker/);
+  });
+
+  it("keeps a running worker's own errors: the file is not imported again in-process", async () => {
+    const reasons: string[] = [];
+    const importer = createWorkerCsvImporter(
+      { url: new URL('./import-worker.ts', import.meta.url), typescript: true },
+      { fallback: importUsageCsvParts, onFallback: (reason) => reasons.push(reason) },
+    );
+    await expect(importer(['product\nnot,a,file'], options())).rejects.toBeInstanceOf(AppError);
+    expect(reasons).toEqual([]);
   });
 });

@@ -18,10 +18,31 @@ function pieces(parts: readonly string[]): string[] {
   });
 }
 
-export function createWorkerCsvImporter(entry: WorkerEntry): CsvImporter {
-  return (parts, options) =>
+/**
+ * Errors of a worker whose code could not be loaded (its file missing or unreadable where the
+ * app is installed), as opposed to one that failed while importing.
+ */
+function couldNotLoad(error: Error): boolean {
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && /^ERR_(MODULE|WORKER|UNKNOWN_FILE|REQUIRE)/.test(code);
+}
+
+export function createWorkerCsvImporter(
+  entry: WorkerEntry,
+  options: {
+    /**
+     * Imports in-process when the worker's code cannot be loaded at all, so a broken install
+     * costs the core's responsiveness during an import, not the import.
+     */
+    fallback?: CsvImporter;
+    /** Told why, each time the fallback ran. */
+    onFallback?: (reason: string) => void;
+  } = {},
+): CsvImporter {
+  const { fallback, onFallback } = options;
+  return (parts, importOptions) =>
     new Promise<ImportResult>((resolve, reject) => {
-      const { sentIndex, ...jobOptions } = options;
+      const { sentIndex, ...jobOptions } = importOptions;
       const worker = startWorker(entry);
       const send = (message: ToWorker): void => worker.postMessage(message);
       let head: Extract<FromWorker, { type: 'head' }> | null = null;
@@ -66,13 +87,18 @@ export function createWorkerCsvImporter(entry: WorkerEntry): CsvImporter {
         }
       });
       worker.on('error', (error) =>
-        finish(() =>
+        finish(() => {
+          if (fallback && couldNotLoad(error)) {
+            onFallback?.(error.message);
+            fallback(parts, importOptions).then(resolve, reject);
+            return;
+          }
           reject(
             new AppError('INTERNAL', `The import worker failed: ${error.message}`, {
               cause: error,
             }),
-          ),
-        ),
+          );
+        }),
       );
       worker.on('exit', (code) =>
         finish(() =>
