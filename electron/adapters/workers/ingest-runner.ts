@@ -4,12 +4,10 @@
 // never the events: its batches are parsed and packed in place instead.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { parseForScope, type EventIngester } from '../../services/audit/ingest';
-import { columnsBuilder, type ParsedColumns } from '../../services/audit/parsed-columns';
-import { packsRaw } from '../../services/audit/raw-pack';
-import type { AuditScope } from '../../services/audit/scope';
+import type { EventIngester } from '../../services/audit/ingest';
+import type { ParsedColumns } from '../../services/audit/parsed-columns';
 import type { LookupEvent } from '../../services/audit/sync';
-import { packTextSync } from '../storage/text-packer';
+import { ingestBatch } from './ingest-batch';
 import type { IngestReply, IngestRequest } from './ingest-protocol';
 import { startWorker, type WorkerEntry } from './start-worker';
 
@@ -27,18 +25,7 @@ const MAX_FAILURES = 3;
 export const defaultIngestThreads = (): number =>
   Math.min(2, Math.max(1, availableParallelism() - 1));
 
-export type WorkerEventIngester = { ingest: EventIngester; close: () => Promise<void> };
-
-function inPlace(events: readonly LookupEvent[], scope: AuditScope): Answer {
-  const builder = columnsBuilder();
-  for (const event of events) builder.add(parseForScope(event, scope));
-  return {
-    columns: builder.finish(),
-    packed: events.map((e) =>
-      packsRaw(e.cloudTrailEvent) ? packTextSync(e.cloudTrailEvent) : null,
-    ),
-  };
-}
+type WorkerEventIngester = { ingest: EventIngester; close: () => Promise<void> };
 
 /** Events a worker can take: their record as text only (imported files come parsed already). */
 const textOnly = (events: readonly LookupEvent[]): LookupEvent[] | null => {
@@ -110,7 +97,7 @@ export function createWorkerEventIngester(
   const ingest: EventIngester = async (events, scope) => {
     const sendable = textOnly(events);
     if (closed || failures >= MAX_FAILURES || sendable === null || events.length <= IN_PLACE_MAX) {
-      return inPlace(events, scope);
+      return ingestBatch(events, scope);
     }
     const id = nextId++;
     const request: IngestRequest = { id, scope, events: sendable };
@@ -127,7 +114,7 @@ export function createWorkerEventIngester(
       options.onFallback?.(
         failures >= MAX_FAILURES ? `${reason} (parsing in place from now on)` : reason,
       );
-      return inPlace(events, scope);
+      return ingestBatch(events, scope);
     }
   };
 

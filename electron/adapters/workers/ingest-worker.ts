@@ -2,10 +2,8 @@
 // packs their raw records, off the core's thread; main stores them. Built as its own entry
 // (out/main/ingest-worker.js) beside the composition roots.
 import { parentPort } from 'node:worker_threads';
-import { parseForScope } from '../../services/audit/ingest';
-import { columnsBuilder, transferablesOf } from '../../services/audit/parsed-columns';
-import { packsRaw } from '../../services/audit/raw-pack';
-import { packTextSync } from '../storage/text-packer';
+import { transferablesOf } from '../../services/audit/parsed-columns';
+import { ingestBatch } from './ingest-batch';
 import type { IngestReply, IngestRequest } from './ingest-protocol';
 
 const port = parentPort;
@@ -15,13 +13,7 @@ function answer({ id, scope, events }: IngestRequest): {
   reply: IngestReply;
   moved: ArrayBuffer[];
 } {
-  const builder = columnsBuilder();
-  const packed: (Uint8Array | null)[] = [];
-  for (const event of events) {
-    builder.add(parseForScope(event, scope));
-    packed.push(packsRaw(event.cloudTrailEvent) ? packTextSync(event.cloudTrailEvent) : null);
-  }
-  const columns = builder.finish();
+  const { columns, packed } = ingestBatch(events, scope);
   const moved = transferablesOf(columns);
   for (const bytes of packed) if (bytes) moved.push(bytes.buffer as ArrayBuffer);
   return { reply: { id, columns, packed }, moved };

@@ -15,8 +15,7 @@ import {
 } from './dictionaries';
 import { batchOf, latestUsageOf, storeRows, type EventBatch, type StoredEvent } from './append';
 import { clusterDue, clusterRecords } from './cluster';
-import { parseForScope, type EventIngester } from './ingest';
-import { columnsBuilder } from './parsed-columns';
+import { parseToColumns, type EventIngester } from './ingest';
 import { packsRaw } from './raw-pack';
 import type { StoredUntil } from './replays';
 import { rebuildDaily } from './rollup';
@@ -336,13 +335,12 @@ async function clearRegions(
 /** Parses in place and packs on the database's packer: for caches opened without workers. */
 function ingestInPlace(db: AuditDb): EventIngester {
   return async (events, scope) => {
-    const builder = columnsBuilder();
-    for (const event of events) builder.add(parseForScope(event, scope));
+    const columns = parseToColumns(events, scope);
     const packed = await packLong(
       db,
       events.map((event) => ({ raw: event.cloudTrailEvent })),
     );
-    return { columns: builder.finish(), packed };
+    return { columns, packed };
   };
 }
 

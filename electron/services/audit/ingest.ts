@@ -3,7 +3,7 @@
 // when CloudTrail truncated a call this app sent — filled in from the journal by request id.
 // Storing it, deduplicated by event id, is the cache's job (AuditSyncSink.appendEvents).
 import { fillFromJournal, type JournalCallLookup } from './journal-fill';
-import type { ParsedColumns } from './parsed-columns';
+import { columnsBuilder, type ParsedColumns } from './parsed-columns';
 import { parseCloudTrailEvent, parseCloudTrailRecord, type ParsedAuditEvent } from './parse';
 import type { AuditScope } from './scope';
 import type { LookupEvent } from './sync';
@@ -80,4 +80,11 @@ export function parseForScope(event: LookupEvent, scope: AuditScope): IngestedEv
     }
   }
   return { parsed, json: true };
+}
+
+/** The events parsed for their scope, as the columns a write takes, in their order. */
+export function parseToColumns(events: readonly LookupEvent[], scope: AuditScope): ParsedColumns {
+  const builder = columnsBuilder();
+  for (const event of events) builder.add(parseForScope(event, scope));
+  return builder.finish();
 }

@@ -17,7 +17,7 @@ export type EventHead = Omit<ParsedAuditEvent, 'rows'> & {
 };
 
 /** Who a row is about, and the product code of its call. */
-export type PartyKey = [
+type PartyKey = [
   customerIdentifier: string | undefined,
   customerAwsAccountId: string | undefined,
   licenseArn: string | undefined,
@@ -61,7 +61,7 @@ export function transferablesOf(columns: ParsedColumns): ArrayBuffer[] {
   ].map((array) => array.buffer as ArrayBuffer);
 }
 
-export const STATUS_INDEX = new Map<string, number>(auditStatuses.map((status, i) => [status, i]));
+const STATUS_INDEX = new Map<string, number>(auditStatuses.map((status, i) => [status, i]));
 export const FAILED_STATUS = STATUS_INDEX.get('Failed') ?? -1;
 export const SUCCESS_STATUS = STATUS_INDEX.get('Success') ?? -1;
 
@@ -77,7 +77,7 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: 
   return next;
 }
 
-export type ColumnsBuilder = {
+type ColumnsBuilder = {
   add: (ingested: IngestedEvent) => void;
   finish: () => ParsedColumns;
 };
@@ -228,7 +228,7 @@ export function decodeParsed(columns: ParsedColumns): IngestedEvent[] {
   return out;
 }
 
-export function statusOf(columns: ParsedColumns, row: number): AuditStatus {
+function statusOf(columns: ParsedColumns, row: number): AuditStatus {
   const status = auditStatuses[columns.status[row] ?? -1];
   if (status === undefined) throw new Error(`Row ${String(row)} has no status.`);
   return status;
@@ -246,7 +246,7 @@ export function usageHourOf(columns: ParsedColumns, row: number): number | null 
 
 const NO_PARTY: PartyKey = [undefined, undefined, undefined, undefined];
 
-export function partyOf(columns: ParsedColumns, row: number): PartyKey {
+function partyOf(columns: ParsedColumns, row: number): PartyKey {
   return columns.parties[columns.party[row] ?? -1] ?? NO_PARTY;
 }
 
