@@ -7,7 +7,8 @@
 // one record for the raw view, or the database's own `inflate_text` function, which main runs
 // when SQL reads the raw column.
 import { Worker } from 'node:worker_threads';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import { createRawDeflater, type RawDeflater } from './raw-deflater';
 
 /** Level 1: several hundred MB/s; higher levels gain ~10% for twice the time. */
 export const PACK_LEVEL = 1;
@@ -41,11 +42,13 @@ export const RAW_DICTIONARY_V1 =
 
 const dictionary = Buffer.from(RAW_DICTIONARY_V1, 'utf8');
 
+/** This thread's compressor, made on first use (raw-deflater.ts). */
+let deflater: RawDeflater | null = null;
+
 export function packTextSync(text: string): Uint8Array {
-  const body = deflateRawSync(Buffer.from(text, 'utf8'), { level: PACK_LEVEL, dictionary });
-  const out = new Uint8Array(body.length + 1);
+  deflater ??= createRawDeflater({ level: PACK_LEVEL, dictionary });
+  const out = deflater.deflate(text, 1);
   out[0] = DICTIONARY_V1;
-  out.set(body, 1);
   return out;
 }
 

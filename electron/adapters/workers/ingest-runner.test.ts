@@ -54,6 +54,35 @@ describe('ingest workers', () => {
     }
   });
 
+  it('carry records in any script exactly', async () => {
+    const withText = (e: LookupEvent, text: string): LookupEvent => ({
+      ...e,
+      cloudTrailEvent: text,
+    });
+    const events = batch().map((e, i) => {
+      if (i === 0) {
+        // Long enough to be packed, in one-, two-, three- and four-byte UTF-8.
+        const record = JSON.parse(e.cloudTrailEvent) as Record<string, unknown>;
+        return withText(
+          e,
+          JSON.stringify({ ...record, userAgent: `Grüße 価格 😀 ${'é価😀x'.repeat(1_500)}` }),
+        );
+      }
+      return withText(e, e.cloudTrailEvent.replaceAll('"users"', '"Grüße 価格 😀"'));
+    });
+    const { columns, packed } = await ingester.ingest(events, scope);
+    expect(decodeParsed(columns)).toStrictEqual(events.map((e) => parseForScope(e, scope)));
+    expect(decodeParsed(columns)[1]?.parsed.rows[0]?.dimension).toBe('Grüße 価格 😀');
+    expect(packed[0] && unpackText(packed[0])).toBe(events[0]?.cloudTrailEvent);
+
+    // Even a lone surrogate, which UTF-8 could not carry, arrives as it was.
+    const lone = events.map((e) => withText(e, e.cloudTrailEvent.replaceAll('Grüße', 'Gr\ud800')));
+    expect(lone[1]?.cloudTrailEvent.isWellFormed()).toBe(false);
+    const carried = await ingester.ingest(lone, scope);
+    expect(decodeParsed(carried.columns)[1]?.parsed.rows[0]?.dimension).toBe('Gr\ud800 価格 😀');
+    expect(fallbacks).toEqual([]);
+  });
+
   it('give the same rows for records already parsed (imported files)', async () => {
     const events = batch().map((e) => {
       try {

@@ -1,9 +1,12 @@
 // Parsed events as columns (what a worker sends and a write takes) give back exactly the rows
 // parsing made, for every kind of record the parser reads (testing/trail-records.ts
-// variedEvents), and rows filled in from the journal.
+// variedEvents), and rows filled in from the journal; each billed candidate knows the batch's
+// first row with its MeteringRecordId, also after events are picked out.
 import { describe, expect, it } from 'vitest';
+import type { AuditStatus } from '../../../shared/audit';
 import { fillIngested, parseForScope, type IngestedEvent } from './ingest';
 import { decodeParsed, encodeParsed, pickEvents } from './parsed-columns';
+import { parsedCall } from './testing';
 import { journalCall } from './testing/journal-call';
 import { TRAIL_ACCOUNT, variedEvents } from './testing/trail-records';
 
@@ -68,5 +71,43 @@ describe('parsed events as columns', () => {
     const columns = encodeParsed(many);
     expect(columns.recordIndex.length).toBeGreaterThan(1_024);
     expect(decodeParsed(columns)).toStrictEqual(many);
+  });
+
+  it('point each billed candidate at the first row with its id, and only billed candidates', () => {
+    const call = (id: string, answers: [string, AuditStatus][]): IngestedEvent => ({
+      parsed: parsedCall(
+        id,
+        Date.UTC(2026, 6, 1, 10, 5),
+        answers.map(([mrid, status]) => ({
+          meteringRecordId: mrid,
+          status,
+          quantity: 1,
+          usageHour: null,
+          usageTime: null,
+        })),
+      ),
+      json: true,
+    });
+    const batch = [
+      call('e1', [
+        ['m-1', 'Success'],
+        ['m-2', 'DuplicateRecord'],
+      ]),
+      call('e2', [
+        ['m-3', 'Success'],
+        ['m-1', 'Success'],
+      ]),
+      call('e3', [
+        ['m-3', 'Success'],
+        ['m-2', 'Success'],
+        ['m-1', 'Success'],
+      ]),
+    ];
+    // Rows: e1 0–1, e2 2–3, e3 4–6. A DuplicateRecord answer is no billed candidate.
+    expect([...encodeParsed(batch).sameId]).toEqual([0, -1, 2, 0, 2, 5, 0]);
+    // Without e1, the first rows of m-1 and m-3 are e2's.
+    expect([...pickEvents(encodeParsed(batch), [false, true, true]).sameId]).toEqual([
+      0, 1, 0, 3, 1,
+    ]);
   });
 });

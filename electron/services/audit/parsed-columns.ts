@@ -47,6 +47,12 @@ export type ParsedColumns = {
   errorMessage: Sparse;
   /** Rows filled in from the journal (journal-fill.ts). */
   filled: number[];
+  /**
+   * For each billed candidate (Success with a MeteringRecordId), the first row of the batch with
+   * its id (itself, for the first); -1 for other rows. Found where the batch is parsed, so the
+   * write's billed-once plan (replays.ts) hashes no id of a batch whose ids are all new.
+   */
+  sameId: Int32Array;
 };
 
 /** The typed arrays' buffers, to move to another thread rather than copy. */
@@ -58,6 +64,7 @@ export function transferablesOf(columns: ParsedColumns): ArrayBuffer[] {
     columns.status,
     columns.party,
     columns.dimension,
+    columns.sameId,
   ].map((array) => array.buffer as ArrayBuffer);
 }
 
@@ -69,6 +76,24 @@ function statusIndex(status: string): number {
   const code = STATUS_INDEX.get(status);
   if (code === undefined) throw new Error(`Not a record status: ${status}`);
   return code;
+}
+
+/** Each row's first row with the same MeteringRecordId, for billed candidates (see sameId). */
+function sameIdOf(
+  rows: number,
+  status: Uint8Array,
+  meteringRecordId: readonly (string | undefined)[],
+): Int32Array {
+  const sameId = new Int32Array(rows).fill(-1);
+  const first = new Map<string, number>();
+  for (let k = 0; k < rows; k++) {
+    const id = meteringRecordId[k];
+    if (status[k] !== SUCCESS_STATUS || id === undefined) continue;
+    const known = first.get(id);
+    if (known === undefined) first.set(id, k);
+    sameId[k] = known ?? k;
+  }
+  return sameId;
 }
 
 function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
@@ -101,6 +126,7 @@ export function columnsBuilder(): ColumnsBuilder {
     errorCode: [],
     errorMessage: [],
     filled: [],
+    sameId: new Int32Array(0),
   };
   const partyCodes = new Map<string, number>();
   const dimensionCodes = new Map<string, number>();
@@ -177,7 +203,10 @@ export function columnsBuilder(): ColumnsBuilder {
         if (row.filledFrom !== undefined) c.filled.push(k);
       }
     },
-    finish: () => c,
+    finish: () => {
+      c.sameId = sameIdOf(c.rows, c.status, c.meteringRecordId);
+      return c;
+    },
   };
 }
 
@@ -284,18 +313,20 @@ export function pickEvents(columns: ParsedColumns, keep: readonly boolean[]): Pa
     builderRows.forEach((from, to) => (out[to] = array[from] ?? 0));
     return out;
   };
+  const status = take(columns.status);
+  const meteringRecordId = builderRows.map((from) => columns.meteringRecordId[from]);
   return {
     events,
     rows: builderRows.length,
     recordIndex: take(columns.recordIndex),
     usageTime: take(columns.usageTime),
     quantity: take(columns.quantity),
-    status: take(columns.status),
+    status,
     party: take(columns.party),
     parties: columns.parties,
     dimension: take(columns.dimension),
     dimensions: columns.dimensions,
-    meteringRecordId: builderRows.map((from) => columns.meteringRecordId[from]),
+    meteringRecordId,
     allocations: sparse(columns.allocations),
     errorCode: sparse(columns.errorCode),
     errorMessage: sparse(columns.errorMessage),
@@ -303,5 +334,7 @@ export function pickEvents(columns: ParsedColumns, keep: readonly boolean[]): Pa
       const to = newIndex.get(row);
       return to === undefined ? [] : [to];
     }),
+    // Found again: an event left out may have held an id's first row.
+    sameId: sameIdOf(builderRows.length, status, meteringRecordId),
   };
 }

@@ -1,6 +1,7 @@
 // A write whose records all fall after every stored usage time asks the cache nothing about
-// earlier sends (replays.ts StoredUntil); a send of an hour the cache already holds is still
-// found and marked a replay: after a reopen, after a load in time order, and in a large batch.
+// earlier sends (replays.ts StoredUntil), and one that shares some hours with what is stored asks
+// only about those; a send of an hour the cache already holds is still found and marked a
+// replay: after a reopen, after a load in time order, and in a large batch.
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../../shared/audit';
 import type { ParsedAuditEvent } from './parse';
@@ -46,14 +47,19 @@ describe('replays across writes', () => {
     await again.cache.store(
       storedEvents([call('late', 0, 50, ['m-a']), call('h4', 4, 5, ['m-4'])]),
     );
-    // A large write (more ids than are looked up at once) re-sending hour 2's record.
+    // A large write (more ids than are looked up at once) re-sending hour 2's record, and hour
+    // 4's, whose usage time is the latest stored: the hour that starts there is still asked.
     const many = Array.from({ length: 6_000 }, (_, i) => `m-big-${String(i)}`);
     await again.cache.store(
-      storedEvents([call('big', 5, 5, many), call('late-2', 2, 40, ['m-2'])]),
+      storedEvents([
+        call('big', 5, 5, many),
+        call('late-2', 2, 40, ['m-2']),
+        call('late-4', 4, 45, ['m-4']),
+      ]),
       { bulk: true },
     );
     await again.cache.finishBulk();
-    expect(await replayed(again.cache)).toEqual(['late#0', 'late-2#0']);
+    expect(await replayed(again.cache)).toEqual(['late#0', 'late-2#0', 'late-4#0']);
     await again.close();
     await t.close();
   });

@@ -6,7 +6,7 @@
 // record (customer, dimension, hour), so the search stays within the batch's usage hours.
 import { HOUR_MS } from '../../../shared/audit';
 import type { SqlSession } from './db';
-import { eventOfRows, SUCCESS_STATUS, usageHourOf, type ParsedColumns } from './parsed-columns';
+import { eventOfRows, usageHourOf, type ParsedColumns } from './parsed-columns';
 import type { Tables } from './schema';
 import { textList } from './text-list';
 
@@ -54,34 +54,38 @@ function earlier(a: Appearance, b: Appearance): boolean {
   return byId !== 0 ? byId < 0 : a.recordIndex < b.recordIndex;
 }
 
-/** The batch's billed candidates (Success with an id), by id: one row, or several. */
-function batchAppearances(columns: ParsedColumns): Map<string, number | number[]> {
-  const byId = new Map<string, number | number[]>();
+/** The batch's billed candidates: the first row of each id, and the later rows of the id. */
+type Candidates = {
+  /** Each id's first row in the batch. */
+  firsts: number[];
+  /** The later rows of an id, by its first row (a replay within the batch; rare). */
+  later: Map<number, number[]>;
+};
+
+function candidatesOf(columns: ParsedColumns): Candidates {
+  const firsts: number[] = [];
+  const later = new Map<number, number[]>();
   for (let k = 0; k < columns.rows; k++) {
-    const id = columns.meteringRecordId[k];
-    if (columns.status[k] !== SUCCESS_STATUS || id === undefined) continue;
-    const known = byId.get(id);
-    if (known === undefined) byId.set(id, k);
-    else if (Array.isArray(known)) known.push(k);
-    else byId.set(id, [known, k]);
+    const first = columns.sameId[k] ?? -1;
+    if (first < 0) continue;
+    if (first === k) firsts.push(k);
+    else {
+      const rows = later.get(first);
+      if (rows) rows.push(k);
+      else later.set(first, [k]);
+    }
   }
-  return byId;
+  return { firsts, later };
 }
 
-const rowsOf = (rows: number | number[]): number[] => (Array.isArray(rows) ? rows : [rows]);
-
 /** The usage hours of the batch's candidates, or null when one has no usage time. */
-function candidateHours(
-  columns: ParsedColumns,
-  batch: Map<string, number | number[]>,
-): Set<number> | null {
+function candidateHours(columns: ParsedColumns): Set<number> | null {
   const hours = new Set<number>();
-  for (const rows of batch.values()) {
-    for (const row of rowsOf(rows)) {
-      const hour = usageHourOf(columns, row);
-      if (hour === null) return null;
-      hours.add(hour);
-    }
+  for (let k = 0; k < columns.rows; k++) {
+    if ((columns.sameId[k] ?? -1) < 0) continue;
+    const hour = usageHourOf(columns, k);
+    if (hour === null) return null;
+    hours.add(hour);
   }
   return hours;
 }
@@ -153,34 +157,44 @@ async function storedAppearances(
   return byId;
 }
 
-/** The ids whose stored appearances must be read: those of hours the cache already holds. */
-async function idsToLookUp(
+/** The first rows of the ids with a candidate row in one of these hours. */
+function firstsWithin(columns: ParsedColumns, hours: Set<number>): number[] {
+  const firsts = new Set<number>();
+  for (let k = 0; k < columns.rows; k++) {
+    const first = columns.sameId[k] ?? -1;
+    if (first < 0) continue;
+    const hour = usageHourOf(columns, k);
+    if (hour !== null && hours.has(hour)) firsts.add(first);
+  }
+  return [...firsts];
+}
+
+/**
+ * The ids whose stored appearances must be read (by their first row in the batch): those of
+ * hours the cache already holds.
+ */
+async function firstsToLookUp(
   tx: SqlSession,
   T: Tables,
   columns: ParsedColumns,
-  batch: Map<string, number | number[]>,
+  candidates: Candidates,
   storedUntil: StoredUntil,
-): Promise<{ ids: string[]; hours: Set<number> | null }> {
-  const hours = candidateHours(columns, batch);
-  // Every candidate's hour starts after the latest usage time stored (a load in time order):
-  // none of their ids can have been seen, so nothing is asked.
-  if (hours !== null && storedUntil !== undefined) {
-    if (storedUntil === null || [...hours].every((h) => h > storedUntil)) {
-      return { ids: [], hours: new Set() };
-    }
+): Promise<{ firsts: number[]; hours: Set<number> | null }> {
+  const hours = candidateHours(columns);
+  if (hours === null) return { firsts: candidates.firsts, hours };
+  // Only an hour that starts by the latest usage time stored can hold an id seen before: a load
+  // in time order shares at most its first hour with what is stored, and asks about that one.
+  let open = hours;
+  if (storedUntil !== undefined) {
+    open = new Set([...hours].filter((h) => storedUntil !== null && h <= storedUntil));
+    if (open.size === 0) return { firsts: [], hours: open };
   }
-  // A small batch (a file, a page) is looked up at once; a bulk load first asks which hours
-  // the cache holds, so a million new ids are not matched against nothing.
-  if (hours === null || batch.size <= DIRECT_LOOKUP_MAX) return { ids: [...batch.keys()], hours };
-  const held = await storedHours(tx, T, hours);
-  const ids: string[] = [];
-  if (held.size === 0) return { ids, hours: held };
-  const inHeld = (row: number): boolean => {
-    const hour = usageHourOf(columns, row);
-    return hour !== null && held.has(hour);
-  };
-  for (const [id, rows] of batch) if (rowsOf(rows).some(inHeld)) ids.push(id);
-  return { ids, hours: held };
+  const firsts = open.size === hours.size ? candidates.firsts : firstsWithin(columns, open);
+  // A few ids (a file, a page) are looked up at once; many (a bulk load) only after asking
+  // which of their hours the cache holds, so a million new ids are not matched against nothing.
+  if (firsts.length <= DIRECT_LOOKUP_MAX) return { firsts, hours: open };
+  const held = await storedHours(tx, T, open);
+  return { firsts: held.size === 0 ? [] : firstsWithin(columns, held), hours: held };
 }
 
 /**
@@ -197,13 +211,15 @@ export async function planReplays(
   storedUntil?: StoredUntil,
 ): Promise<ReplayPlan> {
   const plan: ReplayPlan = { replay: new Uint8Array(columns.rows), nowReplay: [], nowBilled: [] };
-  const batch = batchAppearances(columns);
-  if (batch.size === 0) return plan;
-  const lookUp = await idsToLookUp(tx, T, columns, batch, storedUntil);
+  const candidates = candidatesOf(columns);
+  if (candidates.firsts.length === 0) return plan;
+  const lookUp = await firstsToLookUp(tx, T, columns, candidates, storedUntil);
+  const firstOf = new Map<string, number>();
+  for (const k of lookUp.firsts) firstOf.set(columns.meteringRecordId[k] ?? '', k);
   const stored =
-    lookUp.ids.length === 0
+    firstOf.size === 0
       ? new Map<string, Appearance[]>()
-      : await storedAppearances(tx, T, lookUp.ids, lookUp.hours);
+      : await storedAppearances(tx, T, [...firstOf.keys()], lookUp.hours);
   const eventOf = eventOfRows(columns);
   const appearanceOf = (row: number): Appearance => {
     const event = columns.events[eventOf[row] ?? -1];
@@ -214,21 +230,26 @@ export async function planReplays(
       row,
     };
   };
-  for (const [id, fresh] of batch) {
-    const rows = rowsOf(fresh);
-    const before = stored.get(id) ?? [];
-    if (rows.length === 1 && before.length === 0) continue;
-    const all: Appearance[] = [...before, ...rows.map(appearanceOf)];
-    let first = all[0] as Appearance;
-    for (const a of all) if (earlier(a, first)) first = a;
+  // Only an id seen before, or seen more than once in the batch, can have a replay.
+  const decide = (first: number, before: readonly Appearance[]): void => {
+    const all = [...before, ...[first, ...(candidates.later.get(first) ?? [])].map(appearanceOf)];
+    let billed = all[0] as Appearance;
+    for (const a of all) if (earlier(a, billed)) billed = a;
     for (const a of all) {
-      const replay = a !== first;
+      const replay = a !== billed;
       if (a.stored === undefined) {
         if (replay && a.row !== undefined) plan.replay[a.row] = 1;
       } else if (a.stored.replay !== replay) {
         (replay ? plan.nowReplay : plan.nowBilled).push(a.stored.rowid);
       }
     }
+  };
+  for (const [id, before] of stored) {
+    const first = firstOf.get(id);
+    if (first !== undefined) decide(first, before);
+  }
+  for (const first of candidates.later.keys()) {
+    if (!stored.has(columns.meteringRecordId[first] ?? '')) decide(first, []);
   }
   return plan;
 }
