@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CSV_PART_MAX_CHARS, type ImportRow } from '../../../shared/channels/metering';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import type { Product } from '../../../shared/metering';
-import { request } from './queries';
+import { request, useBridgeEvent } from './queries';
 
 export const meteringKeys = {
   catalog: ['metering:catalog-list'] as const,
@@ -152,6 +152,12 @@ export function useSubmit() {
  * before anything is sent.
  */
 export function useSentIndex(keys: readonly string[], connectionId: string | undefined) {
+  const queryClient = useQueryClient();
+  // Every journal line can change what was sent, whoever sent it (this screen, another window, a
+  // correction): the flags follow at once rather than when the index read at preview goes stale.
+  useBridgeEvent('journal:changed', () => {
+    void queryClient.invalidateQueries({ queryKey: ['journal:sent-index'] });
+  });
   return useQuery<ReadonlyMap<string, number>>({
     queryKey: [...meteringKeys.sentIndex(keys), connectionId ?? ''],
     enabled: keys.length > 0,
