@@ -60,11 +60,14 @@ type Candidates = {
   firsts: number[];
   /** The later rows of an id, by its first row (a replay within the batch; rare). */
   later: Map<number, number[]>;
+  /** The candidates' usage hours, or null when one has no usage time. */
+  hours: Set<number> | null;
 };
 
 function candidatesOf(columns: ParsedColumns): Candidates {
   const firsts: number[] = [];
   const later = new Map<number, number[]>();
+  let hours: Set<number> | null = new Set<number>();
   for (let k = 0; k < columns.rows; k++) {
     const first = columns.sameId[k] ?? -1;
     if (first < 0) continue;
@@ -74,20 +77,11 @@ function candidatesOf(columns: ParsedColumns): Candidates {
       if (rows) rows.push(k);
       else later.set(first, [k]);
     }
-  }
-  return { firsts, later };
-}
-
-/** The usage hours of the batch's candidates, or null when one has no usage time. */
-function candidateHours(columns: ParsedColumns): Set<number> | null {
-  const hours = new Set<number>();
-  for (let k = 0; k < columns.rows; k++) {
-    if ((columns.sameId[k] ?? -1) < 0) continue;
     const hour = usageHourOf(columns, k);
-    if (hour === null) return null;
-    hours.add(hour);
+    if (hour === null) hours = null;
+    else hours?.add(hour);
   }
-  return hours;
+  return { firsts, later, hours };
 }
 
 /**
@@ -180,7 +174,7 @@ async function firstsToLookUp(
   candidates: Candidates,
   storedUntil: StoredUntil,
 ): Promise<{ firsts: number[]; hours: Set<number> | null }> {
-  const hours = candidateHours(columns);
+  const { hours } = candidates;
   if (hours === null) return { firsts: candidates.firsts, hours };
   // Only an hour that starts by the latest usage time stored can hold an id seen before: a load
   // in time order shares at most its first hour with what is stored, and asks about that one.

@@ -19,8 +19,6 @@ export function useJournalSync(): void {
     void queryClient.invalidateQueries({ queryKey: ['journal:query'] });
     void queryClient.invalidateQueries({ queryKey: journalKeys.interrupted });
     void queryClient.invalidateQueries({ queryKey: ['journal:submission'] });
-    // The editor's "already sent" flags read the sent index.
-    void queryClient.invalidateQueries({ queryKey: ['journal:sent-index'] });
   });
 }
 
