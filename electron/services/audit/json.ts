@@ -47,3 +47,40 @@ export function isOmitted(value: unknown): boolean {
   const flag = get(value, 'omitted');
   return flag === true || flag === 'true';
 }
+
+/** Several fields of an object read in one pass over its keys (see fieldReader). */
+export type FieldReader = (obj: Obj) => unknown[];
+
+/**
+ * Reads the named fields of an object, each exactly as `get` finds it (the exact key first, else
+ * the first key in the object's order that matches case-insensitively), in one pass over the
+ * object's keys: a usage record is read twice per row (request and echo), and `get` scanned the
+ * keys again for every field the record leaves out. The names must differ case-insensitively.
+ */
+export function fieldReader(names: readonly string[]): FieldReader {
+  const exact = new Map(names.map((name, i) => [name, i]));
+  const folded = new Map(names.map((name, i) => [name.toLowerCase(), i]));
+  if (folded.size !== names.length) throw new Error('Field names must differ in more than case.');
+  const lengths = new Set(names.map((name) => name.length));
+  return (obj) => {
+    const out = new Array<unknown>(names.length);
+    // Per field: 0 not found, 1 found case-insensitively, 2 found exactly.
+    const found = new Uint8Array(names.length);
+    for (const key in obj) {
+      if (!Object.hasOwn(obj, key)) continue;
+      const i = exact.get(key);
+      if (i !== undefined) {
+        out[i] = obj[key];
+        found[i] = 2;
+        continue;
+      }
+      if (!lengths.has(key.length)) continue;
+      const j = folded.get(key.toLowerCase());
+      if (j !== undefined && found[j] === 0) {
+        out[j] = obj[key];
+        found[j] = 1;
+      }
+    }
+    return out;
+  };
+}

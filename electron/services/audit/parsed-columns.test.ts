@@ -2,6 +2,7 @@
 // parsing made, for every kind of record the parser reads (testing/trail-records.ts
 // variedEvents), and rows filled in from the journal; each billed candidate knows the batch's
 // first row with its MeteringRecordId, also after events are picked out.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditStatus } from '../../../shared/audit';
 import { fillIngested, parseForScope, type IngestedEvent } from './ingest';
@@ -14,6 +15,22 @@ const scope = { accountId: TRAIL_ACCOUNT, region: 'us-east-1' };
 const events = variedEvents();
 
 const parsedAll = (): IngestedEvent[] => events.map((event) => parseForScope(event, scope));
+
+/** A BatchMeterUsage call answered with these ids and statuses. */
+const call = (id: string, answers: [string, AuditStatus][]): IngestedEvent => ({
+  parsed: parsedCall(
+    id,
+    Date.UTC(2026, 6, 1, 10, 5),
+    answers.map(([mrid, status]) => ({
+      meteringRecordId: mrid,
+      status,
+      quantity: 1,
+      usageHour: null,
+      usageTime: null,
+    })),
+  ),
+  json: true,
+});
 
 describe('parsed events as columns', () => {
   it('give back exactly the events and rows parsing made', () => {
@@ -74,20 +91,6 @@ describe('parsed events as columns', () => {
   });
 
   it('point each billed candidate at the first row with its id, and only billed candidates', () => {
-    const call = (id: string, answers: [string, AuditStatus][]): IngestedEvent => ({
-      parsed: parsedCall(
-        id,
-        Date.UTC(2026, 6, 1, 10, 5),
-        answers.map(([mrid, status]) => ({
-          meteringRecordId: mrid,
-          status,
-          quantity: 1,
-          usageHour: null,
-          usageTime: null,
-        })),
-      ),
-      json: true,
-    });
     const batch = [
       call('e1', [
         ['m-1', 'Success'],
@@ -109,5 +112,35 @@ describe('parsed events as columns', () => {
     expect([...pickEvents(encodeParsed(batch), [false, true, true]).sameId]).toEqual([
       0, 1, 0, 3, 1,
     ]);
+  });
+
+  it('find the first row of every id in a batch of thousands (the id table fills and collides)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3_000 }), fc.boolean()), {
+          minLength: 1_000,
+          maxLength: 4_000,
+        }),
+        (draws) => {
+          // Ids drawn from fewer values than rows repeat; a false draw is a DuplicateRecord.
+          const answers = draws.map(([n, billed]): [string, AuditStatus] => [
+            `mrid-${String(n)}`,
+            billed ? 'Success' : 'DuplicateRecord',
+          ]);
+          const batch = [];
+          for (let i = 0; i < answers.length; i += 25) {
+            batch.push(call(`e${String(i)}`, answers.slice(i, i + 25)));
+          }
+          const first = new Map<string, number>();
+          const expected = answers.map(([mrid, status], k) => {
+            if (status !== 'Success') return -1;
+            if (!first.has(mrid)) first.set(mrid, k);
+            return first.get(mrid) ?? -1;
+          });
+          expect([...encodeParsed(batch).sameId]).toEqual(expected);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

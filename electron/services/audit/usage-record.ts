@@ -9,7 +9,7 @@
 // quantity; results without an echo take the request records left over, in order.
 import { HOUR_MS } from '../../../shared/audit';
 import { parseUsageTimestamp } from './cloudtrail-time';
-import { get, getStr, isObj } from './json';
+import { fieldReader, isObj, str } from './json';
 
 export type UsageRecord = {
   dimension: string;
@@ -37,23 +37,40 @@ export function hourOf(usageTime: number | null): number | null {
   return usageTime === null ? null : Math.floor(usageTime / HOUR_MS) * HOUR_MS;
 }
 
+const readUsageFields = fieldReader([
+  'timestamp',
+  'dimension',
+  'quantity',
+  'customerIdentifier',
+  'customerAWSAccountId',
+  'licenseArn',
+  'usageAllocations',
+]);
+
 /** A usage record in CloudTrail's lowerCamel form (any key casing); null when not an object. */
 export function readUsageRecord(value: unknown): UsageRecord | null {
   if (!isObj(value)) return null;
-  const rawTime = get(value, 'timestamp');
+  const [
+    rawTime,
+    dimension,
+    quantity,
+    customerIdentifier,
+    customerAwsAccountId,
+    licenseArn,
+    allocations,
+  ] = readUsageFields(value);
   const record: UsageRecord = {
-    dimension: getStr(value, 'dimension') ?? '',
+    dimension: str(dimension) ?? '',
     usageTime: parseUsageTimestamp(rawTime),
     rawTime: typeof rawTime === 'string' ? rawTime : JSON.stringify(rawTime ?? null),
-    quantity: quantityOf(get(value, 'quantity')),
+    quantity: quantityOf(quantity),
   };
-  const customerIdentifier = getStr(value, 'customerIdentifier');
-  const customerAwsAccountId = getStr(value, 'customerAWSAccountId');
-  const licenseArn = getStr(value, 'licenseArn');
-  const allocations = get(value, 'usageAllocations');
-  if (customerIdentifier !== undefined) record.customerIdentifier = customerIdentifier;
-  if (customerAwsAccountId !== undefined) record.customerAwsAccountId = customerAwsAccountId;
-  if (licenseArn !== undefined) record.licenseArn = licenseArn;
+  const customer = str(customerIdentifier);
+  const account = str(customerAwsAccountId);
+  const license = str(licenseArn);
+  if (customer !== undefined) record.customerIdentifier = customer;
+  if (account !== undefined) record.customerAwsAccountId = account;
+  if (license !== undefined) record.licenseArn = license;
   if (allocations !== undefined && allocations !== null) {
     record.allocations = JSON.stringify(allocations);
   }
