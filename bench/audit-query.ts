@@ -38,7 +38,7 @@ import {
 import { openAccountCache, type AccountCache } from '../electron/services/audit/account-cache';
 import { aggregate } from '../electron/services/audit/aggregate';
 import { queryWindow } from '../electron/services/audit/explorer';
-import { appendEvents } from '../electron/services/audit/sink';
+import { appendEvents, BULK_BATCH_EVENTS } from '../electron/services/audit/sink';
 import type { LookupEvent } from '../electron/services/audit/sync';
 import { report } from './_report';
 
@@ -204,9 +204,12 @@ function hourEvents(hour: number, customers: number): { events: LookupEvent[]; r
   return { events, records };
 }
 
-/** Events generated ahead of each timed round, and events per store (one transaction). */
-const ROUND_EVENTS = 16_000;
-const BATCH_EVENTS = 2_000;
+/**
+ * Events per store (one transaction), as the app's bulk loads store them, and events generated
+ * ahead of each timed round: eight stores.
+ */
+const BATCH_EVENTS = BULK_BATCH_EVENTS;
+const ROUND_EVENTS = 8 * BATCH_EVENTS;
 const AHEAD = 1;
 
 async function ingest(

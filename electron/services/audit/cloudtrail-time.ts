@@ -51,16 +51,26 @@ function javaToMs(java: RegExpExecArray): number | null {
 /** Texts read lately: the records of a call, and of an hour, share their timestamp. */
 const recent = new Map<string, number | null>();
 const RECENT_MAX = 4096;
+/**
+ * The last text read and its time: the records of a call come one after another with the same
+ * timestamp, and comparing with it is cheaper than hashing a new copy of it for the map.
+ */
+let lastText: string | null = null;
+let lastMs: number | null = null;
 
 /** Epoch ms from a Java-style string, ISO-8601, or epoch seconds/millis; null if none fits. */
 export function parseUsageTimestamp(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : null;
   if (typeof value !== 'string') return null;
-  const known = recent.get(value);
-  if (known !== undefined) return known;
-  const ms = parseText(value);
-  if (recent.size >= RECENT_MAX) recent.clear();
-  recent.set(value, ms);
+  if (value === lastText) return lastMs;
+  let ms = recent.get(value);
+  if (ms === undefined) {
+    ms = parseText(value);
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(value, ms);
+  }
+  lastText = value;
+  lastMs = ms;
   return ms;
 }
 

@@ -13,8 +13,15 @@ import {
   migrateLegacyCache,
   MigrationNotVerified,
 } from './legacy-cache';
+import { BULK_BATCH_EVENTS } from './sink';
 import type { LookupEvent } from './sync';
 import { meteringEvent, openTestCache, TEST_ACCOUNT } from './testing';
+
+/**
+ * Events of the older cache's us-east-1 file: two writes' worth and some, so the progress bar
+ * moves before the file's last chunk is read.
+ */
+const EAST = 2 * BULK_BATCH_EVENTS + 500;
 
 /** A line as earlier versions wrote it: lookup metadata, then the record verbatim. */
 function legacyLine(event: LookupEvent): string {
@@ -63,8 +70,8 @@ describe('moving an older audit cache', () => {
 
   it('moves every event and the sync bookkeeping of each region, then removes the old files', async () => {
     const t = await openTestCache();
-    const east = Array.from({ length: 2_500 }, (_, i) => meteringEvent(i));
-    const westEvents = [meteringEvent(9_000, 'eu-west-1'), meteringEvent(9_001, 'eu-west-1')];
+    const east = Array.from({ length: EAST }, (_, i) => meteringEvent(i));
+    const westEvents = [meteringEvent(90_000, 'eu-west-1'), meteringEvent(90_001, 'eu-west-1')];
     // A crash mid-append left half a line at the end of one file.
     await writeLegacy(t.dir, 'us-east-1', east, '{"eventId":"ev-torn","eventTi');
     await writeLegacy(t.dir, 'eu-west-1', westEvents);
@@ -79,16 +86,16 @@ describe('moving an older audit cache', () => {
     );
     expect(report?.regions).toEqual([
       { region: 'eu-west-1', events: 2, skippedLines: 0 },
-      { region: 'us-east-1', events: 2_500, skippedLines: 1 },
+      { region: 'us-east-1', events: EAST, skippedLines: 1 },
     ]);
-    expect(await t.cache.counts()).toEqual({ events: 2_502, rows: 2_502 * 3 });
+    expect(await t.cache.counts()).toEqual({ events: EAST + 2, rows: (EAST + 2) * 3 });
     expect((await t.cache.readRaw('ev-7'))?.text).toBe(meteringEvent(7).cloudTrailEvent);
     expect(await t.cache.readSyncState('eu-west-1')).toEqual({
       coverage: [[1_000, 2_000]],
       lastCompleteAt: 2_000,
     });
     const window = await queryWindow(t.cache, { filter: {}, offset: 0, limit: 3 });
-    expect(window.total).toBe(2_502 * 3);
+    expect(window.total).toBe((EAST + 2) * 3);
     // A determinate progress bar: bytes of the old files, ending finished at the total.
     expect(progress.every((p) => p.kind === 'audit:migrate' && p.total !== null)).toBe(true);
     expect(progress.some((p) => !p.finished && p.done > 0 && p.done < (p.total ?? 0))).toBe(true);

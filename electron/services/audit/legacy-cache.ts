@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { TaskProgress } from '../../../shared/contract';
 import type { AccountCache } from './account-cache';
 import type { JournalCallLookup } from './journal-fill';
-import { appendEvents } from './sink';
+import { appendEvents, BULK_BATCH_EVENTS } from './sink';
 import { auditSyncStateSchema, type LookupEvent } from './sync';
 
 /** The older cache's files by plain name, in the cache folder. */
@@ -107,8 +107,6 @@ export type MigrationReport = {
 };
 
 export class MigrationNotVerified extends Error {}
-
-const BATCH = 2_000;
 
 /** The regions an older cache holds for this account. */
 export async function legacyRegions(files: LegacyCacheFiles, accountId: string): Promise<string[]> {
@@ -208,7 +206,7 @@ async function migrateRegion(
     }
     ids.add(event.eventId);
     batch.push(event);
-    if (batch.length >= BATCH) {
+    if (batch.length >= BULK_BATCH_EVENTS) {
       await flush();
       onBytes(bytes);
     }

@@ -11,6 +11,16 @@ import type { EventOrigin } from './schema';
 import type { AuditScope } from './scope';
 import type { AuditSyncSink, LookupEvent } from './sync';
 
+/**
+ * Events per write of a bulk load (the migration of an older cache; the audit-query bench). At
+ * BatchMeterUsage's 25 records a call that is 125,000 records, more than one of DuckDB's row
+ * groups (122,880 rows): the engine then writes a write's records to the database file itself,
+ * compressed, rather than into its log and again into the file at the next checkpoint. On two
+ * cores, 4M records were stored at 251,000-252,000/s in writes of 2,000 events and at
+ * 263,000/s in writes of 5,000.
+ */
+export const BULK_BATCH_EVENTS = 5_000;
+
 export type AppendOptions = {
   origin?: EventOrigin;
   /** Many batches in a row: the daily totals are redone once, by `finishBulk`. */
