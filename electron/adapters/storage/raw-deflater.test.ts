@@ -32,6 +32,8 @@ describe('a kept raw DEFLATE compressor', () => {
       expect(out[0]).toBe(0);
       expect(Buffer.from(out.subarray(1))).toEqual(alone(text));
       expect(inflateRawSync(out.subarray(1), { dictionary }).toString('utf8')).toBe(text);
+      const fromBytes = deflater.deflateBytes(Buffer.from(text, 'utf8'), 1);
+      expect(Buffer.from(fromBytes.subarray(1))).toEqual(alone(text));
     }
   });
 
@@ -42,6 +44,8 @@ describe('a kept raw DEFLATE compressor', () => {
     expect(deflater.reused).toBe(false);
     for (const text of texts) {
       expect(Buffer.from(deflater.deflate(text, 2).subarray(2))).toEqual(alone(text));
+      const bytes = Buffer.from(text, 'utf8');
+      expect(Buffer.from(deflater.deflateBytes(bytes, 2).subarray(2))).toEqual(alone(text));
     }
   });
 });

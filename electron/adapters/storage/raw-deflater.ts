@@ -39,18 +39,22 @@ function handleOf(stream: DeflateRaw): { handle: ZlibHandle; state: Uint32Array 
 export type RawDeflater = {
   /** The text's UTF-8 bytes deflated, after `prefix` leading bytes left zero for the caller. */
   deflate: (text: string, prefix: number) => Uint8Array;
+  /** The same for bytes given as they are (a text's UTF-8 the caller holds already). */
+  deflateBytes: (bytes: Uint8Array, prefix: number) => Uint8Array;
   /** Whether texts go through the kept stream (false: deflateRawSync for each). */
   readonly reused: boolean;
 };
 
-function fallbackDeflate(options: ZlibOptions): RawDeflater['deflate'] {
-  return (text, prefix) => {
-    const body = deflateRawSync(Buffer.from(text, 'utf8'), options);
+function fallbackDeflate(options: ZlibOptions): RawDeflater['deflateBytes'] {
+  return (bytes, prefix) => {
+    const body = deflateRawSync(bytes, options);
     const out = new Uint8Array(body.length + prefix);
     out.set(body, prefix);
     return out;
   };
 }
+
+const utf8Of = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 /** `stream` is the one to keep: a new one with these options unless given. */
 export function createRawDeflater(
@@ -63,7 +67,11 @@ export function createRawDeflater(
   const kept = handleOf(stream);
   if (!kept) {
     stream.close();
-    return { deflate: fallback, reused: false };
+    return {
+      deflate: (text, prefix) => fallback(utf8Of(text), prefix),
+      deflateBytes: fallback,
+      reused: false,
+    };
   }
   let broken = false;
   let input = Buffer.allocUnsafe(64 * 1024);
@@ -76,9 +84,8 @@ export function createRawDeflater(
     return input.subarray(0, input.write(text, 'utf8'));
   };
 
-  const deflate = (text: string, prefix: number): Uint8Array => {
-    if (broken) return fallback(text, prefix);
-    const bytes = encoded(text);
+  const deflateBytes = (bytes: Uint8Array, prefix: number): Uint8Array => {
+    if (broken) return fallback(bytes, prefix);
     if (outputBound(bytes.length) > output.length) {
       output = Buffer.allocUnsafe(outputBound(bytes.length));
     }
@@ -86,7 +93,7 @@ export function createRawDeflater(
     const [outLeft = 0, inLeft = 1] = kept.state;
     if (stream.destroyed || inLeft !== 0 || outLeft === 0) {
       broken = true;
-      return fallback(text, prefix);
+      return fallback(bytes, prefix);
     }
     kept.handle.reset();
     const written = output.length - outLeft;
@@ -94,5 +101,9 @@ export function createRawDeflater(
     out.set(output.subarray(0, written), prefix);
     return out;
   };
-  return { deflate, reused: true };
+  return {
+    deflate: (text, prefix) => deflateBytes(broken ? utf8Of(text) : encoded(text), prefix),
+    deflateBytes,
+    reused: true,
+  };
 }

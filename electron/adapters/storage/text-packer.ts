@@ -52,6 +52,14 @@ export function packTextSync(text: string): Uint8Array {
   return out;
 }
 
+/** packTextSync of the text whose UTF-8 bytes these are. */
+export function packUtf8Sync(bytes: Uint8Array): Uint8Array {
+  deflater ??= createRawDeflater({ level: PACK_LEVEL, dictionary });
+  const out = deflater.deflateBytes(bytes, 1);
+  out[0] = DICTIONARY_V1;
+  return out;
+}
+
 export function unpackText(bytes: Uint8Array): string {
   const text =
     bytes[0] === DICTIONARY_V1

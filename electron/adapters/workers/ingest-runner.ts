@@ -5,10 +5,12 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { EventIngester } from '../../services/audit/ingest';
+import type { AuditScope } from '../../services/audit/scope';
 import type { ParsedColumns } from '../../services/audit/parsed-columns';
 import type { LookupEvent } from '../../services/audit/sync';
 import { ingestBatch } from './ingest-batch';
-import type { IngestReply, IngestRequest } from './ingest-protocol';
+import type { EventWithoutText, IngestReply, IngestRequest } from './ingest-protocol';
+import { encodeRecordTexts } from './record-texts';
 import { startWorker, type WorkerEntry } from './start-worker';
 
 type Answer = { columns: ParsedColumns; packed: (Uint8Array | null)[] };
@@ -32,15 +34,33 @@ export const defaultIngestThreads = (): number => Math.min(2, availableParalleli
 
 type WorkerEventIngester = { ingest: EventIngester; close: () => Promise<void> };
 
-/** Events a worker can take: their record as text only (imported files come parsed already). */
-const textOnly = (events: readonly LookupEvent[]): LookupEvent[] | null => {
-  const out: LookupEvent[] = [];
-  for (const { parsedRecord, ...event } of events) {
-    if (parsedRecord !== undefined) return null;
-    out.push(event);
-  }
+/** The event's fields but its record, which crosses apart (record-texts.ts). */
+function withoutText(event: LookupEvent): EventWithoutText {
+  const out: EventWithoutText = { eventId: event.eventId, eventTime: event.eventTime };
+  if (event.eventName !== undefined) out.eventName = event.eventName;
+  if (event.eventSource !== undefined) out.eventSource = event.eventSource;
+  if (event.username !== undefined) out.username = event.username;
+  if (event.accessKeyId !== undefined) out.accessKeyId = event.accessKeyId;
   return out;
-};
+}
+
+/**
+ * The request for events a worker can take: records as text only (imported files come parsed
+ * already, and are done in place).
+ */
+function requestOf(
+  id: number,
+  events: readonly LookupEvent[],
+  scope: AuditScope,
+): IngestRequest | null {
+  if (events.some((e) => e.parsedRecord !== undefined)) return null;
+  return {
+    id,
+    scope,
+    events: events.map(withoutText),
+    texts: encodeRecordTexts(events.map((e) => e.cloudTrailEvent)),
+  };
+}
 
 export function createWorkerEventIngester(
   entry: WorkerEntry,
@@ -100,18 +120,15 @@ export function createWorkerEventIngester(
   }
 
   const ingest: EventIngester = async (events, scope) => {
-    const sendable = textOnly(events);
-    if (closed || failures >= MAX_FAILURES || sendable === null || events.length <= IN_PLACE_MAX) {
-      return ingestBatch(events, scope);
-    }
-    const id = nextId++;
-    const request: IngestRequest = { id, scope, events: sendable };
+    const inPlace = closed || failures >= MAX_FAILURES || events.length <= IN_PLACE_MAX;
+    const request = inPlace ? null : requestOf(nextId++, events, scope);
+    if (request === null) return ingestBatch(events, scope);
     try {
       return await new Promise<Answer>((resolve, reject) => {
         const slot = leastBusy();
-        slot.pending.set(id, { resolve, reject });
+        slot.pending.set(request.id, { resolve, reject });
         slot.worker.ref();
-        slot.worker.postMessage(request);
+        slot.worker.postMessage(request, [request.texts.bytes.buffer as ArrayBuffer]);
       });
     } catch (error) {
       failures++;

@@ -3,17 +3,26 @@
 // (out/main/ingest-worker.js) beside the composition roots.
 import { parentPort } from 'node:worker_threads';
 import { transferablesOf } from '../../services/audit/parsed-columns';
-import { ingestBatch } from './ingest-batch';
-import type { IngestReply, IngestRequest } from './ingest-protocol';
+import { ingestEach } from './ingest-batch';
+import type { EventWithoutText, IngestReply, IngestRequest } from './ingest-protocol';
+import { recordTextReader } from './record-texts';
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker must run in a worker thread');
 
-function answer({ id, scope, events }: IngestRequest): {
+function answer({ id, scope, events, texts }: IngestRequest): {
   reply: IngestReply;
   moved: ArrayBuffer[];
 } {
-  const { columns, packed } = ingestBatch(events, scope);
+  const textAt = recordTextReader(texts);
+  const { columns, packed } = ingestEach(
+    events.length,
+    (place) => {
+      const { text, utf8 } = textAt(place);
+      return { event: { ...(events[place] as EventWithoutText), cloudTrailEvent: text }, utf8 };
+    },
+    scope,
+  );
   const moved = transferablesOf(columns);
   for (const bytes of packed) if (bytes) moved.push(bytes.buffer as ArrayBuffer);
   return { reply: { id, columns, packed }, moved };
