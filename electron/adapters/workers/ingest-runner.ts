@@ -1,5 +1,5 @@
 // Parses and packs CloudTrail events on worker threads (ingest-worker.ts), so a bulk load's JSON
-// is read on the other core while main stores the batch before. Batches go to the worker with the
+// is read off main's thread while main stores the batch before. Batches go to the worker with the
 // fewest waiting; an idle pool does not keep the process alive. A worker that fails costs speed,
 // never the events: its batches are parsed and packed in place instead.
 import { availableParallelism } from 'node:os';
