@@ -63,6 +63,27 @@ describe('audit database on DuckDB', () => {
     ).toEqual([{ n: 2 }]);
   });
 
+  it('reads a result as columns with the same cells as rows, plain or not', async () => {
+    for (const sql of [
+      'SELECT * FROM store.t ORDER BY i',
+      'SELECT i, 9007199254740993::BIGINT + i AS big, epoch_ms(i) AS t, [i, 2] AS l FROM store.t ORDER BY i',
+      'SELECT * FROM store.t WHERE false',
+    ]) {
+      const rows = await db.all(sql);
+      const { rows: count, columns } = await db.columns(sql);
+      expect(count).toBe(rows.length);
+      const names = Object.keys(columns);
+      expect(names).toEqual(rows.length > 0 ? Object.keys(rows[0] ?? {}) : names);
+      const again = Array.from({ length: count }, (_, r) =>
+        Object.fromEntries(names.map((name) => [name, columns[name]?.[r]])),
+      );
+      expect(again).toEqual(rows);
+    }
+    await db.write(async (tx) => {
+      expect((await tx.columns('SELECT count(*) AS n FROM store.t')).columns).toEqual({ n: [3] });
+    });
+  });
+
   it('rolls a failed write back whole', async () => {
     await expect(
       db.write(async (tx) => {

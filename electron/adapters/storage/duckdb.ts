@@ -41,6 +41,7 @@ import {
   type ReadOnlyResult,
   type SqlCell,
   type SqlParam,
+  type SqlColumns,
   type SqlRow,
   type SqlSession,
 } from '../../services/audit/db';
@@ -158,6 +159,7 @@ export async function openDuckDbAuditDb(
 
   const session = (connection: DuckDBConnection): SqlSession => ({
     all: async (sql, params) => rowsOf(await connection.runAndReadAll(sql, bind(params))),
+    columns: async (sql, params) => columnsOf(await connection.runAndReadAll(sql, bind(params))),
     run: async (sql, params) => {
       await connection.run(sql, bind(params));
     },
@@ -283,6 +285,7 @@ export async function openDuckDbAuditDb(
     catalog,
     ...{
       all: (sql, params) => withReader((c) => session(c).all(sql, params)),
+      columns: (sql, params) => withReader((c) => session(c).columns(sql, params)),
       run: (sql, params) => withReader((c) => session(c).run(sql, params)),
       append: (schema, table, columns) =>
         withReader((c) => session(c).append(schema, table, columns)),
@@ -402,6 +405,21 @@ function cellsOf(reader: DuckDBResultReader): SqlCell[][] {
   if (ids.every((id) => PRIMITIVE_TYPES.has(id))) return reader.convertRows(primitiveCell);
   const integer = ids.map((id) => INTEGER_TYPES.has(id));
   return reader.getRowsJson().map((row) => row.map((v, i) => plain(v, integer[i] ?? false)));
+}
+
+function columnsOf(reader: DuckDBResultReader): SqlColumns {
+  const names = reader.columnNames();
+  const ids = names.map((_, i) => reader.columnTypeId(i));
+  if (ids.every((id) => PRIMITIVE_TYPES.has(id))) {
+    const converted = reader.convertColumns(primitiveCell);
+    const columns: Record<string, SqlCell[]> = {};
+    names.forEach((name, i) => (columns[name] = converted[i] ?? []));
+    return { rows: reader.currentRowCount, columns };
+  }
+  const cells = cellsOf(reader);
+  const columns: Record<string, SqlCell[]> = {};
+  names.forEach((name, i) => (columns[name] = cells.map((row) => row[i] ?? null)));
+  return { rows: cells.length, columns };
 }
 
 function rowsOf(reader: DuckDBResultReader): SqlRow[] {

@@ -16,7 +16,7 @@ import {
 import { addToTotals, emptyBillingTotals } from '../../../shared/billing';
 import type { AccountCache } from './account-cache';
 import { filterContext } from './explorer';
-import type { SqlRow } from './db';
+import type { SqlCell, SqlColumns, SqlRow } from './db';
 import { compileFilter, SqlParams } from './filter-sql';
 import { billingSql } from './schema';
 
@@ -110,7 +110,7 @@ async function customerDimensionGroups(
     GROUP BY bucket_start, k.grp, n.dim
     ORDER BY bucket_start, k.grp, n.dim
     LIMIT ${String(maxGroups + 1)}`;
-  let rows: SqlRow[] | null = null;
+  let result: SqlColumns | null = null;
   if (src.upTo && src.everything) {
     // Every day of every customer: a day has at most as many groups as rollup rows, and most
     // groups one billed row, so first the days whose billed rows make maxGroups + 1 groups;
@@ -119,31 +119,47 @@ async function customerDimensionGroups(
     const days = await options.perDay();
     let last = days.find((d) => d.billedUpTo > (maxGroups + 1) * 1.02);
     for (let attempt = 0; attempt < 3 && last !== undefined; attempt++) {
-      const got = await cache.db.all(groupsOf(src.upTo(time, last.day)), src.params.values);
-      if (got.length > maxGroups) {
-        rows = got;
+      const got = await cache.db.columns(groupsOf(src.upTo(time, last.day)), src.params.values);
+      if (got.rows > maxGroups) {
+        result = got;
         break;
       }
-      const wanted = ((maxGroups + 1) * last.upTo * 1.1) / Math.max(1, got.length);
+      const wanted = ((maxGroups + 1) * last.upTo * 1.1) / Math.max(1, got.rows);
       last = days.find((d) => d.upTo > wanted);
     }
   }
-  rows ??= await cache.db.all(groupsOf(src.sql), src.params.values);
-  return rows.map((g) => {
+  result ??= await cache.db.columns(groupsOf(src.sql), src.params.values);
+  return groupsFrom(cache, result);
+}
+
+/** The groups of a result read as columns: up to maxGroups + 1 of them, one object each. */
+function groupsFrom(cache: AccountCache, { rows, columns }: SqlColumns): Group[] {
+  const column = (name: string): readonly SqlCell[] => columns[name] ?? [];
+  const [bucketStart, partyCode, dimensionCode, quantity, billed, records] = [
+    'bucket_start',
+    'party_code',
+    'dimension_code',
+    'quantity',
+    'billed',
+    'records',
+  ].map(column);
+  const groups: Group[] = [];
+  for (let i = 0; i < rows; i++) {
     // Every party of a group has the same customer and license: any one names them.
-    const party = cache.dicts.parties.at(num(g.party_code)) ?? {};
+    const party = cache.dicts.parties.at(num(partyCode?.[i])) ?? {};
     const item: Group = {
-      bucketStart: num(g.bucket_start),
+      bucketStart: num(bucketStart?.[i]),
       customer: party.customerAwsAccountId ?? party.customerIdentifier ?? '',
-      dimension: cache.dicts.dimensions.at(num(g.dimension_code)) ?? '',
-      quantity: num(g.quantity),
-      successQuantity: num(g.billed),
-      records: num(g.records),
+      dimension: cache.dicts.dimensions.at(num(dimensionCode?.[i])) ?? '',
+      quantity: num(quantity?.[i]),
+      successQuantity: num(billed?.[i]),
+      records: num(records?.[i]),
     };
     if (party.licenseArn !== undefined && party.licenseArn !== '')
       item.licenseArn = party.licenseArn;
-    return item;
-  });
+    groups.push(item);
+  }
+  return groups;
 }
 
 type PerDay = { day: number; upTo: number; billedUpTo: number }[];

@@ -13,6 +13,12 @@ export type SqlParam = string | number | boolean | null | readonly string[] | re
 export type SqlCell = string | number | boolean | null;
 export type SqlRow = Record<string, SqlCell>;
 
+/**
+ * A result as columns, each column's cells in row order: for results of many thousand rows,
+ * which as rows cost an object (and an array) per row that the caller only reads once.
+ */
+export type SqlColumns = { rows: number; columns: Record<string, SqlCell[]> };
+
 export type AppendType =
   | 'INTEGER'
   | 'SMALLINT'
@@ -45,6 +51,7 @@ export const UNPACK_TEXT_SQL = 'inflate_text';
 
 export type SqlSession = {
   all: (sql: string, params?: readonly SqlParam[]) => Promise<SqlRow[]>;
+  columns: (sql: string, params?: readonly SqlParam[]) => Promise<SqlColumns>;
   run: (sql: string, params?: readonly SqlParam[]) => Promise<void>;
   /** Appends rows column-wise to `schema.table`, columns in the table's own order. */
   append: (schema: string, table: string, columns: readonly AppendColumn[]) => Promise<void>;
