@@ -398,28 +398,31 @@ const primitiveCell: DuckDBValueConverter<SqlCell> = (value) => {
   return String(value);
 };
 
+/**
+ * Results of plain columns (the app's own queries) skip the JSON form: many thousand rows of
+ * aggregates reach the explorer at once.
+ */
+const plainColumns = (reader: DuckDBResultReader): boolean =>
+  reader.columnNames().every((_, i) => PRIMITIVE_TYPES.has(reader.columnTypeId(i)));
+
 function cellsOf(reader: DuckDBResultReader): SqlCell[][] {
-  const ids = reader.columnNames().map((_, i) => reader.columnTypeId(i));
-  // Results of plain columns (the app's own queries) skip the JSON form: many thousand rows
-  // of aggregates reach the explorer at once.
-  if (ids.every((id) => PRIMITIVE_TYPES.has(id))) return reader.convertRows(primitiveCell);
-  const integer = ids.map((id) => INTEGER_TYPES.has(id));
+  if (plainColumns(reader)) return reader.convertRows(primitiveCell);
+  const integer = reader.columnNames().map((_, i) => INTEGER_TYPES.has(reader.columnTypeId(i)));
   return reader.getRowsJson().map((row) => row.map((v, i) => plain(v, integer[i] ?? false)));
 }
 
 function columnsOf(reader: DuckDBResultReader): SqlColumns {
   const names = reader.columnNames();
-  const ids = names.map((_, i) => reader.columnTypeId(i));
-  if (ids.every((id) => PRIMITIVE_TYPES.has(id))) {
-    const converted = reader.convertColumns(primitiveCell);
-    const columns: Record<string, SqlCell[]> = {};
-    names.forEach((name, i) => (columns[name] = converted[i] ?? []));
-    return { rows: reader.currentRowCount, columns };
+  let byColumn: SqlCell[][];
+  if (plainColumns(reader)) byColumn = reader.convertColumns(primitiveCell);
+  else {
+    const rows = cellsOf(reader);
+    byColumn = names.map((_, i) => rows.map((row) => row[i] ?? null));
   }
-  const cells = cellsOf(reader);
-  const columns: Record<string, SqlCell[]> = {};
-  names.forEach((name, i) => (columns[name] = cells.map((row) => row[i] ?? null)));
-  return { rows: cells.length, columns };
+  return {
+    rows: reader.currentRowCount,
+    columns: Object.fromEntries(names.map((name, i) => [name, byColumn[i] ?? []])),
+  };
 }
 
 function rowsOf(reader: DuckDBResultReader): SqlRow[] {

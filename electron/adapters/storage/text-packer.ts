@@ -44,20 +44,22 @@ const dictionary = Buffer.from(RAW_DICTIONARY_V1, 'utf8');
 
 /** This thread's compressor, made on first use (raw-deflater.ts). */
 let deflater: RawDeflater | null = null;
+const compressor = (): RawDeflater =>
+  (deflater ??= createRawDeflater({ level: PACK_LEVEL, dictionary }));
 
-export function packTextSync(text: string): Uint8Array {
-  deflater ??= createRawDeflater({ level: PACK_LEVEL, dictionary });
-  const out = deflater.deflate(text, 1);
+/** DEFLATE bytes written after a first byte left for it: that byte names the dictionary. */
+function withDictionaryByte(out: Uint8Array): Uint8Array {
   out[0] = DICTIONARY_V1;
   return out;
 }
 
+export function packTextSync(text: string): Uint8Array {
+  return withDictionaryByte(compressor().deflate(text, 1));
+}
+
 /** packTextSync of the text whose UTF-8 bytes these are. */
 export function packUtf8Sync(bytes: Uint8Array): Uint8Array {
-  deflater ??= createRawDeflater({ level: PACK_LEVEL, dictionary });
-  const out = deflater.deflateBytes(bytes, 1);
-  out[0] = DICTIONARY_V1;
-  return out;
+  return withDictionaryByte(compressor().deflateBytes(bytes, 1));
 }
 
 export function unpackText(bytes: Uint8Array): string {

@@ -135,25 +135,23 @@ async function customerDimensionGroups(
 /** The groups of a result read as columns: up to maxGroups + 1 of them, one object each. */
 function groupsFrom(cache: AccountCache, { rows, columns }: SqlColumns): Group[] {
   const column = (name: string): readonly SqlCell[] => columns[name] ?? [];
-  const [bucketStart, partyCode, dimensionCode, quantity, billed, records] = [
-    'bucket_start',
-    'party_code',
-    'dimension_code',
-    'quantity',
-    'billed',
-    'records',
-  ].map(column);
+  const bucketStart = column('bucket_start');
+  const partyCode = column('party_code');
+  const dimensionCode = column('dimension_code');
+  const quantity = column('quantity');
+  const billed = column('billed');
+  const records = column('records');
   const groups: Group[] = [];
   for (let i = 0; i < rows; i++) {
     // Every party of a group has the same customer and license: any one names them.
-    const party = cache.dicts.parties.at(num(partyCode?.[i])) ?? {};
+    const party = cache.dicts.parties.at(num(partyCode[i])) ?? {};
     const item: Group = {
-      bucketStart: num(bucketStart?.[i]),
+      bucketStart: num(bucketStart[i]),
       customer: party.customerAwsAccountId ?? party.customerIdentifier ?? '',
-      dimension: cache.dicts.dimensions.at(num(dimensionCode?.[i])) ?? '',
-      quantity: num(quantity?.[i]),
-      successQuantity: num(billed?.[i]),
-      records: num(records?.[i]),
+      dimension: cache.dicts.dimensions.at(num(dimensionCode[i])) ?? '',
+      quantity: num(quantity[i]),
+      successQuantity: num(billed[i]),
+      records: num(records[i]),
     };
     if (party.licenseArn !== undefined && party.licenseArn !== '')
       item.licenseArn = party.licenseArn;
